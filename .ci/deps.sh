@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building, scanning and the test
+# suite need. Used by the README's quick start and by .ci/run.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+pkgs=(
+  build-essential cmake pkg-config      # compiler and build
+  libcsv-dev libpcre2-dev libsqlite3-dev zlib1g-dev libzstd-dev
+  libssl-dev                            # OpenSSL libcrypto: SHA-256, HMAC
+  sqlite3 gzip zstd pigz python3 util-linux  # used by the tests
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
+    || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi

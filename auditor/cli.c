@@ -1,0 +1,838 @@
+/*
+ * cli.c: sub-commands, options and exit codes. One option table drives
+ * both parsing and --help, so the two cannot drift apart. This is the only
+ * place that prints diagnostics or decides the exit code; everything it
+ * calls returns codes and fills aud_err.
+ *
+ * Options take `--opt=value` or `--opt value`; short forms exist for the
+ * common few. `-` is stdin; `--` ends the options.
+ */
+#include "auditor/cli.h"
+#include "auditor/common.h"
+#include "auditor/keyhash.h"
+#include "auditor/patterns.h"
+#include "auditor/reader.h"
+#include "auditor/scan.h"
+#include "auditor/store.h"
+#include "auditor/summary.h"
+#include "auditor/walk.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CMD_SCAN 0x1u
+#define CMD_PATTERNS 0x2u
+
+enum {
+	O_HELP = 1,
+	O_DB,
+	O_FORMAT,
+	O_DELIMITER,
+	O_INCLUDE,
+	O_EXCLUDE,
+	O_PATTERNS,
+	O_NO_DEFAULT_PATTERNS,
+	O_ENTITIES,
+	O_SKIP_ENTITIES,
+	O_HASH_KEY_FILE,
+	O_MAX_RECORD,
+	O_MAX_DECODED,
+	O_FAIL_ON,
+	O_JSON,
+	O_QUIET,
+	O_SHOW_PROBLEMS
+};
+
+typedef struct optdef {
+	const char *name;
+	char shortname;
+	const char *arg; /* NULL: a flag */
+	int id;
+	unsigned cmds;
+	const char *def; /* default, shown in --help */
+	const char *help;
+} optdef;
+
+static const optdef options[] = {
+	{"db", 'd', "FILE", O_DB, CMD_SCAN, "auditor.db",
+	 "SQLite database to write (created 0600; a new run is appended)"},
+	{"format", 'f', "FMT", O_FORMAT, CMD_SCAN, "auto",
+	 "input format: auto, csv or jsonl (auto: by extension, else by "
+	 "content)"},
+	{"delimiter", 0, "CHAR", O_DELIMITER, CMD_SCAN, ", (tab for .tsv)",
+	 "CSV delimiter: a character, or comma, tab, semicolon, pipe"},
+	{"include", 0, "GLOB", O_INCLUDE, CMD_SCAN,
+	 "*.csv *.tsv *.jsonl *.ndjson *.json, optionally .gz/.zst",
+	 "in folders, scan only files matching GLOB (repeatable)"},
+	{"exclude", 0, "GLOB", O_EXCLUDE, CMD_SCAN, "none",
+	 "skip files and folders matching GLOB (repeatable)"},
+	{"patterns", 'p', "PATH", O_PATTERNS, CMD_SCAN | CMD_PATTERNS, "none",
+	 "also load pattern files from PATH, a .pat file or a folder "
+	 "(repeatable)"},
+	{"no-default-patterns", 0, NULL, O_NO_DEFAULT_PATTERNS,
+	 CMD_SCAN | CMD_PATTERNS, "off",
+	 "do not load the built-in pattern files"},
+	{"entities", 'e', "LIST", O_ENTITIES, CMD_SCAN | CMD_PATTERNS, "all",
+	 "detect only these entities (comma-separated)"},
+	{"skip-entities", 0, "LIST", O_SKIP_ENTITIES, CMD_SCAN | CMD_PATTERNS,
+	 "none", "do not detect these entities (comma-separated)"},
+	{"hash-key-file", 'k', "FILE", O_HASH_KEY_FILE, CMD_SCAN,
+	 "$AUDITOR_HASH_KEY, else a random key",
+	 "key for the keyed hashes of found values (at least 16 bytes)"},
+	{"max-record-bytes", 0, "N", O_MAX_RECORD, CMD_SCAN, "16M",
+	 "largest record kept in memory (suffixes K, M, G)"},
+	{"max-decoded-bytes", 0, "N", O_MAX_DECODED, CMD_SCAN, "0 (no limit)",
+	 "stop decoding an input past N bytes (suffixes K, M, G, T)"},
+	{"fail-on", 0, "POLICY", O_FAIL_ON, CMD_SCAN, "none",
+	 "exit 1 when the policy is met: 'any' (any finding that is not a "
+	 "placeholder) or 'none'"},
+	{"json", 0, NULL, O_JSON, CMD_SCAN, "off",
+	 "print the summary as JSON"},
+	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
+	 "print no summary (diagnostics still go to stderr)"},
+	{"show-problems", 0, "N", O_SHOW_PROBLEMS, CMD_SCAN, "10",
+	 "print at most N record problems per input on stderr"},
+	{"help", 'h', NULL, O_HELP, CMD_SCAN | CMD_PATTERNS, NULL,
+	 "show this help and exit"},
+};
+#define NOPTIONS (sizeof options / sizeof *options)
+
+typedef struct strlist {
+	const char **v;
+	size_t n;
+} strlist;
+
+typedef struct cli {
+	const char *db;
+	aud_format format;
+	char delimiter;
+	strlist include, exclude, patterns, inputs;
+	int no_default_patterns;
+	const char *entities, *skip_entities;
+	const char *hash_key_file;
+	uint64_t max_record, max_decoded;
+	int fail_any;
+	int json, quiet;
+	unsigned show_problems;
+} cli;
+
+static int usage_error(const char *fmt, const char *a)
+{
+	fputs("auditor: ", stderr);
+	fprintf(stderr, fmt, a);
+	fputs("\nTry 'auditor --help'\n", stderr);
+	return AUD_EXIT_USAGE;
+}
+
+static void print_err(const aud_err *e, const char *path)
+{
+	char buf[1200];
+
+	fprintf(stderr, "auditor: %s\n",
+		aud_err_format(buf, sizeof buf, e, path));
+}
+
+static int strlist_add(strlist *l, const char *s)
+{
+	const char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+
+	if (!nv)
+		return -1;
+	l->v = nv;
+	l->v[l->n++] = s;
+	return 0;
+}
+
+static void print_options(FILE *out, unsigned cmd)
+{
+	size_t i;
+	char left[64];
+
+	for (i = 0; i < NOPTIONS; i++) {
+		const optdef *o = &options[i];
+
+		if (!(o->cmds & cmd))
+			continue;
+		if (o->shortname)
+			snprintf(left, sizeof left, "-%c, --%s%s%s",
+				 o->shortname, o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, "  %-30s %s", left, o->help);
+		if (o->def)
+			fprintf(out, " [default: %s]", o->def);
+		fputc('\n', out);
+	}
+}
+
+static void print_help(FILE *out, const char *cmd)
+{
+	if (!cmd || strcmp(cmd, "scan") == 0) {
+		if (!cmd)
+			fputs("auditor " AUD_VERSION
+			      ": audit datasets for personal data, secrets "
+			      "and bias before training\n\n"
+			      "Usage:\n"
+			      "  auditor scan [options] INPUT...\n"
+			      "  auditor patterns list [options]\n"
+			      "  auditor patterns test [options] [PATH...]\n"
+			      "  auditor --version | --help | COMMAND --help\n"
+			      "\n",
+			      out);
+		fputs("auditor scan [options] INPUT...\n"
+		      "  Scans files, folders (recursively) and - (stdin); "
+		      "gzip and zstd are\n  recognised by their magic bytes. "
+		      "Results go to a SQLite database.\n\n"
+		      "Options:\n",
+		      out);
+		print_options(out, CMD_SCAN);
+	}
+	if (!cmd || strcmp(cmd, "patterns") == 0) {
+		fputs("\nauditor patterns list|test [options] [PATH...]\n"
+		      "  list: prints every loaded pattern entry.\n"
+		      "  test: runs every entry's match/nomatch samples "
+		      "(PATHs, else the built-in\n  set) and fails on the "
+		      "first miss.\n\nOptions:\n",
+		      out);
+		print_options(out, CMD_PATTERNS);
+	}
+	if (!cmd)
+		fputs("\nEnvironment:\n"
+		      "  AUDITOR_HASH_KEY   key for value hashes when "
+		      "--hash-key-file is not given\n"
+		      "  AUDITOR_PATTERNS   folder of the built-in pattern "
+		      "files\n\n"
+		      "Exit codes: 0 clean, 1 findings over --fail-on, 2 "
+		      "usage error,\n  3 an input, pattern file or the "
+		      "database failed.\n",
+		      out);
+}
+
+/* Parses "16M", "1G", "4096" into *out. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mul = 1;
+
+	errno = 0;
+	if (!*s || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': mul = 1ull << 10; end++; break;
+	case 'm': case 'M': mul = 1ull << 20; end++; break;
+	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	case 't': case 'T': mul = 1ull << 40; end++; break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end++;
+	if (*end == 'B')
+		end++;
+	if (*end || (v && mul > UINT64_MAX / v))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_delimiter(const char *s, char *out)
+{
+	if (strcmp(s, "comma") == 0 || strcmp(s, ",") == 0)
+		*out = ',';
+	else if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 ||
+		 strcmp(s, "\t") == 0)
+		*out = '\t';
+	else if (strcmp(s, "semicolon") == 0 || strcmp(s, ";") == 0)
+		*out = ';';
+	else if (strcmp(s, "pipe") == 0 || strcmp(s, "|") == 0)
+		*out = '|';
+	else if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' &&
+		 s[0] != '\r')
+		*out = s[0];
+	else
+		return -1;
+	return 0;
+}
+
+static const optdef *find_long(const char *name, size_t len, unsigned cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if ((options[i].cmds & cmd) &&
+		    strlen(options[i].name) == len &&
+		    strncmp(options[i].name, name, len) == 0)
+			return &options[i];
+	return NULL;
+}
+
+static const optdef *find_short(char c, unsigned cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if ((options[i].cmds & cmd) && options[i].shortname == c)
+			return &options[i];
+	return NULL;
+}
+
+/* Applies one option. Returns -1 when done with exit 0 (help), an exit
+ * code > 0 on a usage error, 0 to go on. */
+static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
+{
+	switch (o->id) {
+	case O_HELP:
+		print_help(stdout, cmd == CMD_SCAN ? "scan" : "patterns");
+		return -1;
+	case O_DB:
+		c->db = val;
+		break;
+	case O_FORMAT:
+		if (strcmp(val, "auto") == 0)
+			c->format = AUD_FMT_AUTO;
+		else if (strcmp(val, "csv") == 0)
+			c->format = AUD_FMT_CSV;
+		else if (strcmp(val, "jsonl") == 0)
+			c->format = AUD_FMT_JSONL;
+		else
+			return usage_error("--format takes auto, csv or jsonl, "
+					   "not '%s'", val);
+		break;
+	case O_DELIMITER:
+		if (parse_delimiter(val, &c->delimiter))
+			return usage_error("--delimiter takes one character "
+					   "(or comma, tab, semicolon, pipe), "
+					   "not '%s'", val);
+		break;
+	case O_INCLUDE:
+		strlist_add(&c->include, val);
+		break;
+	case O_EXCLUDE:
+		strlist_add(&c->exclude, val);
+		break;
+	case O_PATTERNS:
+		strlist_add(&c->patterns, val);
+		break;
+	case O_NO_DEFAULT_PATTERNS:
+		c->no_default_patterns = 1;
+		break;
+	case O_ENTITIES:
+		c->entities = val;
+		break;
+	case O_SKIP_ENTITIES:
+		c->skip_entities = val;
+		break;
+	case O_HASH_KEY_FILE:
+		c->hash_key_file = val;
+		break;
+	case O_MAX_RECORD:
+		if (parse_size(val, &c->max_record) || c->max_record < 1024 ||
+		    c->max_record > (1ull << 32))
+			return usage_error("--max-record-bytes takes a size "
+					   "from 1K to 4G, not '%s'", val);
+		break;
+	case O_MAX_DECODED:
+		if (parse_size(val, &c->max_decoded))
+			return usage_error("--max-decoded-bytes takes a size "
+					   "such as 10G, not '%s'", val);
+		break;
+	case O_FAIL_ON:
+		if (strcmp(val, "any") == 0)
+			c->fail_any = 1;
+		else if (strcmp(val, "none") == 0)
+			c->fail_any = 0;
+		else
+			return usage_error("--fail-on takes 'any' or 'none', "
+					   "not '%s'", val);
+		break;
+	case O_JSON:
+		c->json = 1;
+		break;
+	case O_QUIET:
+		c->quiet = 1;
+		break;
+	case O_SHOW_PROBLEMS: {
+		uint64_t n;
+		if (parse_size(val, &n) || n > 1000000)
+			return usage_error("--show-problems takes a number, "
+					   "not '%s'", val);
+		c->show_problems = (unsigned)n;
+		break;
+	}
+	}
+	return 0;
+}
+
+/* Parses argv[from..] for command cmd; positional arguments go to
+ * c->inputs. Returns 0, -1 (help shown) or a usage exit code. */
+static int parse_args(cli *c, int argc, char **argv, int from, unsigned cmd)
+{
+	int i, rc, only_pos = 0;
+
+	for (i = from; i < argc; i++) {
+		const char *a = argv[i];
+		const optdef *o;
+		const char *val = NULL;
+
+		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+			strlist_add(&c->inputs, a);
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+			o = find_long(a + 2, len, cmd);
+			if (!o)
+				return usage_error("unknown option '%s'", a);
+			if (eq) {
+				if (!o->arg)
+					return usage_error(
+						"option '%s' takes no value", a);
+				val = eq + 1;
+			}
+		} else {
+			o = find_short(a[1], cmd);
+			if (!o)
+				return usage_error("unknown option '%s'", a);
+			if (a[2]) {
+				if (!o->arg)
+					return usage_error(
+						"unknown option '%s'", a);
+				val = a + 2;
+			}
+		}
+		if (o->arg && !val) {
+			if (i + 1 >= argc)
+				return usage_error("option '%s' needs a value",
+						   a);
+			val = argv[++i];
+		}
+		rc = apply(c, o, val, cmd);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The folder of the built-in pattern files: $AUDITOR_PATTERNS, then next
+ * to an installed binary (../share/auditor/patterns), then the source tree
+ * this binary was built from, then the install prefix. */
+static const char *default_patterns_dir(char *buf, size_t cap)
+{
+	const char *env = getenv("AUDITOR_PATTERNS");
+	struct stat st;
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(buf, cap, "%s/../share/auditor/patterns", exe);
+			if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+				return buf;
+		}
+	}
+	if (stat(AUD_PATTERNS_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return AUD_PATTERNS_DIR;
+	return AUD_INSTALLED_PATTERNS_DIR;
+}
+
+static int load_patterns(aud_patternset **ps, const cli *c,
+			 const strlist *extra)
+{
+	char dirbuf[PATH_MAX + 32];
+	const char **paths;
+	size_t n = 0, i;
+	aud_err err;
+	int rc;
+
+	aud_err_clear(&err);
+	paths = calloc(c->patterns.n + extra->n + 1, sizeof *paths);
+	if (!paths)
+		return AUD_EXIT_ERROR;
+	if (extra->n) {
+		for (i = 0; i < extra->n; i++)
+			paths[n++] = extra->v[i];
+	} else if (!c->no_default_patterns) {
+		paths[n++] = default_patterns_dir(dirbuf, sizeof dirbuf);
+	}
+	for (i = 0; i < c->patterns.n; i++)
+		paths[n++] = c->patterns.v[i];
+	if (n == 0) {
+		free(paths);
+		return usage_error("%s",
+				   "no pattern files: --no-default-patterns "
+				   "needs --patterns");
+	}
+	rc = aud_patterns_load(ps, paths, n, &err);
+	free(paths);
+	if (rc) {
+		fprintf(stderr, "auditor: %s\n", err.msg);
+		return AUD_EXIT_ERROR;
+	}
+	rc = aud_patterns_select(*ps, c->entities, c->skip_entities, &err);
+	if (rc) {
+		aud_patterns_free(*ps);
+		*ps = NULL;
+		if (rc == AUD_EUSAGE)
+			return usage_error("%s", err.msg);
+		fprintf(stderr, "auditor: %s\n", err.msg);
+		return AUD_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static int cmd_patterns(cli *c, int argc, char **argv)
+{
+	aud_patternset *ps = NULL;
+	strlist extra = {0};
+	const char *sub;
+	int rc;
+	size_t i, j, checked = 0;
+	aud_err err;
+
+	if (argc < 3)
+		return usage_error("%s", "patterns needs 'list' or 'test'");
+	sub = argv[2];
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		print_help(stdout, "patterns");
+		return 0;
+	}
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "test") != 0)
+		return usage_error("unknown patterns command '%s' (use list "
+				   "or test)", sub);
+	rc = parse_args(c, argc, argv, 3, CMD_PATTERNS);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (strcmp(sub, "test") == 0)
+		extra = c->inputs;
+	else if (c->inputs.n)
+		return usage_error("unexpected argument '%s'", c->inputs.v[0]);
+	rc = load_patterns(&ps, c, &extra);
+	if (rc)
+		return rc;
+	if (strcmp(sub, "list") == 0) {
+		printf("%-22s %-28s %-10s %-5s %s\n", "id", "entity",
+		       "validator", "conf", "description");
+		for (i = 0; i < aud_patterns_count(ps); i++) {
+			const aud_pattern_info *p = aud_patterns_info(ps, i);
+
+			printf("%-22s %-28s %-10s %-5.2f %s\n", p->id,
+			       p->entity, p->validator ? p->validator : "-",
+			       p->confidence,
+			       p->description ? p->description : "");
+			if (p->ncontext) {
+				printf("%-22s context:", "");
+				for (j = 0; j < p->ncontext; j++)
+					printf("%s %s", j ? "," : "",
+					       p->context[j]);
+				putchar('\n');
+			}
+		}
+		rc = 0;
+	} else {
+		aud_err_clear(&err);
+		if (aud_patterns_test(ps, &checked, &err)) {
+			fprintf(stderr, "auditor: %s\n", err.msg);
+			rc = AUD_EXIT_ERROR;
+		} else {
+			printf("%zu patterns, %zu samples: all passed\n",
+			       aud_patterns_count(ps), checked);
+			rc = 0;
+		}
+	}
+	aud_patterns_free(ps);
+	return rc;
+}
+
+static void on_diag(void *ctx, aud_diag_kind kind, const char *path,
+		    const aud_err *e)
+{
+	char buf[1200];
+
+	(void)ctx;
+	aud_err_format(buf, sizeof buf, e, path);
+	switch (kind) {
+	case AUD_DIAG_FAILED:
+		fprintf(stderr, "auditor: %s (input failed)\n", buf);
+		break;
+	case AUD_DIAG_MORE:
+		fprintf(stderr, "auditor: %s: %s\n", path, e->msg);
+		break;
+	default:
+		fprintf(stderr, "auditor: %s\n", buf);
+	}
+}
+
+/* Reads the hash key: --hash-key-file, else $AUDITOR_HASH_KEY, else a
+ * random key (said on stderr). A trailing newline in the file is not part
+ * of the key. Returns 0 or an exit code. */
+static int get_key(const cli *c, unsigned char *key, size_t cap,
+		   size_t *len, const char **source)
+{
+	const char *env = getenv("AUDITOR_HASH_KEY");
+	aud_err err;
+
+	aud_err_clear(&err);
+	if (c->hash_key_file) {
+		FILE *f = fopen(c->hash_key_file, "rb");
+		size_t n;
+
+		if (!f) {
+			fprintf(stderr, "auditor: %s: cannot open hash key "
+				"file: %s\n", c->hash_key_file,
+				strerror(errno));
+			return AUD_EXIT_USAGE;
+		}
+		n = fread(key, 1, cap, f);
+		fclose(f);
+		while (n && (key[n - 1] == '\n' || key[n - 1] == '\r'))
+			n--;
+		*len = n;
+		*source = "file";
+	} else if (env && *env) {
+		*len = strlen(env) < cap ? strlen(env) : cap;
+		memcpy(key, env, *len);
+		*source = "env";
+	} else {
+		*len = 32;
+		*source = "random";
+		if (aud_keyhash_random_key(key, 32, &err)) {
+			fprintf(stderr, "auditor: %s\n", err.msg);
+			return AUD_EXIT_ERROR;
+		}
+		fputs("auditor: no hash key given (--hash-key-file or "
+		      "AUDITOR_HASH_KEY): using a random key for this run, so "
+		      "value hashes will not match other runs\n",
+		      stderr);
+	}
+	if (*len < 16) {
+		fprintf(stderr, "auditor: the hash key has %zu bytes; it needs "
+			"at least 16\n", *len);
+		return AUD_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void json_list(FILE *f, const char *name, const strlist *l)
+{
+	size_t i;
+
+	fprintf(f, ",\"%s\":[", name);
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			fputc(',', f);
+		aud_json_string(f, l->v[i], strlen(l->v[i]));
+	}
+	fputc(']', f);
+}
+
+static void json_opt(FILE *f, const char *name, const char *v)
+{
+	fprintf(f, ",\"%s\":", name);
+	if (v)
+		aud_json_string(f, v, strlen(v));
+	else
+		fputs("null", f);
+}
+
+/* The scan's options as JSON, for the runs table (never the key). */
+static char *options_json(const cli *c)
+{
+	char *buf = NULL, d[2] = {c->delimiter, 0};
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs("{\"command\":\"scan\"", f);
+	json_opt(f, "format", aud_format_name(c->format));
+	json_opt(f, "delimiter", c->delimiter ? d : NULL);
+	json_list(f, "include", &c->include);
+	json_list(f, "exclude", &c->exclude);
+	json_list(f, "patterns", &c->patterns);
+	fprintf(f, ",\"default_patterns\":%s",
+		c->no_default_patterns ? "false" : "true");
+	json_opt(f, "entities", c->entities);
+	json_opt(f, "skip_entities", c->skip_entities);
+	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
+	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
+	json_opt(f, "fail_on", c->fail_any ? "any" : "none");
+	json_list(f, "inputs", &c->inputs);
+	fputs("}", f);
+	fclose(f);
+	return buf;
+}
+
+static int cmd_scan(cli *c, int argc, char **argv)
+{
+	aud_patternset *ps = NULL;
+	aud_keyhash *kh = NULL;
+	aud_store *st = NULL;
+	aud_inputs inputs = {0};
+	aud_walk_opts wo;
+	aud_scan_opts so;
+	aud_scan_totals tot;
+	aud_run_meta meta;
+	aud_err err;
+	strlist none = {0};
+	unsigned char key[1024];
+	size_t keylen = 0, i;
+	const char *key_source = NULL;
+	char patsha[65], fp[17], *opts = NULL;
+	int64_t run_id = 0;
+	int rc, exit_code = AUD_EXIT_OK;
+
+	aud_err_clear(&err);
+	rc = parse_args(c, argc, argv, 2, CMD_SCAN);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (c->inputs.n == 0)
+		return usage_error("%s", "scan needs at least one input (a "
+				   "file, a folder or - for stdin)");
+	rc = load_patterns(&ps, c, &none);
+	if (rc)
+		return rc;
+	rc = get_key(c, key, sizeof key, &keylen, &key_source);
+	if (rc)
+		goto done_rc;
+	if (aud_keyhash_new(&kh, key, keylen, &err)) {
+		fprintf(stderr, "auditor: %s\n", err.msg);
+		rc = AUD_EXIT_USAGE;
+		goto done_rc;
+	}
+	OPENSSL_cleanse(key, sizeof key);
+
+	memset(&wo, 0, sizeof wo);
+	wo.include = c->include.v;
+	wo.ninclude = c->include.n;
+	wo.exclude = c->exclude.v;
+	wo.nexclude = c->exclude.n;
+	for (i = 0; i < c->inputs.n; i++) {
+		if (aud_walk(&inputs, c->inputs.v[i], &wo, &err)) {
+			print_err(&err, NULL);
+			rc = AUD_EXIT_ERROR;
+			goto done_rc;
+		}
+	}
+
+	if (aud_store_open(&st, c->db, &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done_rc;
+	}
+	aud_patterns_sha256_hex(ps, patsha);
+	aud_keyhash_fingerprint(kh, fp);
+	opts = options_json(c);
+	memset(&meta, 0, sizeof meta);
+	meta.tool_version = AUD_VERSION;
+	meta.options_json = opts;
+	meta.patterns_sha256 = patsha;
+	meta.key_fingerprint = fp;
+	meta.key_source = key_source;
+	if (aud_store_run_begin(st, &meta, &run_id, &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done_rc;
+	}
+
+	memset(&so, 0, sizeof so);
+	so.format = c->format;
+	so.delimiter = c->delimiter;
+	so.max_record_bytes = (size_t)c->max_record;
+	so.max_decoded_bytes = c->max_decoded;
+	so.max_problems_shown = c->show_problems;
+	so.diag = on_diag;
+	rc = aud_scan_inputs(st, run_id, &inputs, ps, kh, &so, &tot, &err);
+	if (rc) {
+		aud_err e2;
+
+		print_err(&err, NULL);
+		aud_err_clear(&e2);
+		aud_store_run_end(st, run_id, "failed", &e2);
+		rc = AUD_EXIT_ERROR;
+		goto done_rc;
+	}
+	if (aud_store_run_end(st, run_id, "complete", &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done_rc;
+	}
+	if (!c->quiet && aud_summary_write(stdout, st, run_id, c->json, &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done_rc;
+	}
+	if (tot.files_failed || tot.files_warning)
+		exit_code = AUD_EXIT_ERROR;
+	else if (c->fail_any && tot.findings > 0)
+		exit_code = AUD_EXIT_FINDINGS;
+	rc = exit_code;
+done_rc:
+	OPENSSL_cleanse(key, sizeof key);
+	free(opts);
+	aud_store_close(st);
+	aud_inputs_free(&inputs);
+	aud_keyhash_free(kh);
+	aud_patterns_free(ps);
+	return rc;
+}
+
+int aud_cli_main(int argc, char **argv)
+{
+	cli c;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.db = "auditor.db";
+	c.max_record = 16u << 20;
+	if (argc < 2)
+		return usage_error("%s", "no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		print_help(stdout, argc > 2 ? argv[2] : NULL);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("auditor %s\n", AUD_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "scan") == 0)
+		rc = cmd_scan(&c, argc, argv);
+	else if (strcmp(argv[1], "patterns") == 0)
+		rc = cmd_patterns(&c, argc, argv);
+	else if (argv[1][0] == '-')
+		rc = usage_error("unknown option '%s'", argv[1]);
+	else
+		rc = usage_error("unknown command '%s'", argv[1]);
+	free(c.include.v);
+	free(c.exclude.v);
+	free(c.patterns.v);
+	free(c.inputs.v);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,352 @@
+/*
+ * scan.c: the scan pipeline for one run. Inputs are taken one at a time:
+ * the decoder turns raw bytes into a decoded stream, the reader cuts it
+ * into records, the detector finds matches in each field, and each match
+ * becomes a finding row holding only a masked preview and a keyed hash.
+ *
+ * Faults are kept per input: a file that cannot be opened or decoded, or
+ * whose reader gives up, gets status "failed" and its error on its files
+ * row, and everything found before the fault stays (the store commits at
+ * every file end). Per-record problems are counted, stored (up to a cap) and
+ * a few of them shown through the diagnostic callback. Only a store
+ * failure ends the run, since nothing more could be recorded.
+ */
+#include "auditor/scan.h"
+#include "auditor/decode.h"
+#include "auditor/detect.h"
+#include "auditor/mask.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK (256 * 1024)
+
+typedef struct scan_ctx {
+	aud_store *s;
+	int64_t run_id, file_id;
+	aud_detector *det;
+	const aud_keyhash *kh;
+	const aud_scan_opts *o;
+	const char *path;      /* as shown and stored */
+	uint64_t problems;     /* this input */
+	uint64_t shown;        /* problems passed to diag, this input */
+	uint64_t findings;     /* this run, real ones */
+	uint64_t placeholders; /* this run */
+	aud_err store_err;
+	int store_failed;
+} scan_ctx;
+
+static void diag(scan_ctx *c, aud_diag_kind kind, const aud_err *e)
+{
+	if (c->o->diag)
+		c->o->diag(c->o->diag_ctx, kind, c->path, e);
+}
+
+/* A short word for the problems table, from the reader's message. */
+static const char *problem_kind(const aud_err *e)
+{
+	if (e->code == AUD_ELIMIT)
+		return "too_long";
+	if (strncmp(e->msg, "invalid UTF-8", 13) == 0)
+		return "utf8";
+	if (strncmp(e->msg, "NUL byte", 8) == 0)
+		return "nul";
+	if (strstr(e->msg, "fields, header has"))
+		return "field_count";
+	if (strstr(e->msg, "JSON"))
+		return "json";
+	return "format";
+}
+
+static void on_problem(void *ctx, const aud_err *e)
+{
+	scan_ctx *c = ctx;
+	unsigned cap = c->o->max_problems_shown ? c->o->max_problems_shown : 10;
+
+	c->problems++;
+	if (c->shown < cap) {
+		c->shown++;
+		diag(c, AUD_DIAG_PROBLEM, e);
+	}
+	if (!c->store_failed &&
+	    aud_store_problem_add(c->s, c->run_id, c->file_id, problem_kind(e),
+				  e, &c->store_err))
+		c->store_failed = 1;
+}
+
+static int on_record(void *ctx, const aud_record *rec)
+{
+	scan_ctx *c = ctx;
+	const aud_match *m;
+	aud_finding_row row;
+	char masked[128], hash[65];
+	size_t i;
+	int n, j;
+
+	for (i = 0; i < rec->nfields; i++) {
+		const aud_field *f = &rec->fields[i];
+
+		if (f->value_len == 0)
+			continue;
+		n = aud_detect_field(c->det, f->name, f->name_len, f->value,
+				     f->value_len, &m, &c->store_err);
+		if (n < 0) {
+			c->store_failed = 1;
+			return 1;
+		}
+		for (j = 0; j < n; j++) {
+			const char *v = f->value + m[j].start;
+
+			aud_mask(masked, sizeof masked, m[j].entity, v,
+				 m[j].len);
+			aud_keyhash_value(c->kh, m[j].entity, v, m[j].len,
+					  hash);
+			memset(&row, 0, sizeof row);
+			row.run_id = c->run_id;
+			row.file_id = c->file_id;
+			row.record = rec->number;
+			row.line = rec->line;
+			row.byte_offset = f->offset + m[j].start;
+			row.length = m[j].len;
+			row.field = f->name;
+			row.field_len = f->name_len;
+			row.entity = m[j].entity;
+			row.pattern_id = m[j].pattern_id;
+			row.evidence = aud_evidence_name(m[j].evidence);
+			row.confidence = m[j].confidence;
+			row.masked = masked;
+			row.value_hash = hash;
+			if (aud_store_finding_add(c->s, &row, &c->store_err)) {
+				c->store_failed = 1;
+				return 1;
+			}
+			if (m[j].evidence == AUD_EV_PLACEHOLDER)
+				c->placeholders++;
+			else
+				c->findings++;
+		}
+	}
+	return 0;
+}
+
+/* Scans one opened input. Fills r and *fail (the error that ended it). */
+static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
+			aud_file_result *r, aud_err *fail, int *failed)
+{
+	aud_reader *rd = NULL;
+	aud_reader_opts ro;
+	ptrdiff_t n;
+	int rc = 0;
+	char delim = ',';
+	aud_format fmt;
+	aud_err e;
+
+	aud_err_clear(&e);
+	n = aud_decoder_read(d, buf, CHUNK, &e);
+	if (n < 0) {
+		*fail = e;
+		*failed = 1;
+		return;
+	}
+	if (n == 0) {
+		r->status = "warning";
+		aud_err_set(fail, AUD_EFORMAT, "empty input: nothing to scan");
+		return;
+	}
+	fmt = aud_format_from_name(c->path, &delim);
+	if (c->o->format != AUD_FMT_AUTO)
+		fmt = c->o->format;
+	else if (fmt == AUD_FMT_AUTO)
+		fmt = aud_format_sniff(buf, (size_t)n);
+	if (c->o->delimiter)
+		delim = c->o->delimiter;
+	r->format = aud_format_name(fmt);
+
+	memset(&ro, 0, sizeof ro);
+	ro.format = fmt;
+	ro.delimiter = delim;
+	ro.max_record_bytes = c->o->max_record_bytes;
+	if (aud_reader_new(&rd, &ro, on_record, on_problem, c, &e)) {
+		*fail = e;
+		*failed = 1;
+		return;
+	}
+	while (n > 0) {
+		rc = aud_reader_feed(rd, buf, (size_t)n, &e);
+		if (rc)
+			break;
+		n = aud_decoder_read(d, buf, CHUNK, &e);
+	}
+	if (rc < 0 && !c->store_failed) {
+		*fail = e; /* the reader gave up on this input */
+		*failed = 1;
+	} else if (rc == 0) {
+		aud_err fe;
+
+		aud_err_clear(&fe);
+		if (n < 0) {
+			/* Decoder fault: keep what came before. The record
+			 * being read when it happened is the next one. */
+			*fail = e;
+			*failed = 1;
+			if (fail->record == AUD_NOPOS)
+				fail->record = aud_reader_records(rd) + 1;
+			if (fail->line == AUD_NOPOS)
+				fail->line = aud_reader_lines(rd) + 1;
+		}
+		/* Flush the last record: for a truncated stream it is the
+		 * data before the fault, which must still be scanned. */
+		rc = aud_reader_finish(rd, &fe);
+		if (rc < 0 && !*failed && !c->store_failed) {
+			*fail = fe;
+			*failed = 1;
+		}
+	}
+	r->records = aud_reader_records(rd);
+	aud_reader_free(rd);
+}
+
+static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
+		    aud_scan_totals *t)
+{
+	aud_decoder *d = NULL;
+	aud_decoder_opts dopts;
+	aud_file_result r;
+	aud_err fail, e;
+	int failed = 0;
+	uint64_t limit_before = aud_detector_limit_hits(c->det);
+	char sha[65];
+
+	c->path = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+	c->problems = c->shown = 0;
+	aud_err_clear(&fail);
+	aud_err_clear(&e);
+	memset(&r, 0, sizeof r);
+	r.size_bytes = -1;
+	r.status = "ok";
+	r.error_record = r.error_line = r.error_offset = AUD_NOPOS;
+
+	if (aud_store_file_begin(c->s, c->run_id, c->path, &c->file_id,
+				 &c->store_err))
+		return -1;
+	if (in->error) {
+		aud_err_set(&fail, AUD_EIO, "%s", in->error);
+		failed = 1;
+	} else {
+		dopts.max_decoded_bytes = c->o->max_decoded_bytes;
+		if (aud_decoder_open(&d, in->path, &dopts, &e)) {
+			fail = e;
+			failed = 1;
+		}
+	}
+	if (d) {
+		scan_stream(c, d, buf, &r, &fail, &failed);
+		if (aud_decoder_drain(d, &e) == 0) {
+			aud_decoder_sha256_hex(d, sha);
+			r.sha256 = sha;
+		}
+		r.compression = aud_compression_name(
+			aud_decoder_compression(d));
+		r.bytes_decoded = aud_decoder_decoded_bytes(d);
+		r.size_bytes = aud_decoder_file_size(d);
+		if (r.size_bytes < 0)
+			r.size_bytes = (int64_t)aud_decoder_raw_bytes(d);
+	}
+	if (c->store_failed)
+		goto done;
+	if (aud_detector_limit_hits(c->det) > limit_before) {
+		aud_err le;
+
+		aud_err_clear(&le);
+		aud_err_set(&le, AUD_ELIMIT,
+			    "%llu field values were not fully checked: a "
+			    "pattern hit PCRE2's match or depth limit",
+			    (unsigned long long)(aud_detector_limit_hits(
+							 c->det) -
+						 limit_before));
+		on_problem(c, &le);
+	}
+	r.problems = c->problems;
+	if (failed) {
+		r.status = "failed";
+		diag(c, AUD_DIAG_FAILED, &fail);
+	} else if (fail.msg[0]) {
+		diag(c, AUD_DIAG_WARNING, &fail); /* empty input */
+	} else if (c->problems) {
+		r.status = "warning";
+	}
+	if (c->problems > c->shown) {
+		aud_err me;
+
+		aud_err_clear(&me);
+		aud_err_set(&me, AUD_EFORMAT,
+			    "%llu more problems not shown (table problems "
+			    "holds up to 1000 per input)",
+			    (unsigned long long)(c->problems - c->shown));
+		diag(c, AUD_DIAG_MORE, &me);
+	}
+	if (fail.msg[0]) {
+		r.error = fail.msg;
+		r.error_record = fail.record;
+		r.error_line = fail.line;
+		r.error_offset = fail.offset;
+	} else if (c->problems) {
+		r.error = "some records had problems (see table problems)";
+	}
+	if (aud_store_file_end(c->s, c->file_id, &r, &c->store_err))
+		c->store_failed = 1;
+	t->files++;
+	t->records += r.records;
+	t->bytes_decoded += r.bytes_decoded;
+	if (strcmp(r.status, "failed") == 0)
+		t->files_failed++;
+	else if (strcmp(r.status, "warning") == 0)
+		t->files_warning++;
+done:
+	aud_decoder_close(d);
+	return c->store_failed ? -1 : 0;
+}
+
+int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
+		    const aud_patternset *ps, const aud_keyhash *kh,
+		    const aud_scan_opts *opts, aud_scan_totals *totals,
+		    aud_err *err)
+{
+	scan_ctx c;
+	aud_scan_totals t;
+	char *buf = NULL;
+	size_t i;
+	int rc = AUD_OK;
+
+	memset(&c, 0, sizeof c);
+	memset(&t, 0, sizeof t);
+	aud_err_clear(&c.store_err);
+	c.s = s;
+	c.run_id = run_id;
+	c.kh = kh;
+	c.o = opts;
+	buf = malloc(CHUNK);
+	if (!buf)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	rc = aud_detector_new(&c.det, ps, err);
+	if (rc)
+		goto done;
+	for (i = 0; i < inputs->n; i++) {
+		if (scan_one(&c, &inputs->v[i], buf, &t)) {
+			if (err)
+				*err = c.store_err;
+			rc = c.store_err.code ? c.store_err.code : AUD_ESTORE;
+			break;
+		}
+	}
+	t.findings = c.findings;
+	t.placeholders = c.placeholders;
+	t.pattern_limit_hits = aud_detector_limit_hits(c.det);
+done:
+	if (totals)
+		*totals = t;
+	aud_detector_free(c.det);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,277 @@
+/*
+ * summary.c: the run summary on stdout, read back from the store. Numbers
+ * come from SQL over the runs, files and findings tables; placeholder
+ * findings (documentation and test values) are counted apart from real
+ * ones. Ordering is fixed (count, then name) so the output is stable.
+ */
+#include "auditor/summary.h"
+
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define TOP_FIELDS 20
+
+void aud_json_string(FILE *out, const char *s, size_t len)
+{
+	size_t i;
+
+	fputc('"', out);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", out);
+		else if (ch == '\t')
+			fputs("\\t", out);
+		else if (ch == '\r')
+			fputs("\\r", out);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static void jstr(FILE *out, const unsigned char *s)
+{
+	if (!s)
+		fputs("null", out);
+	else
+		aud_json_string(out, (const char *)s, strlen((const char *)s));
+}
+
+static const char *txt(const unsigned char *s)
+{
+	return s ? (const char *)s : "";
+}
+
+static int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql,
+		int64_t run_id, aud_err *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return aud_err_set(err, AUD_ESTORE, "cannot read summary: %s",
+				   sqlite3_errmsg(db));
+	sqlite3_bind_int64(*st, 1, run_id);
+	return AUD_OK;
+}
+
+static void human_bytes(char *out, size_t cap, double b)
+{
+	static const char *u[] = {"B", "KB", "MB", "GB", "TB"};
+	int i = 0;
+
+	while (b >= 1000 && i < 4) {
+		b /= 1000;
+		i++;
+	}
+	if (i == 0)
+		snprintf(out, cap, "%.0f B", b);
+	else
+		snprintf(out, cap, "%.1f %s", b, u[i]);
+}
+
+int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
+		      aud_err *err)
+{
+	sqlite3 *db = aud_store_db(s);
+	sqlite3_stmt *st = NULL;
+	int rc = AUD_OK, first;
+	int64_t nfiles = 0, nfailed = 0, nwarn = 0, records = 0,
+		decoded = 0, raw = 0, findings = 0, placeholders = 0;
+	char status[32] = "", b1[32], b2[32];
+
+	if ((rc = prep(db, &st,
+		       "SELECT status FROM runs WHERE run_id = ?1", run_id,
+		       err)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(status, sizeof status, "%s",
+			 txt(sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+
+	if ((rc = prep(db, &st,
+		       "SELECT COUNT(*), TOTAL(status = 'failed'), "
+		       "TOTAL(status = 'warning'), TOTAL(records), "
+		       "TOTAL(bytes_decoded), TOTAL(size_bytes) "
+		       "FROM files WHERE run_id = ?1",
+		       run_id, err)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		nfiles = sqlite3_column_int64(st, 0);
+		nfailed = sqlite3_column_int64(st, 1);
+		nwarn = sqlite3_column_int64(st, 2);
+		records = sqlite3_column_int64(st, 3);
+		decoded = sqlite3_column_int64(st, 4);
+		raw = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+
+	if ((rc = prep(db, &st,
+		       "SELECT TOTAL(evidence <> 'placeholder'), "
+		       "TOTAL(evidence = 'placeholder') FROM findings "
+		       "WHERE run_id = ?1",
+		       run_id, err)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		findings = sqlite3_column_int64(st, 0);
+		placeholders = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+
+	if (json) {
+		fprintf(out,
+			"{\"run_id\":%" PRId64 ",\"status\":\"%s\","
+			"\"files\":{\"scanned\":%" PRId64 ",\"failed\":%" PRId64
+			",\"warning\":%" PRId64 "},\"records\":%" PRId64
+			",\"bytes_decoded\":%" PRId64 ",\"bytes_read\":%" PRId64
+			",\"findings\":%" PRId64 ",\"placeholders\":%" PRId64,
+			run_id, status, nfiles, nfailed, nwarn, records,
+			decoded, raw, findings, placeholders);
+	} else {
+		human_bytes(b1, sizeof b1, (double)decoded);
+		human_bytes(b2, sizeof b2, (double)raw);
+		fprintf(out, "auditor: run %" PRId64 " %s\n", run_id, status);
+		fprintf(out,
+			"files     %" PRId64 " scanned, %" PRId64
+			" failed, %" PRId64 " with warnings\n",
+			nfiles, nfailed, nwarn);
+		fprintf(out, "records   %" PRId64 "\n", records);
+		fprintf(out, "bytes     %s decoded (%s read)\n", b1, b2);
+		fprintf(out,
+			"findings  %" PRId64 " (and %" PRId64
+			" placeholder values)\n",
+			findings, placeholders);
+	}
+
+	/* Per entity. */
+	if ((rc = prep(db, &st,
+		       "SELECT entity, TOTAL(evidence <> 'placeholder') AS n, "
+		       "COUNT(DISTINCT CASE WHEN evidence <> 'placeholder' "
+		       "THEN value_hash END), TOTAL(evidence = 'placeholder') "
+		       "FROM findings WHERE run_id = ?1 GROUP BY entity "
+		       "ORDER BY n DESC, entity",
+		       run_id, err)))
+		return rc;
+	first = 1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *ent = sqlite3_column_text(st, 0);
+		int64_t n = sqlite3_column_int64(st, 1);
+		int64_t dv = sqlite3_column_int64(st, 2);
+		int64_t ph = sqlite3_column_int64(st, 3);
+
+		if (json) {
+			fputs(first ? ",\"by_entity\":[" : ",", out);
+			fputs("{\"entity\":", out);
+			jstr(out, ent);
+			fprintf(out,
+				",\"findings\":%" PRId64
+				",\"distinct_values\":%" PRId64
+				",\"placeholders\":%" PRId64 "}",
+				n, dv, ph);
+		} else {
+			if (first)
+				fprintf(out, "\n%-28s %10s %10s %12s\n",
+					"by entity", "findings", "distinct",
+					"placeholder");
+			fprintf(out,
+				"  %-26s %10" PRId64 " %10" PRId64
+				" %12" PRId64 "\n",
+				txt(ent), n, dv, ph);
+		}
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(first ? ",\"by_entity\":[]" : "]", out);
+
+	/* Per field: where the real findings are. */
+	if ((rc = prep(db, &st,
+		       "SELECT field, entity, COUNT(*) AS n FROM findings "
+		       "WHERE run_id = ?1 AND evidence <> 'placeholder' "
+		       "GROUP BY field, entity ORDER BY n DESC, field, entity "
+		       "LIMIT " "20",
+		       run_id, err)))
+		return rc;
+	first = 1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *fld = sqlite3_column_text(st, 0);
+		const unsigned char *ent = sqlite3_column_text(st, 1);
+		int64_t n = sqlite3_column_int64(st, 2);
+
+		if (json) {
+			fputs(first ? ",\"by_field\":[" : ",", out);
+			fputs("{\"field\":", out);
+			jstr(out, fld);
+			fputs(",\"entity\":", out);
+			jstr(out, ent);
+			fprintf(out, ",\"findings\":%" PRId64 "}", n);
+		} else {
+			if (first)
+				fprintf(out, "\n%-28s %-22s %10s\n",
+					"by field (top 20)", "entity",
+					"findings");
+			fprintf(out, "  %-26s %-22s %10" PRId64 "\n", txt(fld),
+				txt(ent), n);
+		}
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(first ? ",\"by_field\":[]" : "]", out);
+
+	/* Inputs that failed or had problems. */
+	if ((rc = prep(db, &st,
+		       "SELECT path, status, error, error_record, error_line, "
+		       "error_offset, problems FROM files WHERE run_id = ?1 "
+		       "AND status <> 'ok' ORDER BY file_id",
+		       run_id, err)))
+		return rc;
+	first = 1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *path = sqlite3_column_text(st, 0);
+		const unsigned char *fst = sqlite3_column_text(st, 1);
+		const unsigned char *er = sqlite3_column_text(st, 2);
+
+		if (json) {
+			fputs(first ? ",\"inputs_with_problems\":[" : ",", out);
+			fputs("{\"path\":", out);
+			jstr(out, path);
+			fputs(",\"status\":", out);
+			jstr(out, fst);
+			fputs(",\"error\":", out);
+			jstr(out, er);
+			fputs(",\"record\":", out);
+			if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+				fputs("null", out);
+			else
+				fprintf(out, "%" PRId64,
+					(int64_t)sqlite3_column_int64(st, 3));
+			fputs(",\"byte_offset\":", out);
+			if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+				fputs("null", out);
+			else
+				fprintf(out, "%" PRId64,
+					(int64_t)sqlite3_column_int64(st, 5));
+			fprintf(out, ",\"problems\":%" PRId64 "}",
+				(int64_t)sqlite3_column_int64(st, 6));
+		} else {
+			if (first)
+				fputs("\ninputs with problems\n", out);
+			fprintf(out, "  %s [%s] %s", txt(path), txt(fst),
+				txt(er));
+			if (sqlite3_column_int64(st, 6) > 0)
+				fprintf(out, " (%" PRId64 " problem records)",
+					(int64_t)sqlite3_column_int64(st, 6));
+			fputc('\n', out);
+		}
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(first ? ",\"inputs_with_problems\":[]}\n" : "]}\n", out);
+	return AUD_OK;
+}

@@ -1,0 +1,68 @@
+/*
+ * decode.h: one streaming interface over an input, whatever its
+ * compression. The decoder opens a path (or "-" for stdin), hashes every raw
+ * byte it reads with SHA-256, recognises gzip and zstd by their magic bytes
+ * (never by name) and hands out decoded bytes.
+ *
+ * gzip files may hold several members (`cat a.gz b.gz`), zstd files several
+ * frames; both are decoded to the end. Anything else is passed through.
+ */
+#ifndef AUDITOR_DECODE_H
+#define AUDITOR_DECODE_H
+
+#include "auditor/common.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum aud_compression {
+	AUD_COMP_PLAIN = 0,
+	AUD_COMP_GZIP,
+	AUD_COMP_ZSTD
+} aud_compression;
+
+/* "plain", "gzip" or "zstd". Static storage. */
+const char *aud_compression_name(aud_compression c);
+
+typedef struct aud_decoder_opts {
+	uint64_t max_decoded_bytes; /* 0: no limit; else AUD_ELIMIT past it */
+} aud_decoder_opts;
+
+typedef struct aud_decoder aud_decoder;
+
+/* Opens path ("-" is stdin) and sniffs its compression from the first raw
+ * bytes. opts may be NULL. On error returns AUD_EIO (cannot open, is a
+ * directory, read error) with err filled and *out set to NULL. The caller
+ * frees the decoder with aud_decoder_close. An empty file opens fine and
+ * reads as 0 bytes (the caller decides what an empty input means). */
+int aud_decoder_open(aud_decoder **out, const char *path,
+		     const aud_decoder_opts *opts, aud_err *err);
+
+/* Reads up to cap decoded bytes into buf. Returns the number of bytes (> 0),
+ * 0 at the clean end of the input, or a negative code: AUD_EFORMAT for a
+ * corrupt or truncated stream, AUD_EIO for a read error, AUD_ELIMIT when
+ * max_decoded_bytes is passed, AUD_ENOMEM. On error err->offset is the
+ * decoded offset reached; bytes decoded before the fault were all returned
+ * by earlier calls. After an error every further call returns the same
+ * error. */
+ptrdiff_t aud_decoder_read(aud_decoder *d, void *buf, size_t cap,
+			   aud_err *err);
+
+/* Reads any raw bytes not yet read (without decoding them) so that the
+ * SHA-256 and raw size cover the whole file even when decoding stopped
+ * early. Returns 0 or AUD_EIO. */
+int aud_decoder_drain(aud_decoder *d, aud_err *err);
+
+aud_compression aud_decoder_compression(const aud_decoder *d);
+uint64_t aud_decoder_raw_bytes(const aud_decoder *d);     /* read so far */
+uint64_t aud_decoder_decoded_bytes(const aud_decoder *d); /* handed out */
+/* Size from fstat for regular files, -1 for pipes and stdin. */
+int64_t aud_decoder_file_size(const aud_decoder *d);
+
+/* Lower-case hex SHA-256 of the raw bytes read so far, NUL-terminated. */
+void aud_decoder_sha256_hex(const aud_decoder *d, char out[65]);
+
+/* Closes the input and frees d. NULL is a no-op. */
+void aud_decoder_close(aud_decoder *d);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * detect.h: the matching engine. For each field value, a cheap prefilter
+ * picks candidate windows (required literals, digit runs); PCRE2 (JIT,
+ * match data reused) confirms inside them; a validator checks checksums;
+ * context words near the match or in the field name raise the evidence.
+ * Matches whose checksum fails are dropped, not reported.
+ *
+ * A detector holds per-thread state (match data, scratch): one per thread,
+ * sharing one read-only aud_patternset.
+ */
+#ifndef AUDITOR_DETECT_H
+#define AUDITOR_DETECT_H
+
+#include "auditor/common.h"
+#include "auditor/patterns.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Evidence levels, weakest first. A finding of a pattern that has a
+ * validator is at least VALIDATED (failing the checksum drops it). */
+typedef enum aud_evidence {
+	AUD_EV_PATTERN = 1,  /* the regex matched, nothing more */
+	AUD_EV_VALIDATED,    /* and the checksum/validator passed */
+	AUD_EV_CONTEXT,      /* and a context word was found near it or in
+				the field name */
+	AUD_EV_PLACEHOLDER   /* a known documentation/test value */
+} aud_evidence;
+
+/* "pattern", "validated", "context", "placeholder". Static storage. */
+const char *aud_evidence_name(aud_evidence e);
+
+typedef struct aud_match {
+	size_t pattern;         /* index in the pattern set */
+	const char *entity;     /* borrowed from the set */
+	const char *pattern_id; /* borrowed from the set */
+	size_t start, len;      /* within the field value */
+	aud_evidence evidence;
+	double confidence;      /* 0..1 */
+} aud_match;
+
+typedef struct aud_detector aud_detector;
+
+/* Creates a detector for ps (which must outlive it). Returns 0 or
+ * AUD_ENOMEM. */
+int aud_detector_new(aud_detector **out, const aud_patternset *ps,
+		     aud_err *err);
+
+/* Scans one field value. name is the field name or path (used as context).
+ * On success returns the number of matches (>= 0) and sets *out to an
+ * array valid until the next call; matches are ordered by start and do not
+ * overlap for the same entity. Never fails on content: a pattern that hits
+ * PCRE2's match or depth limit is skipped for this value and counted in
+ * aud_detector_limit_hits. Returns a negative code only for AUD_ENOMEM. */
+int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
+		     const char *value, size_t value_len,
+		     const aud_match **out, aud_err *err);
+
+/* How many times a pattern hit PCRE2's limits since creation. */
+uint64_t aud_detector_limit_hits(const aud_detector *d);
+
+void aud_detector_free(aud_detector *d);
+
+#endif

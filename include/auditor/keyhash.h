@@ -1,0 +1,36 @@
+/*
+ * keyhash.h: keyed hashes of matched values (HMAC-SHA-256, OpenSSL). The key
+ * comes from the user and is never stored; only its fingerprint is. The
+ * hash lets analysts count distinct and repeated values across files and
+ * runs without holding the values.
+ */
+#ifndef AUDITOR_KEYHASH_H
+#define AUDITOR_KEYHASH_H
+
+#include "auditor/common.h"
+
+#include <stddef.h>
+
+typedef struct aud_keyhash aud_keyhash;
+
+/* Creates a hasher over a copy of key (keylen >= 16). Returns 0,
+ * AUD_EUSAGE for a short key, or AUD_ENOMEM. Free with aud_keyhash_free,
+ * which wipes the key. */
+int aud_keyhash_new(aud_keyhash **out, const unsigned char *key,
+		    size_t keylen, aud_err *err);
+
+/* Fills key with n cryptographically random bytes. Returns 0 or AUD_EIO. */
+int aud_keyhash_random_key(unsigned char *key, size_t n, aud_err *err);
+
+/* HMAC-SHA-256(key, entity || 0x00 || normalised value), as 64 hex chars
+ * plus NUL. The value is normalised with aud_normalize first. */
+void aud_keyhash_value(const aud_keyhash *h, const char *entity,
+		       const char *value, size_t len, char out[65]);
+
+/* Fingerprint of the key: the first 16 hex chars of
+ * SHA-256("auditor key fingerprint v1" || key), plus NUL. */
+void aud_keyhash_fingerprint(const aud_keyhash *h, char out[17]);
+
+void aud_keyhash_free(aud_keyhash *h);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * patterns.h: the pattern library. Pattern files (*.pat, format in
+ * patterns/README.md) are loaded and compiled with PCRE2 JIT; each entry
+ * carries its own must-match and must-not-match samples, which
+ * aud_patterns_test runs. A file with an error is rejected with file:line
+ * and PCRE2's message.
+ */
+#ifndef AUDITOR_PATTERNS_H
+#define AUDITOR_PATTERNS_H
+
+#include "auditor/common.h"
+
+#include <stddef.h>
+
+/* Read-only view of one loaded entry. Strings are owned by the set. */
+typedef struct aud_pattern_info {
+	const char *id;          /* unique across the set, e.g. "email" */
+	const char *entity;      /* e.g. "EMAIL_ADDRESS" (Presidio's name) */
+	const char *regex;       /* PCRE2 source */
+	const char *validator;   /* validator name or NULL */
+	const char *prefilter;   /* prefilter hint as written in the file */
+	const char *description;
+	const char *const *context; /* context words */
+	size_t ncontext;
+	double confidence;       /* base confidence, 0..1 */
+	const char *file;        /* file it was loaded from */
+	unsigned line;           /* line of its "id:" */
+} aud_pattern_info;
+
+typedef struct aud_patternset aud_patternset;
+
+/* Loads every path in order: a file is loaded as is, a directory gives its
+ * *.pat files in name order (not recursive). Duplicate ids are an error.
+ * Returns 0, or AUD_EPATTERN / AUD_EIO / AUD_ENOMEM with err->msg starting
+ * "FILE:LINE: ". Caller frees *out with aud_patterns_free. */
+int aud_patterns_load(aud_patternset **out, const char *const *paths,
+		      size_t npaths, aud_err *err);
+
+/* Keeps only entries whose entity is in `keep` (comma-separated, NULL for
+ * all) and not in `skip` (comma-separated, NULL for none). An entity name
+ * that no entry has is AUD_EUSAGE. */
+int aud_patterns_select(aud_patternset *ps, const char *keep,
+			const char *skip, aud_err *err);
+
+size_t aud_patterns_count(const aud_patternset *ps);
+const aud_pattern_info *aud_patterns_info(const aud_patternset *ps,
+					  size_t i);
+
+/* SHA-256 (hex) over the bytes of every loaded file, in load order. */
+void aud_patterns_sha256_hex(const aud_patternset *ps, char out[65]);
+
+/* Runs every entry's samples through the real detector (regex, prefilter,
+ * validator). Returns 0 when all pass, else AUD_EPATTERN with err->msg
+ * naming the file:line, id and the failing sample. *checked (may be NULL)
+ * gets the number of samples checked. */
+int aud_patterns_test(const aud_patternset *ps, size_t *checked,
+		      aud_err *err);
+
+void aud_patterns_free(aud_patternset *ps);
+
+#endif

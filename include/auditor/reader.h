@@ -1,0 +1,91 @@
+/*
+ * reader.h: CSV (libcsv) and JSONL readers behind one push interface. The
+ * caller feeds decoded bytes in chunks of any size; the reader calls back
+ * once per complete record and once per problem. Push, not pull, so that a
+ * decode thread can hand chunks to a parse thread later without changing
+ * the readers.
+ *
+ * Memory is bounded by max_record_bytes: a record that grows past it is
+ * never buffered whole.
+ *
+ * Problems (reported through problem_fn, the file goes on):
+ *   JSONL: invalid JSON line (its raw text still reaches record_fn as one
+ *          field "(unparsed)" with AUD_REC_UNPARSED, so nothing escapes
+ *          detection), a line that is not an object (same), a line over
+ *          max_record_bytes (skipped up to the next newline, not scanned).
+ *   CSV:   a row whose field count differs from the header (still given,
+ *          AUD_REC_FIELD_COUNT; extra fields are named "Unnamed: N", N the
+ *          0-based column index).
+ *   both:  invalid UTF-8 or a NUL byte (the record is still given, flagged).
+ * Fatal (feed/finish return a negative code, the file ends there):
+ *   CSV:   a record over max_record_bytes (no safe place to resync), an
+ *          unterminated quoted field at the end of input (the partial
+ *          record is still given first).
+ */
+#ifndef AUDITOR_READER_H
+#define AUDITOR_READER_H
+
+#include "auditor/common.h"
+#include "auditor/record.h"
+
+typedef enum aud_format {
+	AUD_FMT_AUTO = 0,
+	AUD_FMT_CSV,
+	AUD_FMT_JSONL
+} aud_format;
+
+/* "auto", "csv", "jsonl". Static storage. */
+const char *aud_format_name(aud_format f);
+
+/* Format from the file name, after dropping .gz/.gzip/.zst/.zstd: .csv and
+ * .tsv give CSV, .jsonl .ndjson .json give JSONL, anything else AUTO. If
+ * delim is not NULL it is set to '\t' for .tsv and ',' otherwise. */
+aud_format aud_format_from_name(const char *path, char *delim);
+
+/* Format from the first decoded bytes: JSONL when the first byte that is
+ * not white space or a UTF-8 BOM is '{', else CSV. */
+aud_format aud_format_sniff(const char *data, size_t len);
+
+/* Called once per record. Return 0 to go on; a non-zero return stops the
+ * reader and is returned by aud_reader_feed/finish as is. */
+typedef int (*aud_record_fn)(void *ctx, const aud_record *rec);
+
+/* Called once per non-fatal problem; err has code, place and message. */
+typedef void (*aud_problem_fn)(void *ctx, const aud_err *err);
+
+typedef struct aud_reader_opts {
+	aud_format format;       /* CSV or JSONL; AUTO is a usage error */
+	char delimiter;          /* CSV only: ',', '\t', ';', '|' ... */
+	size_t max_record_bytes; /* 0 means 16 MiB */
+} aud_reader_opts;
+
+typedef struct aud_reader aud_reader;
+
+/* Creates a reader. Returns 0, AUD_EUSAGE or AUD_ENOMEM. Free with
+ * aud_reader_free. */
+int aud_reader_new(aud_reader **out, const aud_reader_opts *opts,
+		   aud_record_fn record_fn, aud_problem_fn problem_fn,
+		   void *ctx, aud_err *err);
+
+/* Feeds the next len decoded bytes. Returns 0; a negative AUD_E* code when
+ * the file cannot go on (err says where); or the non-zero value returned by
+ * record_fn. */
+int aud_reader_feed(aud_reader *r, const char *data, size_t len,
+		    aud_err *err);
+
+/* Signals the end of input: emits a last record without a trailing
+ * newline. Same returns as aud_reader_feed. */
+int aud_reader_finish(aud_reader *r, aud_err *err);
+
+/* Counters so far. */
+uint64_t aud_reader_records(const aud_reader *r);  /* given to record_fn */
+uint64_t aud_reader_problems(const aud_reader *r); /* given to problem_fn */
+uint64_t aud_reader_lines(const aud_reader *r);    /* physical lines seen */
+
+/* CSV header names after de-duplication (NULL before the header is read,
+ * and for JSONL). Borrowed; valid until aud_reader_free. */
+size_t aud_reader_columns(const aud_reader *r, const aud_field **out);
+
+void aud_reader_free(aud_reader *r);
+
+#endif

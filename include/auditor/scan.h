@@ -1,0 +1,56 @@
+/*
+ * scan.h: one scan run, from a list of inputs to rows in the store. This is
+ * the pipeline of DESIGN.md: decoder -> reader -> detector -> store, one
+ * input after another. A fault in one input is recorded on its files row
+ * and reported through the diagnostic callback; the run goes on with the
+ * next input.
+ */
+#ifndef AUDITOR_SCAN_H
+#define AUDITOR_SCAN_H
+
+#include "auditor/common.h"
+#include "auditor/keyhash.h"
+#include "auditor/patterns.h"
+#include "auditor/reader.h"
+#include "auditor/store.h"
+#include "auditor/walk.h"
+
+#include <stdint.h>
+
+typedef enum aud_diag_kind {
+	AUD_DIAG_PROBLEM, /* a record was flagged or skipped; file goes on */
+	AUD_DIAG_FAILED,  /* the input failed or ended early */
+	AUD_DIAG_WARNING, /* about the input as a whole (empty file) */
+	AUD_DIAG_MORE     /* err->msg says how many problems were not shown */
+} aud_diag_kind;
+
+/* Called for every diagnostic worth a line on stderr. path is the input. */
+typedef void (*aud_diag_fn)(void *ctx, aud_diag_kind kind, const char *path,
+			    const aud_err *err);
+
+typedef struct aud_scan_opts {
+	aud_format format;       /* AUTO: by name, else by sniffing */
+	char delimiter;          /* 0: by name (.tsv tab) else ',' */
+	size_t max_record_bytes; /* 0: 16 MiB */
+	uint64_t max_decoded_bytes; /* 0: none */
+	unsigned max_problems_shown; /* per input, through diag; 0: 10 */
+	aud_diag_fn diag;
+	void *diag_ctx;
+} aud_scan_opts;
+
+typedef struct aud_scan_totals {
+	uint64_t files, files_failed, files_warning;
+	uint64_t records, bytes_decoded, findings, placeholders;
+	uint64_t pattern_limit_hits;
+} aud_scan_totals;
+
+/* Scans every input in order into run run_id of store s, using patterns ps
+ * and key hasher kh. Returns 0 when the run could be carried out (inputs
+ * may still have failed: see totals), or a negative code when the store
+ * failed (the run cannot go on). totals may be NULL. */
+int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
+		    const aud_patternset *ps, const aud_keyhash *kh,
+		    const aud_scan_opts *opts, aud_scan_totals *totals,
+		    aud_err *err);
+
+#endif

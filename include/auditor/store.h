@@ -1,0 +1,102 @@
+/*
+ * store.h: the SQLite results store, the contract between scanning and
+ * reporting. One database holds many runs; each run has its files, their
+ * findings and per-record problems. Inserts are batched in transactions and
+ * committed at least at every file end, so a crash loses at most the file
+ * being scanned. Raw matched values never reach the store: callers pass a
+ * masked preview and a keyed hash.
+ *
+ * The schema is versioned with PRAGMA user_version and migrated on open.
+ * The database file is created with mode 0600 whatever the umask.
+ */
+#ifndef AUDITOR_STORE_H
+#define AUDITOR_STORE_H
+
+#include "auditor/common.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUD_STORE_SCHEMA_VERSION 1
+
+typedef struct aud_store aud_store;
+
+/* Opens (creating with mode 0600 if absent) and migrates the database.
+ * Returns 0, or AUD_ESTORE with err->msg naming the path and SQLite's
+ * message (also for a file that is not a database, or a schema newer than
+ * this build knows). Free with aud_store_close. */
+int aud_store_open(aud_store **out, const char *path, aud_err *err);
+
+typedef struct aud_run_meta {
+	const char *tool_version;
+	const char *options_json;    /* the scan's options as JSON */
+	const char *patterns_sha256; /* aud_patterns_sha256_hex */
+	const char *key_fingerprint; /* aud_keyhash_fingerprint */
+	const char *key_source;      /* "file", "env" or "random" */
+} aud_run_meta;
+
+/* Inserts a run with status "running" and started_at = now (UTC, ISO
+ * 8601 with 'Z'), commits, and sets *run_id. */
+int aud_store_run_begin(aud_store *s, const aud_run_meta *m,
+			int64_t *run_id, aud_err *err);
+
+/* Sets status ("complete", "failed", "interrupted") and finished_at,
+ * commits everything pending. */
+int aud_store_run_end(aud_store *s, int64_t run_id, const char *status,
+		      aud_err *err);
+
+/* Inserts a file row with status "scanning" and sets *file_id. */
+int aud_store_file_begin(aud_store *s, int64_t run_id, const char *path,
+			 int64_t *file_id, aud_err *err);
+
+typedef struct aud_file_result {
+	int64_t size_bytes;      /* raw size, -1 unknown (stored NULL) */
+	const char *sha256;      /* hex, NULL unknown */
+	const char *compression; /* "plain", "gzip", "zstd", NULL unknown */
+	const char *format;      /* "csv", "jsonl", NULL unknown */
+	uint64_t records;
+	uint64_t bytes_decoded;
+	uint64_t problems;       /* per-record problems reported */
+	const char *status;      /* "ok", "warning", "failed" */
+	const char *error;       /* first/ending message, NULL if none */
+	uint64_t error_record, error_line, error_offset; /* AUD_NOPOS: NULL */
+} aud_file_result;
+
+/* Fills in the file's row and commits the pending batch. */
+int aud_store_file_end(aud_store *s, int64_t file_id,
+		       const aud_file_result *r, aud_err *err);
+
+typedef struct aud_finding_row {
+	int64_t run_id, file_id;
+	uint64_t record, line, byte_offset, length;
+	const char *field;  /* not NUL-terminated: field_len bytes */
+	size_t field_len;
+	const char *entity, *pattern_id, *evidence;
+	double confidence;
+	const char *masked;     /* NUL-terminated preview */
+	const char *value_hash; /* NUL-terminated hex */
+} aud_finding_row;
+
+/* Queues one finding in the open transaction (commits every 10,000 rows). */
+int aud_store_finding_add(aud_store *s, const aud_finding_row *f,
+			  aud_err *err);
+
+/* Queues one per-record problem (kind: short word such as "json",
+ * "field_count", "utf8", "nul", "too_long", "pattern_limit"). */
+int aud_store_problem_add(aud_store *s, int64_t run_id, int64_t file_id,
+			  const char *kind, const aud_err *problem,
+			  aud_err *err);
+
+/* Commits the pending batch now. */
+int aud_store_commit(aud_store *s, aud_err *err);
+
+/* The newest run id in the database, or 0 when there is none. */
+int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);
+
+/* The underlying handle, for read-only report queries. Borrowed. */
+struct sqlite3 *aud_store_db(aud_store *s);
+
+/* Commits what is pending and closes. NULL is a no-op. */
+void aud_store_close(aud_store *s);
+
+#endif
