@@ -1,0 +1,831 @@
+/*
+ * jsonl.c: the JSON Lines reader. Each line holds one JSON object; it is
+ * validated strictly (RFC 8259) and flattened into fields named by path:
+ * nested objects give dotted names (meta.author.email), array elements
+ * brackets (tags[2], messages[2].content, m[1][0]). Strings are unescaped
+ * (\u0040 is '@', surrogate pairs become one 4-byte UTF-8 sequence),
+ * numbers keep their raw text, true/false/null are typed. Empty objects
+ * and arrays give no field.
+ *
+ * The parser is iterative, with an explicit stack (a growable array)
+ * capped at 1000 levels, so no line can overflow the C stack. A line that
+ * is not valid JSON, or not an object, is reported as a problem and still
+ * given as one field "(unparsed)" holding the raw line, so detection sees
+ * its text. A line longer than max_record_bytes is reported and skipped up
+ * to the next newline without being buffered; it still takes a record
+ * number, so later record numbers stay in step with the lines.
+ *
+ * Speed: lines are found with memchr and parsed in place when a chunk
+ * holds them whole (copied only when they span chunks). Strings without
+ * escapes and numbers point into the line; names and unescaped strings go
+ * to one arena reset per line. The field arrays, path, arena and stack
+ * are reused from line to line.
+ */
+#include "reader_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 1000
+
+enum { K_OBJ, K_ARR };
+
+/* Parse results besides 0 (and negative AUD_E* for fatal ones). */
+enum { J_BAD = 1, J_LIMIT = 2 };
+
+typedef struct frame {
+	size_t base;  /* path length of this container's own name */
+	size_t index; /* arrays: index of the current element */
+	int kind;
+} frame;
+
+/* Where a field's name and value wait in the arena until the line is
+ * done (the arena may move while it grows). */
+typedef struct fx {
+	size_t name_off;
+	size_t val_off;
+	int val_in_arena;
+} fx;
+
+/* A decoded string: in the line when it had no escape, else in a buf. */
+typedef struct jstr {
+	const char *ptr; /* in the line, when !in_buf */
+	size_t off;	 /* in the buf, when in_buf */
+	size_t len;
+	int in_buf;
+} jstr;
+
+typedef struct jsonl {
+	aud_reader *r;
+	aud_buf line; /* a line that spans chunks */
+	int at_start; /* the next byte starts a line */
+	int skipping; /* dropping an over-long line up to its '\n' */
+	uint64_t line_off, line_no;
+	uint64_t recno;
+
+	frame *stk;
+	size_t stk_cap;
+	aud_buf path;  /* name of the value being parsed */
+	aud_buf arena; /* names and unescaped values of this line */
+	aud_buf key;   /* unescaped key */
+	aud_field *fields;
+	fx *fx;
+	size_t nf, fcap;
+
+	size_t epos; /* parse error: offset in the line, and message */
+	int ecode;
+	char emsg[200];
+} jsonl;
+
+/* Bytes that end the fast scan of a string: '"', '\\' and controls. */
+/* clang-format off */
+static const unsigned char str_stop[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1};
+/* clang-format on */
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* First index from p on that holds '"', '\\' or a control byte, or n.
+ * Eight bytes at a time: a word has none of them when no byte equals
+ * '"' or '\\' and none is below 0x20 (the exact "has zero byte" and "has
+ * byte less than" word tests). */
+static size_t scan_plain(const unsigned char *s, size_t p, size_t n)
+{
+	uint64_t v, q, b;
+
+	while (n - p >= 8) {
+		memcpy(&v, s + p, 8);
+		q = v ^ (ONES * '"');
+		b = v ^ (ONES * '\\');
+		if ((((q - ONES) & ~q) | ((b - ONES) & ~b) |
+		     ((v - ONES * 0x20) & ~v)) &
+		    HIGHS)
+			break;
+		p += 8;
+	}
+	while (p < n && !str_stop[s[p]])
+		p++;
+	return p;
+}
+
+/* aud_buf_append with the common case (room left) inline. */
+static inline int put(aud_buf *b, const void *data, size_t n)
+{
+	if (b->cap - b->len >= n) {
+		if (n)
+			memcpy(b->p + b->len, data, n);
+		b->len += n;
+		return 0;
+	}
+	return aud_buf_append(b, data, n);
+}
+
+static int is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_ws(const unsigned char *s, size_t n, size_t p)
+{
+	while (p < n && is_ws(s[p]))
+		p++;
+	return p;
+}
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* Names the byte at s[p] for a message. */
+static const char *describe(char *buf, size_t cap, const unsigned char *s,
+			    size_t n, size_t p)
+{
+	if (p >= n)
+		return "end of line";
+	if (s[p] >= 0x20 && s[p] < 0x7f)
+		snprintf(buf, cap, "'%c'", s[p]);
+	else
+		snprintf(buf, cap, "byte 0x%02X", s[p]);
+	return buf;
+}
+
+/* Records a JSON error at s[p]: "unexpected X (expected what)". */
+static int bad(jsonl *j, const unsigned char *s, size_t n, size_t p,
+	       const char *what)
+{
+	char b[16];
+
+	j->epos = p;
+	snprintf(j->emsg, sizeof j->emsg,
+		 "invalid JSON: unexpected %s (expected %s)",
+		 describe(b, sizeof b, s, n, p), what);
+	return J_BAD;
+}
+
+static int bad_msg(jsonl *j, size_t p, const char *msg)
+{
+	j->epos = p;
+	snprintf(j->emsg, sizeof j->emsg, "invalid JSON: %s", msg);
+	return J_BAD;
+}
+
+/* A limit or allocation failure from an aud_buf call. */
+static int buf_fail(jsonl *j, int rc, const char *what)
+{
+	if (rc == AUD_ELIMIT) {
+		snprintf(j->emsg, sizeof j->emsg,
+			 "flattened record exceeds its %s limit", what);
+		return J_LIMIT;
+	}
+	return AUD_ENOMEM;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Four hex digits at s[p..p+4) as a number, or -1. */
+static long hex4(const unsigned char *s, size_t n, size_t p)
+{
+	long v = 0;
+	int i, h;
+
+	if (n - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		h = hexval(s[p + (size_t)i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static size_t utf8_put(unsigned char *o, unsigned long cp)
+{
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Parses a string whose opening quote is just before s[*pp]; on success
+ * *pp is past the closing quote. Without escapes the result points into s;
+ * with them it is decoded onto the end of out. A lone surrogate (legal
+ * JSON grammar, but not encodable in UTF-8) becomes U+FFFD.
+ */
+static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
+			aud_buf *out, jstr *res)
+{
+	size_t p = *pp, start = p, q;
+	unsigned char e, u[4];
+	unsigned long cp;
+	long lo;
+	int rc;
+
+	p = scan_plain(s, p, n);
+	if (p < n && s[p] == '"') {
+		res->ptr = (const char *)s + start;
+		res->len = p - start;
+		res->in_buf = 0;
+		*pp = p + 1;
+		return 0;
+	}
+	res->in_buf = 1;
+	res->off = out->len;
+	if ((rc = aud_buf_append(out, s + start, p - start)))
+		return buf_fail(j, rc, "size");
+	for (;;) {
+		if (p >= n)
+			return bad(j, s, n, p, "'\"' to end the string");
+		if (s[p] == '"')
+			break;
+		if (s[p] < 0x20) {
+			char m[64];
+
+			snprintf(m, sizeof m,
+				 "unescaped control character 0x%02X in "
+				 "string",
+				 s[p]);
+			return bad_msg(j, p, m);
+		}
+		if (s[p] != '\\') {
+			q = scan_plain(s, p, n);
+			if ((rc = put(out, s + p, q - p)))
+				return buf_fail(j, rc, "size");
+			p = q;
+			continue;
+		}
+		if (p + 1 >= n)
+			return bad(j, s, n, p + 1, "an escape");
+		e = s[p + 1];
+		switch (e) {
+		case '"':
+		case '\\':
+		case '/':
+			u[0] = e;
+			break;
+		case 'b':
+			u[0] = '\b';
+			break;
+		case 'f':
+			u[0] = '\f';
+			break;
+		case 'n':
+			u[0] = '\n';
+			break;
+		case 'r':
+			u[0] = '\r';
+			break;
+		case 't':
+			u[0] = '\t';
+			break;
+		case 'u':
+			lo = hex4(s, n, p + 2);
+			if (lo < 0)
+				return bad_msg(j, p, "invalid \\u escape");
+			cp = (unsigned long)lo;
+			p += 6;
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				lo = n - p >= 6 && s[p] == '\\' &&
+					     s[p + 1] == 'u'
+					 ? hex4(s, n, p + 2)
+					 : -1;
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) +
+					     ((unsigned long)lo - 0xDC00);
+					p += 6;
+				} else {
+					cp = 0xFFFD;
+				}
+			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+				cp = 0xFFFD;
+			}
+			if ((rc = put(out, u, utf8_put(u, cp))))
+				return buf_fail(j, rc, "size");
+			continue;
+		default:
+			return bad(j, s, n, p + 1, "an escape character");
+		}
+		if ((rc = put(out, u, 1)))
+			return buf_fail(j, rc, "size");
+		p += 2;
+	}
+	res->len = out->len - res->off;
+	*pp = p + 1;
+	return 0;
+}
+
+/* RFC 8259 number at s[*pp]. */
+static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
+{
+	size_t p = *pp;
+
+	if (s[p] == '-')
+		p++;
+	if (p < n && s[p] == '0') {
+		p++;
+	} else if (p < n && s[p] >= '1' && s[p] <= '9') {
+		while (p < n && is_digit(s[p]))
+			p++;
+	} else {
+		return bad(j, s, n, p, "a digit");
+	}
+	if (p < n && s[p] == '.') {
+		p++;
+		if (p >= n || !is_digit(s[p]))
+			return bad(j, s, n, p, "a digit after '.'");
+		while (p < n && is_digit(s[p]))
+			p++;
+	}
+	if (p < n && (s[p] == 'e' || s[p] == 'E')) {
+		p++;
+		if (p < n && (s[p] == '+' || s[p] == '-'))
+			p++;
+		if (p >= n || !is_digit(s[p]))
+			return bad(j, s, n, p, "a digit in the exponent");
+		while (p < n && is_digit(s[p]))
+			p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* true, false or null at s[*pp]. */
+static int parse_literal(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
+			 const char *lit)
+{
+	size_t p = *pp, i;
+	char what[16];
+
+	for (i = 0; lit[i]; i++) {
+		if (p + i >= n || s[p + i] != (unsigned char)lit[i]) {
+			snprintf(what, sizeof what, "'%s'", lit);
+			return bad(j, s, n, p + i, what);
+		}
+	}
+	*pp = p + i;
+	return 0;
+}
+
+/* Adds a field named by the current path. value is in the line, or in
+ * the arena at voff when in_arena. */
+static int add_field(jsonl *j, aud_valtype type, const char *value, size_t voff,
+		     size_t len, int in_arena, uint64_t off, int exact)
+{
+	aud_field *f;
+	size_t cap;
+	void *p;
+	int rc;
+
+	if (j->nf >= j->r->max_fields) {
+		snprintf(j->emsg, sizeof j->emsg,
+			 "record has more than %zu fields", j->r->max_fields);
+		return J_LIMIT;
+	}
+	if (j->nf == j->fcap) {
+		cap = j->fcap ? j->fcap * 2 : 64;
+		if (!(p = realloc(j->fields, cap * sizeof *j->fields)))
+			return AUD_ENOMEM;
+		j->fields = p;
+		if (!(p = realloc(j->fx, cap * sizeof *j->fx)))
+			return AUD_ENOMEM;
+		j->fx = p;
+		j->fcap = cap;
+	}
+	f = &j->fields[j->nf];
+	j->fx[j->nf].name_off = j->arena.len;
+	j->fx[j->nf].val_off = voff;
+	j->fx[j->nf].val_in_arena = in_arena;
+	if ((rc = put(&j->arena, j->path.p, j->path.len)))
+		return buf_fail(j, rc, "size");
+	f->name_len = j->path.len;
+	f->value = value;
+	f->value_len = len;
+	f->offset = off;
+	f->type = type;
+	f->raw_exact = (unsigned char)exact;
+	j->nf++;
+	return 0;
+}
+
+/* Sets the path to the name of element `index` of the array whose own
+ * name ends at base. */
+static int path_index(jsonl *j, size_t base, size_t index)
+{
+	char b[24];
+	size_t k = sizeof b;
+
+	b[--k] = ']';
+	do {
+		b[--k] = (char)('0' + index % 10);
+		index /= 10;
+	} while (index);
+	b[--k] = '[';
+	j->path.len = base;
+	return put(&j->path, b + k, sizeof b - k);
+}
+
+/* Doubles the stack, up to MAX_DEPTH frames. */
+static int grow_stack(jsonl *j)
+{
+	size_t cap = j->stk_cap * 2;
+	frame *p;
+
+	if (cap > MAX_DEPTH)
+		cap = MAX_DEPTH;
+	p = realloc(j->stk, cap * sizeof *p);
+	if (!p)
+		return AUD_ENOMEM;
+	j->stk = p;
+	j->stk_cap = cap;
+	return 0;
+}
+
+/*
+ * Parses and flattens one line s[0..n) whose first byte is at stream
+ * offset base. Returns 0, J_BAD (epos, emsg set), J_LIMIT (emsg set) or
+ * AUD_ENOMEM.
+ */
+static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
+{
+	enum { VALUE, AFTER, OBJ_FIRST, OBJ_KEY, ARR_FIRST } st;
+	size_t p, depth = 0, vp;
+	frame *top;
+	jstr str;
+	int rc;
+
+	j->nf = 0;
+	j->arena.len = 0;
+	j->path.len = 0;
+	p = skip_ws(s, n, 0);
+	if (p >= n || s[p] != '{') {
+		j->epos = p;
+		snprintf(j->emsg, sizeof j->emsg, "line is not a JSON object");
+		return J_BAD;
+	}
+	top = &j->stk[depth++];
+	top->kind = K_OBJ;
+	top->base = 0;
+	p++;
+	st = OBJ_FIRST;
+	for (;;) {
+		p = skip_ws(s, n, p);
+		switch (st) {
+		case OBJ_FIRST:
+		case OBJ_KEY:
+			if (st == OBJ_FIRST && p < n && s[p] == '}') {
+				p++;
+				goto close;
+			}
+			if (p >= n || s[p] != '"')
+				return bad(j, s, n, p,
+					   st == OBJ_FIRST ? "a key or '}'"
+							   : "a key");
+			p++;
+			j->key.len = 0;
+			if ((rc = parse_string(j, s, n, &p, &j->key, &str)))
+				return rc;
+			if (str.in_buf)
+				str.ptr = j->key.p + str.off;
+			j->path.len = top->base;
+			if ((top->base && (rc = put(&j->path, ".", 1))) ||
+			    (rc = put(&j->path, str.ptr, str.len)))
+				return buf_fail(j, rc, "name");
+			p = skip_ws(s, n, p);
+			if (p >= n || s[p] != ':')
+				return bad(j, s, n, p, "':'");
+			p++;
+			st = VALUE;
+			continue;
+		case ARR_FIRST:
+			if (p < n && s[p] == ']') {
+				p++;
+				goto close;
+			}
+			if ((rc = path_index(j, top->base, 0)))
+				return buf_fail(j, rc, "name");
+			st = VALUE;
+			continue;
+		case VALUE:
+			if (p >= n)
+				return bad(j, s, n, p, "a value");
+			vp = p;
+			switch (s[p]) {
+			case '{':
+			case '[':
+				if (depth >= MAX_DEPTH)
+					return bad_msg(j, p,
+						       "nesting deeper than "
+						       "1000 levels");
+				if (depth == j->stk_cap && grow_stack(j))
+					return AUD_ENOMEM;
+				top = &j->stk[depth++];
+				top->kind = s[p] == '{' ? K_OBJ : K_ARR;
+				top->base = j->path.len;
+				top->index = 0;
+				st = s[p] == '{' ? OBJ_FIRST : ARR_FIRST;
+				p++;
+				continue;
+			case '"':
+				p++;
+				rc = parse_string(j, s, n, &p, &j->arena, &str);
+				if (rc)
+					return rc;
+				rc = add_field(j, AUD_VAL_STRING, str.ptr,
+					       str.off, str.len, str.in_buf,
+					       base + vp + 1, !str.in_buf);
+				break;
+			case 't':
+				rc = parse_literal(j, s, n, &p, "true");
+				if (!rc)
+					rc = add_field(j, AUD_VAL_BOOL, "true",
+						       0, 4, 0, base + vp, 1);
+				break;
+			case 'f':
+				rc = parse_literal(j, s, n, &p, "false");
+				if (!rc)
+					rc = add_field(j, AUD_VAL_BOOL, "false",
+						       0, 5, 0, base + vp, 1);
+				break;
+			case 'n':
+				rc = parse_literal(j, s, n, &p, "null");
+				if (!rc)
+					rc = add_field(j, AUD_VAL_NULL, "", 0,
+						       0, 0, base + vp, 1);
+				break;
+			case '-':
+			case '0':
+			case '1':
+			case '2':
+			case '3':
+			case '4':
+			case '5':
+			case '6':
+			case '7':
+			case '8':
+			case '9':
+				rc = parse_number(j, s, n, &p);
+				if (!rc)
+					rc = add_field(j, AUD_VAL_NUMBER,
+						       (const char *)s + vp, 0,
+						       p - vp, 0, base + vp, 1);
+				break;
+			default:
+				return bad(j, s, n, p, "a value");
+			}
+			if (rc)
+				return rc;
+			st = AFTER;
+			continue;
+		case AFTER:
+			if (top->kind == K_OBJ) {
+				if (p < n && s[p] == ',') {
+					p++;
+					st = OBJ_KEY;
+					continue;
+				}
+				if (p < n && s[p] == '}') {
+					p++;
+					goto close;
+				}
+				return bad(j, s, n, p, "',' or '}'");
+			}
+			if (p < n && s[p] == ',') {
+				p++;
+				top->index++;
+				if ((rc = path_index(j, top->base, top->index)))
+					return buf_fail(j, rc, "name");
+				st = VALUE;
+				continue;
+			}
+			if (p < n && s[p] == ']') {
+				p++;
+				goto close;
+			}
+			return bad(j, s, n, p, "',' or ']'");
+		}
+	close:
+		if (--depth == 0)
+			break;
+		top = &j->stk[depth - 1];
+		st = AFTER;
+	}
+	p = skip_ws(s, n, p);
+	if (p < n)
+		return bad(j, s, n, p, "end of line after the object");
+	return 0;
+}
+
+/* Gives the line's raw text as the one field "(unparsed)". */
+static int emit_unparsed(jsonl *j, aud_record *rec, const char *s, size_t n)
+{
+	aud_field f = {"(unparsed)", 10, s, n, j->line_off, AUD_VAL_STRING, 1};
+
+	rec->fields = &f;
+	rec->nfields = 1;
+	rec->flags |= AUD_REC_UNPARSED;
+	return aud_reader_emit(j->r, rec);
+}
+
+/* One whole line s[0..n), ending in '\n' when eol. */
+static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char *base;
+	size_t len = n - (eol ? 1 : 0), i;
+	aud_record rec;
+	aud_reader *r = j->r;
+	int rc;
+
+	if (len && s[len - 1] == '\r')
+		len--;
+	if (skip_ws(u, len, 0) == len)
+		return 0; /* blank: not a record */
+	j->recno++;
+	rec.number = j->recno;
+	rec.line = j->line_no;
+	rec.offset = j->line_off;
+	rec.length = n;
+	rec.flags = aud_reader_check_bytes(r, s, len, j->line_off, j->recno,
+					   j->line_no);
+	rc = parse(j, u, len, j->line_off);
+	if (rc == J_BAD) {
+		aud_reader_problem(r, AUD_EFORMAT, j->recno, j->line_no,
+				   j->line_off + j->epos, "%s", j->emsg);
+		return emit_unparsed(j, &rec, s, len);
+	}
+	if (rc == J_LIMIT) {
+		aud_reader_problem(r, AUD_ELIMIT, j->recno, j->line_no,
+				   j->line_off, "%s", j->emsg);
+		return emit_unparsed(j, &rec, s, len);
+	}
+	if (rc) {
+		aud_err_place(err, j->recno, j->line_no, j->line_off);
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	}
+	/* The arena is still unallocated when every name is "". */
+	base = j->arena.p ? j->arena.p : "";
+	for (i = 0; i < j->nf; i++) {
+		j->fields[i].name = base + j->fx[i].name_off;
+		if (j->fx[i].val_in_arena)
+			j->fields[i].value = base + j->fx[i].val_off;
+	}
+	rec.fields = j->fields;
+	rec.nfields = j->nf;
+	return aud_reader_emit(r, &rec);
+}
+
+/* A line over the limit: reported, numbered, never buffered. */
+static void too_long(jsonl *j)
+{
+	j->recno++;
+	aud_reader_problem(j->r, AUD_ELIMIT, j->recno, j->line_no, j->line_off,
+			   "record exceeds --max-record-bytes (%zu)",
+			   j->r->max_record_bytes);
+}
+
+int aud_reader_jsonl_feed(aud_reader *r, const char *data, size_t len,
+			  aud_err *err)
+{
+	jsonl *j = r->impl;
+	const char *nl;
+	size_t k, max = r->max_record_bytes;
+	int rc = 0;
+
+	while (len) {
+		nl = memchr(data, '\n', len);
+		if (j->skipping) {
+			if (!nl) {
+				r->pos += len;
+				r->partial = 1;
+				return 0;
+			}
+			k = (size_t)(nl - data) + 1;
+			j->skipping = 0;
+		} else {
+			if (j->at_start) {
+				j->line_off = r->pos;
+				j->line_no = r->lines + 1;
+				j->at_start = 0;
+				j->line.len = 0;
+			}
+			if (!nl) {
+				if (j->line.len + len > max) {
+					too_long(j);
+					j->skipping = 1;
+					j->line.len = 0;
+				} else if (aud_buf_append(&j->line, data,
+							  len)) {
+					return aud_err_set(err, AUD_ENOMEM,
+							   "out of memory");
+				}
+				r->pos += len;
+				r->partial = 1;
+				return 0;
+			}
+			k = (size_t)(nl - data) + 1;
+			if (j->line.len + k > max) {
+				too_long(j);
+			} else if (j->line.len == 0) {
+				rc = process(j, data, k, 1, err);
+			} else if (aud_buf_append(&j->line, data, k)) {
+				return aud_err_set(err, AUD_ENOMEM,
+						   "out of memory");
+			} else {
+				rc = process(j, j->line.p, j->line.len, 1, err);
+			}
+			j->line.len = 0;
+		}
+		r->pos += k;
+		r->lines++;
+		r->partial = 0;
+		j->at_start = 1;
+		if (rc)
+			return rc;
+		data += k;
+		len -= k;
+	}
+	return 0;
+}
+
+int aud_reader_jsonl_finish(aud_reader *r, aud_err *err)
+{
+	jsonl *j = r->impl;
+	int rc = 0;
+
+	if (!j->skipping && !j->at_start && j->line.len > 0)
+		rc = process(j, j->line.p, j->line.len, 0, err);
+	j->line.len = 0;
+	j->at_start = 1;
+	j->skipping = 0;
+	return rc;
+}
+
+int aud_reader_jsonl_new(aud_reader *r, aud_err *err)
+{
+	jsonl *j = calloc(1, sizeof *j);
+	size_t max = r->max_record_bytes;
+
+	if (j)
+		j->stk = malloc(32 * sizeof *j->stk);
+	if (!j || !j->stk) {
+		free(j);
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	}
+	j->r = r;
+	j->at_start = 1;
+	j->stk_cap = 32;
+	j->line.max = max;
+	j->key.max = max;
+	/* A name is at most the keys of the line plus the separators and
+	 * indexes of 1000 levels; names and values of one line together
+	 * are capped at four times the line limit. */
+	j->path.max = max + MAX_DEPTH * 24;
+	j->arena.max = max > SIZE_MAX / 4 ? SIZE_MAX : max * 4;
+	r->impl = j;
+	return 0;
+}
+
+void aud_reader_jsonl_free(aud_reader *r)
+{
+	jsonl *j = r ? r->impl : NULL;
+
+	if (!j)
+		return;
+	aud_buf_free(&j->line);
+	aud_buf_free(&j->path);
+	aud_buf_free(&j->arena);
+	aud_buf_free(&j->key);
+	free(j->stk);
+	free(j->fields);
+	free(j->fx);
+	free(j);
+	r->impl = NULL;
+}

@@ -1,0 +1,781 @@
+/*
+ * test_jsonl.c: the JSONL reader (auditor/jsonl.c). Every input is fed
+ * whole and in chunks of 1, 2, 3, 7 and 64 bytes; all runs must give the
+ * same records, offsets and problems. Expected offsets were counted by
+ * hand from the inputs (positions inside a line are listed next to each
+ * case); on top of that every field marked raw_exact is checked against
+ * the input bytes at its offset.
+ */
+#include "auditor/reader.h"
+
+#include "harness.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- collector ------------------------------------------------------ */
+
+typedef struct tfield {
+	char *name, *val;
+	size_t nlen, vlen;
+	uint64_t off;
+	int type, exact;
+} tfield;
+
+typedef struct trec {
+	uint64_t number, line, offset, length;
+	unsigned flags;
+	size_t nf;
+	tfield *f;
+} trec;
+
+typedef struct tprob {
+	int code;
+	uint64_t rec, line, off;
+	char msg[512];
+} tprob;
+
+typedef struct trun {
+	const char *data; /* the input, to check raw_exact offsets */
+	size_t dlen;
+	trec recs[64];
+	size_t nrec;
+	tprob probs[64];
+	size_t nprob;
+	int rc;
+	aud_err err;
+	uint64_t records, problems, lines;
+	int stop_at; /* record_fn returns 7 at this record number */
+	int exact_ok;
+	char *log; /* transcript of everything above */
+	size_t loglen, logcap;
+	size_t ncols;
+	char cols[16][64];
+} trun;
+
+static void logmem(trun *t, const char *p, size_t n)
+{
+	if (t->loglen + n + 1 > t->logcap) {
+		while (t->loglen + n + 1 > t->logcap)
+			t->logcap = t->logcap ? t->logcap * 2 : 4096;
+		t->log = realloc(t->log, t->logcap);
+	}
+	memcpy(t->log + t->loglen, p, n);
+	t->loglen += n;
+	t->log[t->loglen] = '\0';
+}
+
+static void logf_(trun *t, const char *fmt, ...)
+{
+	char b[1024];
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(b, sizeof b, fmt, ap);
+	va_end(ap);
+	logmem(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
+}
+
+static void logbytes(trun *t, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = {'\\', 'x', 0, 0};
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			logmem(t, p + i, 1);
+		} else {
+			e[2] = hex[c >> 4];
+			e[3] = hex[c & 15];
+			logmem(t, e, 4);
+		}
+	}
+}
+
+static char *dup_mem(const char *p, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (n)
+		memcpy(d, p, n);
+	d[n] = '\0';
+	return d;
+}
+
+static int on_rec(void *ctx, const aud_record *r)
+{
+	trun *t = ctx;
+	trec *c = t->nrec < 64 ? &t->recs[t->nrec++] : NULL;
+	size_t i;
+
+	logf_(t, "R %llu line %llu off %llu len %llu flags %u n %zu\n",
+	      (unsigned long long)r->number, (unsigned long long)r->line,
+	      (unsigned long long)r->offset, (unsigned long long)r->length,
+	      r->flags, r->nfields);
+	if (c) {
+		c->number = r->number;
+		c->line = r->line;
+		c->offset = r->offset;
+		c->length = r->length;
+		c->flags = r->flags;
+		c->nf = r->nfields;
+		c->f = calloc(r->nfields ? r->nfields : 1, sizeof *c->f);
+	}
+	for (i = 0; i < r->nfields; i++) {
+		const aud_field *f = &r->fields[i];
+
+		logf_(t, "  F ");
+		logbytes(t, f->name, f->name_len);
+		logf_(t, " = ");
+		logbytes(t, f->value, f->value_len);
+		logf_(t, " @%llu t%d x%d\n", (unsigned long long)f->offset,
+		      (int)f->type, f->raw_exact);
+		if (f->raw_exact &&
+		    (f->offset + f->value_len > t->dlen ||
+		     memcmp(t->data + f->offset, f->value, f->value_len)))
+			t->exact_ok = 0;
+		if (c) {
+			c->f[i].name = dup_mem(f->name, f->name_len);
+			c->f[i].nlen = f->name_len;
+			c->f[i].val = dup_mem(f->value, f->value_len);
+			c->f[i].vlen = f->value_len;
+			c->f[i].off = f->offset;
+			c->f[i].type = (int)f->type;
+			c->f[i].exact = f->raw_exact;
+		}
+	}
+	return (int)r->number == t->stop_at ? 7 : 0;
+}
+
+static void on_prob(void *ctx, const aud_err *e)
+{
+	trun *t = ctx;
+	tprob *p = t->nprob < 64 ? &t->probs[t->nprob++] : NULL;
+
+	logf_(t, "P %d rec %lld line %lld off %lld: %s\n", e->code,
+	      (long long)e->record, (long long)e->line, (long long)e->offset,
+	      e->msg);
+	if (p) {
+		p->code = e->code;
+		p->rec = e->record;
+		p->line = e->line;
+		p->off = e->offset;
+		snprintf(p->msg, sizeof p->msg, "%s", e->msg);
+	}
+}
+
+static void trun_free(trun *t)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nrec; i++) {
+		for (k = 0; k < t->recs[i].nf; k++) {
+			free(t->recs[i].f[k].name);
+			free(t->recs[i].f[k].val);
+		}
+		free(t->recs[i].f);
+	}
+	free(t->log);
+	memset(t, 0, sizeof *t);
+}
+
+/* Feeds data in chunks of `chunk` bytes (0: all at once) and finishes. */
+static void run_chunks(trun *t, const char *data, size_t len, size_t chunk,
+		       const aud_reader_opts *o, int stop_at)
+{
+	aud_reader *r = NULL;
+	const aud_field *cols;
+	size_t off = 0, n, i;
+	int rc = 0;
+
+	memset(t, 0, sizeof *t);
+	t->data = data;
+	t->dlen = len;
+	t->stop_at = stop_at;
+	t->exact_ok = 1;
+	aud_err_clear(&t->err);
+	if (aud_reader_new(&r, o, on_rec, on_prob, t, &t->err) != 0) {
+		t->rc = -100;
+		return;
+	}
+	if (chunk == 0)
+		chunk = len ? len : 1;
+	while (off < len && rc == 0) {
+		n = len - off < chunk ? len - off : chunk;
+		rc = aud_reader_feed(r, data + off, n, &t->err);
+		off += n;
+	}
+	if (rc == 0)
+		rc = aud_reader_finish(r, &t->err);
+	t->rc = rc;
+	t->records = aud_reader_records(r);
+	t->problems = aud_reader_problems(r);
+	t->lines = aud_reader_lines(r);
+	t->ncols = aud_reader_columns(r, &cols);
+	for (i = 0; i < t->ncols && i < 16; i++)
+		snprintf(t->cols[i], sizeof t->cols[i], "%.*s",
+			 (int)cols[i].name_len, cols[i].name);
+	logf_(t, "END rc %d code %d rec %lld line %lld off %lld: %s\n", rc,
+	      t->err.code, (long long)t->err.record, (long long)t->err.line,
+	      (long long)t->err.offset, t->err.msg);
+	logf_(t, "records %llu problems %llu lines %llu cols %zu\n",
+	      (unsigned long long)t->records, (unsigned long long)t->problems,
+	      (unsigned long long)t->lines, t->ncols);
+	for (i = 0; i < t->ncols; i++) {
+		logf_(t, "C ");
+		logbytes(t, cols[i].name, cols[i].name_len);
+		logf_(t, " @%llu\n", (unsigned long long)cols[i].offset);
+	}
+	aud_reader_free(r);
+}
+
+/* Runs every chunk size; they must agree. Leaves the whole-input run in
+ * t. */
+static void run_all_stop(trun *t, const char *data, size_t len,
+			 const aud_reader_opts *o, int stop_at)
+{
+	static const size_t sizes[] = {1, 2, 3, 7, 64};
+	trun other;
+	size_t i;
+
+	run_chunks(t, data, len, 0, o, stop_at);
+	CHECK(t->exact_ok);
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		run_chunks(&other, data, len, sizes[i], o, stop_at);
+		if (other.loglen != t->loglen ||
+		    memcmp(other.log, t->log, t->loglen) != 0) {
+			fprintf(stderr,
+				"chunk %zu differs:\n%s\n--- whole:\n%s",
+				sizes[i], other.log, t->log);
+			CHECK(0);
+		}
+		CHECK(other.exact_ok);
+		trun_free(&other);
+	}
+}
+
+static void run_all(trun *t, const char *data, size_t len,
+		    const aud_reader_opts *o)
+{
+	run_all_stop(t, data, len, o, -1);
+}
+
+#define RUN_ALL(t, lit, o) run_all((t), (lit), sizeof(lit) - 1, (o))
+
+static aud_reader_opts jl_opts(size_t max)
+{
+	aud_reader_opts o = {AUD_FMT_JSONL, 0, max};
+
+	return o;
+}
+
+#define FIELD_IS(t, r, i, nm, vl, of, ty, ex)                                  \
+	do {                                                                   \
+		CHECK_STR((t)->recs[r].f[i].name, nm);                         \
+		CHECK_MEM_STR((t)->recs[r].f[i].val, (t)->recs[r].f[i].vlen,   \
+			      vl);                                             \
+		CHECK_EQ_INT((t)->recs[r].f[i].off, of);                       \
+		CHECK_EQ_INT((t)->recs[r].f[i].type, ty);                      \
+		CHECK_EQ_INT((t)->recs[r].f[i].exact, ex);                     \
+	} while (0)
+
+#define S AUD_VAL_STRING
+#define N AUD_VAL_NUMBER
+#define B AUD_VAL_BOOL
+#define Z AUD_VAL_NULL
+
+/* Offset of the first byte after needle in hay (needle is unique). */
+static uint64_t after(const char *hay, const char *needle)
+{
+	const char *p = strstr(hay, needle);
+
+	return p ? (uint64_t)(p - hay) + strlen(needle) : 999999;
+}
+
+/* ---- tests ---------------------------------------------------------- */
+
+static void test_two_lines_offsets(void)
+{
+	/* {"a":"xy","b":12}: '{'0 '"'1 a2 '"'3 ':'4 '"'5 x6 y7 '"'8 ','9
+	 * '"'10 b11 '"'12 ':'13 '1'14 '2'15 '}'16 '\n'17; then line 2 at 18:
+	 * '{'18 '"'19 c20 '"'21 ':'22 't'23 */
+	static const char in[] = "{\"a\":\"xy\",\"b\":12}\n{\"c\":true}\n";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	RUN_ALL(&t, in, &o);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.nrec, 2);
+	CHECK_EQ_INT(t.lines, 2);
+	CHECK_EQ_INT(t.ncols, 0);
+	CHECK_EQ_INT(t.recs[0].number, 1);
+	CHECK_EQ_INT(t.recs[0].line, 1);
+	CHECK_EQ_INT(t.recs[0].offset, 0);
+	CHECK_EQ_INT(t.recs[0].length, 18);
+	CHECK_EQ_INT(t.recs[0].nf, 2);
+	FIELD_IS(&t, 0, 0, "a", "xy", 6, S, 1);
+	FIELD_IS(&t, 0, 1, "b", "12", 14, N, 1);
+	CHECK_EQ_INT(t.recs[1].number, 2);
+	CHECK_EQ_INT(t.recs[1].line, 2);
+	CHECK_EQ_INT(t.recs[1].offset, 18);
+	CHECK_EQ_INT(t.recs[1].length, 11);
+	FIELD_IS(&t, 1, 0, "c", "true", 23, B, 1);
+	trun_free(&t);
+}
+
+static void test_nested_paths(void)
+{
+	static const char in[] =
+	    "{\"id\":7,\"meta\":{\"author\":{\"email\":\"a@b.org\"}},"
+	    "\"tags\":[\"x\",\"y\",\"z\"],\"m\":[[10,20],[30]],"
+	    "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+	    "{\"content\":\"yo\"}]}\n";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	RUN_ALL(&t, in, &o);
+	CHECK_EQ_INT(t.nrec, 1);
+	CHECK_EQ_INT(t.problems, 0);
+	CHECK_EQ_INT(t.recs[0].nf, 11);
+	if (t.nrec != 1 || t.recs[0].nf != 11)
+		return;
+	/* '{'0 '"'1 i2 d3 '"'4 ':'5 '7'6 */
+	FIELD_IS(&t, 0, 0, "id", "7", 6, N, 1);
+	/* ... {"email":"a@b.org": the value starts at 35 */
+	FIELD_IS(&t, 0, 1, "meta.author.email", "a@b.org", 35, S, 1);
+	FIELD_IS(&t, 0, 2, "tags[0]", "x", after(in, "[\""), S, 1);
+	FIELD_IS(&t, 0, 3, "tags[1]", "y", after(in, ",\"y") - 1, S, 1);
+	FIELD_IS(&t, 0, 4, "tags[2]", "z", after(in, ",\"z") - 1, S, 1);
+	FIELD_IS(&t, 0, 5, "m[0][0]", "10", after(in, "[["), N, 1);
+	FIELD_IS(&t, 0, 6, "m[0][1]", "20", after(in, "10,"), N, 1);
+	FIELD_IS(&t, 0, 7, "m[1][0]", "30", after(in, "],["), N, 1);
+	FIELD_IS(&t, 0, 8, "messages[0].role", "user", after(in, "\"role\":\""),
+		 S, 1);
+	FIELD_IS(&t, 0, 9, "messages[0].content", "hi",
+		 after(in, "\"content\":\"h") - 1, S, 1);
+	FIELD_IS(&t, 0, 10, "messages[1].content", "yo",
+		 after(in, "\"content\":\"y") - 1, S, 1);
+	trun_free(&t);
+}
+
+static void test_escapes(void)
+{
+	/* '{'0 '"'1 e2 '"'3 ':'4 '"'5 a6 */
+	static const char in[] =
+	    "{\"e\":\"a\\u0040b.org\",\"s\":\"\\ud83d\\ude00\","
+	    "\"q\":\"say \\\"hi\\\"\\\\n\\/\\t\",\"c\":\"\\b\\f\\n\\r\\t\","
+	    "\"k\\u00e9y\":\"v\",\"lone\":\"\\ud800x\",\"lo\":\"\\uDC00\","
+	    "\"pair\":\"\\uD834\\uDD1E\",\"nul\":\"\\u0000\"}\n";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	RUN_ALL(&t, in, &o);
+	CHECK_EQ_INT(t.nrec, 1);
+	CHECK_EQ_INT(t.problems, 0);
+	CHECK_EQ_INT(t.recs[0].nf, 9);
+	if (t.nrec != 1 || t.recs[0].nf != 9)
+		return;
+	FIELD_IS(&t, 0, 0, "e", "a@b.org", 6, S, 0);
+	/* U+1F600 from a surrogate pair: F0 9F 98 80. */
+	FIELD_IS(&t, 0, 1, "s", "\xF0\x9F\x98\x80", after(in, "\"s\":\""), S,
+		 0);
+	FIELD_IS(&t, 0, 2, "q", "say \"hi\"\\n/\t", after(in, "\"q\":\""), S,
+		 0);
+	FIELD_IS(&t, 0, 3, "c", "\b\f\n\r\t", after(in, "\"c\":\""), S, 0);
+	/* Keys are unescaped too. */
+	FIELD_IS(&t, 0, 4, "k\xC3\xA9y", "v", after(in, "e9y\":\""), S, 1);
+	/* Lone surrogates cannot be UTF-8: U+FFFD instead. */
+	FIELD_IS(&t, 0, 5, "lone", "\xEF\xBF\xBDx", after(in, "lone\":\""), S,
+		 0);
+	FIELD_IS(&t, 0, 6, "lo", "\xEF\xBF\xBD", after(in, "lo\":\""), S, 0);
+	/* U+1D11E (musical G clef): F0 9D 84 9E. */
+	FIELD_IS(&t, 0, 7, "pair", "\xF0\x9D\x84\x9E", after(in, "pair\":\""),
+		 S, 0);
+	CHECK_EQ_INT(t.recs[0].f[8].vlen, 1);
+	CHECK_EQ_INT(t.recs[0].f[8].val[0], 0);
+	CHECK_EQ_INT(t.recs[0].flags, 0); /* \u0000 is not a raw NUL */
+	trun_free(&t);
+}
+
+static void test_types(void)
+{
+	/* '{'0 '"'1 n2 '"'3 ':'4 '-'5 */
+	static const char in[] =
+	    "{\"n\":-1.5e3,\"t\":true,\"f\":false,\"z\":null,\"o\":{},"
+	    "\"a\":[],\"i\":0,\"E\":2E+10, \"d\" : { \"x\" : [ ] , \"y\" :"
+	    " 0.25 } , \"a\":2}\n";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	RUN_ALL(&t, in, &o);
+	CHECK_EQ_INT(t.nrec, 1);
+	CHECK_EQ_INT(t.problems, 0);
+	CHECK_EQ_INT(t.recs[0].nf, 8);
+	if (t.nrec != 1 || t.recs[0].nf != 8)
+		return;
+	FIELD_IS(&t, 0, 0, "n", "-1.5e3", 5, N, 1);
+	FIELD_IS(&t, 0, 1, "t", "true", after(in, "\"t\":"), B, 1);
+	FIELD_IS(&t, 0, 2, "f", "false", after(in, "\"f\":"), B, 1);
+	FIELD_IS(&t, 0, 3, "z", "", after(in, "\"z\":"), Z, 1);
+	FIELD_IS(&t, 0, 4, "i", "0", after(in, "\"i\":"), N, 1);
+	FIELD_IS(&t, 0, 5, "E", "2E+10", after(in, "\"E\":"), N, 1);
+	FIELD_IS(&t, 0, 6, "d.y", "0.25", after(in, "\"y\" : "), N, 1);
+	/* Duplicate keys: both given. */
+	FIELD_IS(&t, 0, 7, "a", "2", after(in, "\"a\":2") - 1, N, 1);
+	trun_free(&t);
+}
+
+static void test_blank_crlf_bom(void)
+{
+	/* BOM 0-2; '{'3 '"'4 a5 '"'6 ':'7 '1'8 '}'9 '\r'10 '\n'11;
+	 * "\r\n" 12-13; "   \n" 14-17; '{'18 .. '2'23 '}'24 '\r'25 '\n'26 */
+	static const char in[] =
+	    "\xEF\xBB\xBF{\"a\":1}\r\n\r\n   \n{\"b\":2}\r\n";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	RUN_ALL(&t, in, &o);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.nrec, 2);
+	CHECK_EQ_INT(t.problems, 0);
+	CHECK_EQ_INT(t.lines, 4);
+	CHECK_EQ_INT(t.recs[0].offset, 3);
+	CHECK_EQ_INT(t.recs[0].length, 9);
+	CHECK_EQ_INT(t.recs[0].line, 1);
+	FIELD_IS(&t, 0, 0, "a", "1", 8, N, 1);
+	CHECK_EQ_INT(t.recs[1].number, 2);
+	CHECK_EQ_INT(t.recs[1].line, 4);
+	CHECK_EQ_INT(t.recs[1].offset, 18);
+	CHECK_EQ_INT(t.recs[1].length, 9);
+	FIELD_IS(&t, 1, 0, "b", "2", 23, N, 1);
+	trun_free(&t);
+}
+
+static void test_last_line_without_newline(void)
+{
+	static const char in[] = "{\"a\":1}\n{\"b\":2}";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	RUN_ALL(&t, in, &o);
+	CHECK_EQ_INT(t.nrec, 2);
+	CHECK_EQ_INT(t.lines, 2);
+	CHECK_EQ_INT(t.recs[1].offset, 8);
+	CHECK_EQ_INT(t.recs[1].length, 7);
+	FIELD_IS(&t, 1, 0, "b", "2", 13, N, 1);
+	trun_free(&t);
+	RUN_ALL(&t, "{\"a\":1}\n  \n", &o);
+	CHECK_EQ_INT(t.nrec, 1);
+	CHECK_EQ_INT(t.lines, 2);
+	trun_free(&t);
+}
+
+struct badcase {
+	const char *line;
+	unsigned rel; /* offset of the offending byte in the line */
+	const char *msg;
+};
+
+static void test_invalid_lines(void)
+{
+	static const struct badcase cases[] = {
+	    {"{\"a\":}", 5, "invalid JSON: unexpected '}' (expected a value)"},
+	    {"{\"a\":1,}", 7, "invalid JSON: unexpected '}' (expected a key)"},
+	    {"{\"a\":01}", 6,
+	     "invalid JSON: unexpected '1' (expected ',' or '}')"},
+	    {"{\"a\":\"x", 7,
+	     "invalid JSON: unexpected end of line (expected '\"' to end "
+	     "the string)"},
+	    {"{\"a\":\"\\q\"}", 7,
+	     "invalid JSON: unexpected 'q' (expected an escape "
+	     "character)"},
+	    {"{\"a\":1} x", 8,
+	     "invalid JSON: unexpected 'x' (expected end of line after "
+	     "the object)"},
+	    {"{\"a\":\"t\tb\"}", 7,
+	     "invalid JSON: unescaped control character 0x09 in string"},
+	    {"{\"a\":tru}", 8,
+	     "invalid JSON: unexpected '}' (expected 'true')"},
+	    {"{\"a\":-}", 6, "invalid JSON: unexpected '}' (expected a digit)"},
+	    {"{\"a\":1.}", 7,
+	     "invalid JSON: unexpected '}' (expected a digit after '.')"},
+	    {"{\"a\":1e}", 7,
+	     "invalid JSON: unexpected '}' (expected a digit in the "
+	     "exponent)"},
+	    {"{\"a\" 1}", 5, "invalid JSON: unexpected '1' (expected ':')"},
+	    {"{a:1}", 1,
+	     "invalid JSON: unexpected 'a' (expected a key or '}')"},
+	    {"{\"a\":[1 2]}", 8,
+	     "invalid JSON: unexpected '2' (expected ',' or ']')"},
+	    {"{\"a\":\"\\u12G4\"}", 6, "invalid JSON: invalid \\u escape"},
+	    {"{\"a\":1", 6,
+	     "invalid JSON: unexpected end of line (expected ',' or '}')"},
+	    {"{\"a\":1}}", 7,
+	     "invalid JSON: unexpected '}' (expected end of line after "
+	     "the object)"},
+	    {"{\"a\":NaN}", 5,
+	     "invalid JSON: unexpected 'N' (expected a value)"},
+	    {"[1,2]", 0, "line is not a JSON object"},
+	    {"  42", 2, "line is not a JSON object"},
+	    {"\"str\"", 0, "line is not a JSON object"},
+	};
+	enum { NC = sizeof cases / sizeof cases[0] };
+	static char in[2048];
+	uint64_t start[NC];
+	size_t i, len = 0;
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	for (i = 0; i < NC; i++) {
+		start[i] = len;
+		len += (size_t)sprintf(in + len, "%s\n", cases[i].line);
+	}
+	run_all(&t, in, len, &o);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.nrec, NC);
+	CHECK_EQ_INT(t.records, NC);
+	CHECK_EQ_INT(t.problems, NC);
+	if (t.nrec != NC || t.nprob != NC)
+		return;
+	for (i = 0; i < NC; i++) {
+		CHECK_EQ_INT(t.probs[i].code, AUD_EFORMAT);
+		CHECK_STR(t.probs[i].msg, cases[i].msg);
+		CHECK_EQ_INT(t.probs[i].off, start[i] + cases[i].rel);
+		CHECK_EQ_INT(t.probs[i].rec, i + 1);
+		CHECK_EQ_INT(t.probs[i].line, i + 1);
+		CHECK_EQ_INT(t.recs[i].number, i + 1);
+		CHECK_EQ_INT(t.recs[i].flags, AUD_REC_UNPARSED);
+		CHECK_EQ_INT(t.recs[i].nf, 1);
+		FIELD_IS(&t, i, 0, "(unparsed)", cases[i].line, start[i], S, 1);
+	}
+	trun_free(&t);
+}
+
+static void test_deep_nesting(void)
+{
+	size_t depth = 1000000, len;
+	char *in = malloc(depth + 64);
+	aud_reader_opts o = jl_opts(0);
+	clock_t t0;
+	trun t;
+
+	/* {"a": then a million '[': the object is level 1, so the 1000th
+	 * '[' (at 5 + 999) would be level 1001. */
+	memcpy(in, "{\"a\":", 5);
+	memset(in + 5, '[', depth);
+	len = 5 + depth;
+	len += (size_t)sprintf(in + len, "}\n{\"b\":1}\n");
+	t0 = clock();
+	run_chunks(&t, in, len, 0, &o, -1);
+	CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	trun_free(&t);
+	run_all(&t, in, len, &o);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.nrec, 2);
+	CHECK_EQ_INT(t.nprob, 1);
+	CHECK_STR(t.probs[0].msg,
+		  "invalid JSON: nesting deeper than 1000 levels");
+	CHECK_EQ_INT(t.probs[0].off, 1004);
+	CHECK_EQ_INT(t.recs[0].flags, AUD_REC_UNPARSED);
+	CHECK_EQ_INT(t.recs[0].f[0].vlen, 5 + depth + 1);
+	CHECK_EQ_INT(t.recs[1].number, 2);
+	FIELD_IS(&t, 1, 0, "b", "1", 5 + depth + 2 + 5, N, 1);
+	trun_free(&t);
+
+	/* 999 arrays inside the object: exactly 1000 levels, valid. */
+	memset(in + 5, '[', 999);
+	in[5 + 999] = '1';
+	memset(in + 5 + 1000, ']', 999);
+	len = 5 + 1000 + 999;
+	len += (size_t)sprintf(in + len, "}\n");
+	run_all(&t, in, len, &o);
+	CHECK_EQ_INT(t.nprob, 0);
+	CHECK_EQ_INT(t.nrec, 1);
+	CHECK_EQ_INT(t.recs[0].nf, 1);
+	if (t.nrec == 1 && t.recs[0].nf == 1) {
+		CHECK_EQ_INT(t.recs[0].f[0].nlen, 1 + 999 * 3);
+		CHECK(strncmp(t.recs[0].f[0].name, "a[0][0]", 7) == 0);
+		CHECK_MEM_STR(t.recs[0].f[0].val, t.recs[0].f[0].vlen, "1");
+		CHECK_EQ_INT(t.recs[0].f[0].off, 1004);
+	}
+	trun_free(&t);
+	free(in);
+}
+
+/* Line 1 "{"a":1}\n" (0-7); line 2 at 8 is `{"b":"` + x's + `"}\n`
+ * of `total` bytes; line 3 `{"c":3}\n` after it. */
+static size_t long_line_input(char *buf, size_t total, int last_nl)
+{
+	size_t len = 0;
+
+	len += (size_t)sprintf(buf, "{\"a\":1}\n{\"b\":\"");
+	memset(buf + len, 'x', total - 9);
+	len += total - 9;
+	len +=
+	    (size_t)sprintf(buf + len, "\"}\n{\"c\":3}%s", last_nl ? "\n" : "");
+	return len;
+}
+
+static void test_line_over_cap(void)
+{
+	static char buf[8192];
+	aud_reader_opts o = jl_opts(1024);
+	size_t len;
+	trun t;
+
+	/* Exactly 1024 bytes with its '\n': accepted. */
+	len = long_line_input(buf, 1024, 1);
+	run_all(&t, buf, len, &o);
+	CHECK_EQ_INT(t.problems, 0);
+	CHECK_EQ_INT(t.nrec, 3);
+	CHECK_EQ_INT(t.recs[1].length, 1024);
+	trun_free(&t);
+	/* 2009 bytes: skipped, numbered, the next line still read. */
+	len = long_line_input(buf, 2009, 1);
+	run_all(&t, buf, len, &o);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.nrec, 2);
+	CHECK_EQ_INT(t.records, 2);
+	CHECK_EQ_INT(t.problems, 1);
+	CHECK_EQ_INT(t.probs[0].code, AUD_ELIMIT);
+	CHECK_STR(t.probs[0].msg, "record exceeds --max-record-bytes (1024)");
+	CHECK_EQ_INT(t.probs[0].rec, 2);
+	CHECK_EQ_INT(t.probs[0].line, 2);
+	CHECK_EQ_INT(t.probs[0].off, 8);
+	CHECK_EQ_INT(t.recs[1].number, 3);
+	CHECK_EQ_INT(t.recs[1].line, 3);
+	CHECK_EQ_INT(t.recs[1].offset, 8 + 2009);
+	FIELD_IS(&t, 1, 0, "c", "3", 8 + 2009 + 5, N, 1);
+	CHECK_EQ_INT(t.lines, 3);
+	trun_free(&t);
+	/* Over the cap and last, without '\n'. */
+	len = (size_t)sprintf(buf, "{\"a\":1}\n");
+	memset(buf + len, ' ', 1500);
+	len += 1500;
+	memcpy(buf + len, "{}", 2);
+	len += 2;
+	run_all(&t, buf, len, &o);
+	CHECK_EQ_INT(t.nrec, 1);
+	CHECK_EQ_INT(t.problems, 1);
+	CHECK_EQ_INT(t.probs[0].rec, 2);
+	CHECK_EQ_INT(t.lines, 2);
+	trun_free(&t);
+}
+
+static void test_bad_bytes(void)
+{
+	/* Line 1 (0-12): '{'0 '"'1 a2 '"'3 ':'4 '"'5 c6 a7 f8 E9@9.
+	 * Line 2 at 13 (11 bytes and '\n'): '"'18 x19 NUL@20.
+	 * Line 3 at 25: {"n":1} then NUL@32. */
+	static const char in[] = "{\"a\":\"caf\xE9\"}\n"
+				 "{\"a\":\"x\0y\"}\n"
+				 "{\"n\":1}\0\n";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	run_all(&t, in, sizeof in - 1, &o);
+	CHECK_EQ_INT(t.nrec, 3);
+	CHECK_EQ_INT(t.nprob, 5);
+	if (t.nrec != 3 || t.nprob != 5)
+		return;
+	CHECK_EQ_INT(t.recs[0].flags, AUD_REC_INVALID_UTF8);
+	FIELD_IS(&t, 0, 0, "a", "caf\xE9", 6, S, 1);
+	CHECK_STR(t.probs[0].msg, "invalid UTF-8 at byte 9");
+	CHECK_EQ_INT(t.probs[0].off, 9);
+	CHECK_EQ_INT(t.probs[0].rec, 1);
+	CHECK_EQ_INT(t.recs[1].flags, AUD_REC_HAS_NUL | AUD_REC_UNPARSED);
+	CHECK_STR(t.probs[1].msg, "NUL byte");
+	CHECK_EQ_INT(t.probs[1].off, 20);
+	CHECK_STR(t.probs[2].msg,
+		  "invalid JSON: unescaped control character 0x00 in string");
+	CHECK_EQ_INT(t.probs[2].off, 20);
+	CHECK_EQ_INT(t.recs[1].f[0].vlen, 11);
+	CHECK_EQ_INT(t.recs[2].flags, AUD_REC_HAS_NUL | AUD_REC_UNPARSED);
+	CHECK_EQ_INT(t.probs[3].off, 32);
+	CHECK_STR(t.probs[4].msg,
+		  "invalid JSON: unexpected byte 0x00 (expected end of line "
+		  "after the object)");
+	CHECK_EQ_INT(t.probs[4].off, 32);
+	trun_free(&t);
+}
+
+static void test_flatten_limits(void)
+{
+	/* max 64 KiB: at most 4096 fields a record, and names plus values
+	 * at most 256 KiB. */
+	static char buf[70000];
+	aud_reader_opts o = jl_opts(65536);
+	size_t len, i;
+	trun t;
+
+	len = (size_t)sprintf(buf, "{\"a\":[");
+	for (i = 0; i < 4100; i++)
+		len += (size_t)sprintf(buf + len, "0,");
+	len += (size_t)sprintf(buf + len, "0]}\n{\"ok\":1}\n");
+	run_all(&t, buf, len, &o);
+	CHECK_EQ_INT(t.nrec, 2);
+	CHECK_EQ_INT(t.nprob, 1);
+	CHECK_EQ_INT(t.probs[0].code, AUD_ELIMIT);
+	CHECK_STR(t.probs[0].msg, "record has more than 4096 fields");
+	CHECK_EQ_INT(t.recs[0].flags, AUD_REC_UNPARSED);
+	CHECK_EQ_INT(t.recs[1].nf, 1);
+	trun_free(&t);
+
+	/* A 30000-byte key over ten leaves: ten 30002-byte names. */
+	len = (size_t)sprintf(buf, "{\"");
+	memset(buf + len, 'k', 30000);
+	len += 30000;
+	len += (size_t)sprintf(buf + len, "\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4,"
+					  "\"e\":5,\"f\":6,\"g\":7,\"h\":8,"
+					  "\"i\":9,\"j\":10}}\n");
+	run_all(&t, buf, len, &o);
+	CHECK_EQ_INT(t.nrec, 1);
+	CHECK_EQ_INT(t.nprob, 1);
+	CHECK_EQ_INT(t.probs[0].code, AUD_ELIMIT);
+	CHECK_STR(t.probs[0].msg, "flattened record exceeds its size limit");
+	CHECK_EQ_INT(t.recs[0].flags, AUD_REC_UNPARSED);
+	trun_free(&t);
+}
+
+static void test_stop(void)
+{
+	static const char in[] = "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n";
+	aud_reader_opts o = jl_opts(0);
+	trun t;
+
+	run_all_stop(&t, in, sizeof in - 1, &o, 2);
+	CHECK_EQ_INT(t.rc, 7);
+	CHECK_EQ_INT(t.nrec, 2);
+	trun_free(&t);
+	run_all(&t, "", 0, &o);
+	CHECK_EQ_INT(t.nrec, 0);
+	CHECK_EQ_INT(t.lines, 0);
+	trun_free(&t);
+	run_all(&t, "\xEF\xBB\xBF", 3, &o);
+	CHECK_EQ_INT(t.nrec, 0);
+	CHECK_EQ_INT(t.nprob, 0);
+	trun_free(&t);
+}
+
+int main(void)
+{
+	RUN(test_two_lines_offsets);
+	RUN(test_nested_paths);
+	RUN(test_escapes);
+	RUN(test_types);
+	RUN(test_blank_crlf_bom);
+	RUN(test_last_line_without_newline);
+	RUN(test_invalid_lines);
+	RUN(test_deep_nesting);
+	RUN(test_line_over_cap);
+	RUN(test_bad_bytes);
+	RUN(test_flatten_limits);
+	RUN(test_stop);
+	return DONE();
+}
