@@ -1,0 +1,835 @@
+/*
+ * store.c: the SQLite results store. It creates the database file (mode
+ * 0600), brings its schema up to AUD_STORE_SCHEMA_VERSION through an ordered
+ * list of migration steps, and writes runs, files, findings and per-record
+ * problems through statements prepared once at open. Writes are batched:
+ * a transaction opens on the first write and is committed at every run
+ * begin and end, every file end, and every BATCH_ROWS findings or problems,
+ * so a crash loses at most the rows since the last file end. Reading the
+ * results (reports, summaries) is left to others: they query the views
+ * through aud_store_db(). One aud_store is one connection and is not meant
+ * to be used from two threads at once.
+ */
+#include "auditor/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Findings and problems written before the open transaction is committed.
+ * Large enough that commits cost little (WAL, synchronous=NORMAL), small
+ * enough that a crash in a huge file loses little. */
+#define BATCH_ROWS 10000
+
+/* Problem rows kept per file; the rest are only counted by the caller
+ * (files.problems). A broken file can have a problem on every record. */
+#define PROBLEMS_PER_FILE 1000
+
+/* Files whose stored-problem count is cached. Normally only the files
+ * being scanned are here (file_end drops them); on a miss the count is read
+ * back from the database, so evicting an entry costs a query, never a
+ * wrong count. */
+#define COUNTER_SLOTS 64
+
+#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+/*
+ * Schema version 1. Every column the reports need is here; see the
+ * schema section of README.md for what each one means.
+ */
+/* clang-format off */
+static const char schema_v1[] =
+	"CREATE TABLE runs ("
+	" run_id INTEGER PRIMARY KEY,"
+	" started_at TEXT NOT NULL,"
+	" finished_at TEXT,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('running','complete','failed','interrupted')),"
+	" tool_version TEXT,"
+	" options TEXT,"
+	" patterns_sha256 TEXT,"
+	" hash_key_fingerprint TEXT,"
+	" hash_key_source TEXT);"
+	"CREATE TABLE files ("
+	" file_id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" path TEXT NOT NULL,"
+	" size_bytes INTEGER,"
+	" sha256 TEXT,"
+	" compression TEXT,"
+	" format TEXT,"
+	" records INTEGER NOT NULL DEFAULT 0,"
+	" bytes_decoded INTEGER NOT NULL DEFAULT 0,"
+	" problems INTEGER NOT NULL DEFAULT 0,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('scanning','ok','warning','failed')),"
+	" error TEXT,"
+	" error_record INTEGER,"
+	" error_line INTEGER,"
+	" error_offset INTEGER,"
+	" started_at TEXT,"
+	" finished_at TEXT);"
+	"CREATE TABLE findings ("
+	" finding_id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER NOT NULL REFERENCES files(file_id),"
+	" record INTEGER,"
+	" line INTEGER,"
+	" field TEXT,"
+	" byte_offset INTEGER,"
+	" length INTEGER,"
+	" entity TEXT NOT NULL,"
+	" pattern_id TEXT NOT NULL,"
+	/* Means evidence IN (...); but an IN list of more than two values
+	 * makes SQLite build a temporary index on every insert, which
+	 * halved the insert rate. */
+	" evidence TEXT NOT NULL CHECK (evidence = 'pattern' OR"
+	"  evidence = 'validated' OR evidence = 'context' OR"
+	"  evidence = 'placeholder'),"
+	" confidence REAL,"
+	" masked TEXT,"
+	" value_hash TEXT);"
+	"CREATE TABLE problems ("
+	" problem_id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER NOT NULL REFERENCES files(file_id),"
+	" record INTEGER,"
+	" line INTEGER,"
+	" byte_offset INTEGER,"
+	" kind TEXT,"
+	" message TEXT);"
+	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
+	"CREATE INDEX findings_run_file ON findings(run_id, file_id);"
+	"CREATE INDEX findings_value_hash ON findings(value_hash);"
+	"CREATE INDEX files_run ON files(run_id);"
+	/* For the per-file cap, read back after a reopen. */
+	"CREATE INDEX problems_file ON problems(file_id);"
+	"CREATE VIEW finding_counts AS"
+	" SELECT f.run_id, f.file_id, fl.path, f.field, f.entity,"
+	"  f.evidence, COUNT(*) AS findings,"
+	"  COUNT(DISTINCT f.value_hash) AS distinct_values"
+	" FROM findings f JOIN files fl ON fl.file_id = f.file_id"
+	" GROUP BY f.run_id, f.file_id, f.field, f.entity, f.evidence;"
+	"CREATE VIEW entity_counts AS"
+	" SELECT run_id, entity, COUNT(*) AS findings,"
+	"  COUNT(DISTINCT value_hash) AS distinct_values,"
+	"  COUNT(DISTINCT file_id) AS files,"
+	"  SUM(evidence = 'placeholder') AS placeholders,"
+	"  SUM(evidence <> 'placeholder') AS real,"
+	"  COUNT(DISTINCT CASE WHEN evidence <> 'placeholder'"
+	"   THEN value_hash END) AS real_distinct_values"
+	" FROM findings GROUP BY run_id, entity;"
+	/* Scalar subqueries rather than joins: each one is an index lookup
+	 * on run_id, and no join can multiply the counts. */
+	"CREATE VIEW run_summary AS"
+	" SELECT r.run_id, r.status, r.started_at, r.finished_at,"
+	"  (SELECT COUNT(*) FROM files x WHERE x.run_id = r.run_id)"
+	"   AS files,"
+	"  (SELECT COUNT(*) FROM files x WHERE x.run_id = r.run_id"
+	"   AND x.status = 'failed') AS files_failed,"
+	"  (SELECT COUNT(*) FROM files x WHERE x.run_id = r.run_id"
+	"   AND x.status = 'warning') AS files_warning,"
+	"  (SELECT COALESCE(SUM(records), 0) FROM files x"
+	"   WHERE x.run_id = r.run_id) AS records,"
+	"  (SELECT COALESCE(SUM(bytes_decoded), 0) FROM files x"
+	"   WHERE x.run_id = r.run_id) AS bytes_decoded,"
+	"  (SELECT COUNT(*) FROM findings y WHERE y.run_id = r.run_id"
+	"   AND y.evidence <> 'placeholder') AS findings,"
+	"  (SELECT COUNT(*) FROM findings y WHERE y.run_id = r.run_id"
+	"   AND y.evidence = 'placeholder') AS placeholders,"
+	"  (SELECT COALESCE(SUM(problems), 0) FROM files x"
+	"   WHERE x.run_id = r.run_id) AS problems"
+	" FROM runs r;";
+/* clang-format on */
+
+/*
+ * migrations[i] takes a database from user_version i to i + 1. A new
+ * schema version appends one step and bumps AUD_STORE_SCHEMA_VERSION; steps
+ * already released are never edited.
+ */
+static const char *const migrations[] = {
+    schema_v1,
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] ==
+		   AUD_STORE_SCHEMA_VERSION,
+	       "one migration step per schema version");
+
+enum {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_RUN_INS,
+	S_RUN_END,
+	S_FILE_INS,
+	S_FILE_END,
+	S_FINDING_INS,
+	S_PROBLEM_INS,
+	S_PROBLEM_COUNT,
+	S_LATEST,
+	S_COUNT
+};
+
+/* clang-format off */
+static const char *const stmt_sql[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_RUN_INS] = "INSERT INTO runs (started_at, status, tool_version,"
+		      " options, patterns_sha256, hash_key_fingerprint,"
+		      " hash_key_source) VALUES (" NOW_SQL
+		      ", 'running', ?1, ?2, ?3, ?4, ?5)",
+	[S_RUN_END] = "UPDATE runs SET status = ?2, finished_at = " NOW_SQL
+		      " WHERE run_id = ?1",
+	[S_FILE_INS] = "INSERT INTO files (run_id, path, status, started_at)"
+		       " VALUES (?1, ?2, 'scanning', " NOW_SQL ")",
+	[S_FILE_END] = "UPDATE files SET size_bytes = ?2, sha256 = ?3,"
+		       " compression = ?4, format = ?5, records = ?6,"
+		       " bytes_decoded = ?7, problems = ?8, status = ?9,"
+		       " error = ?10, error_record = ?11, error_line = ?12,"
+		       " error_offset = ?13, finished_at = " NOW_SQL
+		       " WHERE file_id = ?1",
+	[S_FINDING_INS] = "INSERT INTO findings (run_id, file_id, record,"
+			  " line, field, byte_offset, length, entity,"
+			  " pattern_id, evidence, confidence, masked,"
+			  " value_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+			  " ?8, ?9, ?10, ?11, ?12, ?13)",
+	[S_PROBLEM_INS] = "INSERT INTO problems (run_id, file_id, record,"
+			  " line, byte_offset, kind, message)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_PROBLEM_COUNT] = "SELECT COUNT(*) FROM problems WHERE file_id = ?1",
+	[S_LATEST] = "SELECT COALESCE(MAX(run_id), 0) FROM runs",
+};
+/* clang-format on */
+
+struct counter {
+	int64_t file_id;
+	int64_t stored; /* problem rows in the database for this file */
+};
+
+struct aud_store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[S_COUNT];
+	int in_tx;	  /* we opened a transaction that is still open */
+	unsigned pending; /* findings and problems since it opened */
+	struct counter ctr[COUNTER_SLOTS];
+	size_t nctr;
+};
+
+/* Forgets the transaction: it was committed, or rolled back (then the
+ * cached problem counts may include rows that are gone: reread them). */
+static void tx_forget(aud_store *s, int rolled_back)
+{
+	s->in_tx = 0;
+	s->pending = 0;
+	if (rolled_back)
+		s->nctr = 0;
+}
+
+/*
+ * Fills err with "PATH: DOING: SQLITE MESSAGE" and returns AUD_ESTORE.
+ * "file is not a database" is left bare: it says all there is to say.
+ * SQLite rolls a transaction back by itself after some errors (I/O, full
+ * disk); when it did, our idea of the open transaction is reset.
+ */
+static int fail(aud_store *s, aud_err *err, const char *doing)
+{
+	aud_err_place(err, AUD_NOPOS, AUD_NOPOS, AUD_NOPOS);
+	if (sqlite3_errcode(s->db) == SQLITE_NOTADB || !doing)
+		aud_err_set(err, AUD_ESTORE, "%s: %s", s->path,
+			    sqlite3_errmsg(s->db));
+	else
+		aud_err_set(err, AUD_ESTORE, "%s: %s: %s", s->path, doing,
+			    sqlite3_errmsg(s->db));
+	if (s->in_tx && sqlite3_get_autocommit(s->db))
+		tx_forget(s, 1);
+	return AUD_ESTORE;
+}
+
+/* Runs a statement that returns no row we need; resets it either way. */
+static int run(aud_store *s, sqlite3_stmt *st, aud_err *err, const char *doing)
+{
+	int rc = sqlite3_step(st);
+	int ret = 0;
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = fail(s, err, doing);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+/* Binds a C string, or NULL as SQL NULL. The data must outlive the step. */
+static int bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	if (!v)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* Binds a record/line/offset: AUD_NOPOS (or anything SQLite's integers
+ * cannot hold) is SQL NULL. */
+static int bind_pos(sqlite3_stmt *st, int i, uint64_t v)
+{
+	if (v == AUD_NOPOS || v > (uint64_t)INT64_MAX)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+/* Binds a count, saturating at INT64_MAX. */
+static int bind_count(sqlite3_stmt *st, int i, uint64_t v)
+{
+	if (v > (uint64_t)INT64_MAX)
+		v = (uint64_t)INT64_MAX;
+	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+static int tx_begin(aud_store *s, aud_err *err)
+{
+	if (s->in_tx && !sqlite3_get_autocommit(s->db))
+		return 0;
+	if (s->in_tx)
+		tx_forget(s, 1); /* ended behind our back */
+	if (run(s, s->st[S_BEGIN], err, "cannot begin transaction"))
+		return AUD_ESTORE;
+	s->in_tx = 1;
+	s->pending = 0;
+	return 0;
+}
+
+/*
+ * Commits the open transaction, if any. When COMMIT fails the transaction
+ * is rolled back, so nothing of it stays in the database looking done: a
+ * file row stays "scanning" (or is not there at all), never "ok" with half
+ * its findings.
+ */
+static int tx_commit(aud_store *s, aud_err *err)
+{
+	int ret;
+
+	if (!s->in_tx)
+		return 0;
+	if (sqlite3_get_autocommit(s->db)) {
+		tx_forget(s, 1);
+		return 0;
+	}
+	ret = run(s, s->st[S_COMMIT], err, "cannot commit");
+	if (ret && !sqlite3_get_autocommit(s->db)) {
+		sqlite3_step(s->st[S_ROLLBACK]);
+		sqlite3_reset(s->st[S_ROLLBACK]);
+	}
+	tx_forget(s, ret != 0);
+	return ret;
+}
+
+/* Counts one queued row and commits when the batch is full. */
+static int tx_row(aud_store *s, aud_err *err)
+{
+	if (++s->pending >= BATCH_ROWS)
+		return tx_commit(s, err);
+	return 0;
+}
+
+static struct counter *counter_find(aud_store *s, int64_t file_id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nctr; i++)
+		if (s->ctr[i].file_id == file_id)
+			return &s->ctr[i];
+	return NULL;
+}
+
+static struct counter *counter_add(aud_store *s, int64_t file_id,
+				   int64_t stored)
+{
+	if (s->nctr == COUNTER_SLOTS) { /* evict the oldest */
+		memmove(&s->ctr[0], &s->ctr[1],
+			(COUNTER_SLOTS - 1) * sizeof s->ctr[0]);
+		s->nctr--;
+	}
+	s->ctr[s->nctr].file_id = file_id;
+	s->ctr[s->nctr].stored = stored;
+	return &s->ctr[s->nctr++];
+}
+
+static void counter_drop(aud_store *s, int64_t file_id)
+{
+	struct counter *c = counter_find(s, file_id);
+
+	if (!c)
+		return;
+	memmove(c, c + 1, (size_t)(&s->ctr[s->nctr] - (c + 1)) * sizeof *c);
+	s->nctr--;
+}
+
+/* Reads a one-integer result from a statement with no parameters. */
+static int query_int(aud_store *s, const char *sql, int64_t *out, aud_err *err,
+		     const char *doing)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*out = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_ROW) {
+		fail(s, err, doing);
+		sqlite3_finalize(st);
+		return AUD_ESTORE;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int exec(aud_store *s, const char *sql, aud_err *err, const char *doing)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fail(s, err, doing);
+	return 0;
+}
+
+/* Refuses a schema version this build cannot migrate from. */
+static int check_version(aud_store *s, int64_t v, aud_err *err)
+{
+	if (v >= 0 && v <= AUD_STORE_SCHEMA_VERSION)
+		return 0;
+	aud_err_place(err, AUD_NOPOS, AUD_NOPOS, AUD_NOPOS);
+	if (v < 0)
+		return aud_err_set(err, AUD_ESTORE,
+				   "%s: unknown database schema version %lld",
+				   s->path, (long long)v);
+	return aud_err_set(err, AUD_ESTORE,
+			   "%s: database schema version %lld is newer than "
+			   "this auditor (knows %d)",
+			   s->path, (long long)v, AUD_STORE_SCHEMA_VERSION);
+}
+
+/*
+ * Brings the schema to AUD_STORE_SCHEMA_VERSION. An up-to-date database
+ * is only read, so opening one for a report never waits for a writer;
+ * otherwise the version is read again under a write lock (another process
+ * may have migrated meanwhile) and every missing step runs in one
+ * transaction with the new user_version.
+ */
+static int migrate(aud_store *s, aud_err *err)
+{
+	int64_t v, tables;
+	char sql[64];
+	int ret;
+
+	if (query_int(s, "PRAGMA user_version", &v, err,
+		      "cannot read schema version"))
+		return AUD_ESTORE;
+	if (v == AUD_STORE_SCHEMA_VERSION)
+		return 0;
+	if (check_version(s, v, err))
+		return AUD_ESTORE;
+	if (exec(s, "BEGIN IMMEDIATE", err, "cannot lock database"))
+		return AUD_ESTORE;
+	ret = query_int(s, "PRAGMA user_version", &v, err,
+			"cannot read schema version");
+	if (ret || (ret = check_version(s, v, err)))
+		goto done;
+	if (v == 0) {
+		ret = query_int(s, "SELECT COUNT(*) FROM sqlite_schema",
+				&tables, err, "cannot read schema");
+		if (ret)
+			goto done;
+		if (tables > 0) {
+			aud_err_place(err, AUD_NOPOS, AUD_NOPOS, AUD_NOPOS);
+			ret = aud_err_set(err, AUD_ESTORE,
+					  "%s: not an auditor database (it "
+					  "has tables but no schema version)",
+					  s->path);
+			goto done;
+		}
+	}
+	for (; v < AUD_STORE_SCHEMA_VERSION; v++) {
+		ret = exec(s, migrations[v], err, "cannot migrate schema");
+		if (ret)
+			goto done;
+	}
+	/* A pragma takes no parameters; the number is our own constant. */
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+		 AUD_STORE_SCHEMA_VERSION);
+	ret = exec(s, sql, err, "cannot set schema version");
+	if (ret)
+		goto done;
+	ret = exec(s, "COMMIT", err, "cannot commit schema");
+done:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return ret;
+}
+
+/*
+ * Creates path with mode 0600 if it does not exist. O_EXCL makes this
+ * race-free: if someone else created the file first, theirs is used and
+ * keeps its mode. fchmod undoes a umask that would take our own rights.
+ */
+static int create_file(const char *path, aud_err *err)
+{
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	int e;
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return aud_err_set(err, AUD_ESTORE,
+				   "%s: cannot create database: %s", path,
+				   strerror(errno));
+	}
+	if (fchmod(fd, 0600) != 0) {
+		e = errno;
+		close(fd);
+		unlink(path);
+		return aud_err_set(err, AUD_ESTORE,
+				   "%s: cannot set mode 0600: %s", path,
+				   strerror(e));
+	}
+	if (close(fd) != 0)
+		return aud_err_set(err, AUD_ESTORE,
+				   "%s: cannot create database: %s", path,
+				   strerror(errno));
+	return 0;
+}
+
+/* Sets the connection up: WAL so reports can read while a scan writes,
+ * synchronous=NORMAL (durable at checkpoints, never corrupt), and foreign
+ * keys so a finding cannot name a file that does not exist. */
+static int configure(aud_store *s, aud_err *err)
+{
+	int64_t dummy;
+
+	sqlite3_busy_timeout(s->db, 5000);
+	if (exec(s, "PRAGMA foreign_keys = ON", err, "cannot configure"))
+		return AUD_ESTORE;
+	/* Reads the header: this is where a file that is not a database
+	 * shows. A read-only database keeps its journal mode. */
+	if (query_int(s, "SELECT COUNT(*) FROM sqlite_schema", &dummy, err,
+		      "cannot read database"))
+		return AUD_ESTORE;
+	if (!sqlite3_db_readonly(s->db, "main") &&
+	    exec(s, "PRAGMA journal_mode = WAL", err,
+		 "cannot set journal mode"))
+		return AUD_ESTORE;
+	if (exec(s, "PRAGMA synchronous = NORMAL", err, "cannot configure"))
+		return AUD_ESTORE;
+	return 0;
+}
+
+int aud_store_open(aud_store **out, const char *path, aud_err *err)
+{
+	aud_store *s;
+	int flags = SQLITE_OPEN_READWRITE;
+	int i, ret;
+
+	*out = NULL;
+	if (!path)
+		return aud_err_set(err, AUD_EUSAGE, "no database path");
+	aud_err_place(err, AUD_NOPOS, AUD_NOPOS, AUD_NOPOS);
+	/* ":memory:" and "" are SQLite's private databases, not files. */
+	if (strcmp(path, ":memory:") == 0 || path[0] == '\0')
+		flags |= SQLITE_OPEN_CREATE;
+	else if (create_file(path, err))
+		return AUD_ESTORE;
+
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	s->path = strdup(path);
+	if (!s->path) {
+		free(s);
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	}
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		ret = s->db ? fail(s, err, "cannot open database")
+			    : aud_err_set(err, AUD_ENOMEM, "out of memory");
+		goto fail;
+	}
+	ret = configure(s, err);
+	if (ret)
+		goto fail;
+	ret = migrate(s, err);
+	if (ret)
+		goto fail;
+	for (i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &s->st[i],
+				       NULL) != SQLITE_OK) {
+			ret = fail(s, err, "cannot prepare statement");
+			goto fail;
+		}
+	}
+	*out = s;
+	return 0;
+fail:
+	aud_store_close(s);
+	return ret;
+}
+
+int aud_store_run_begin(aud_store *s, const aud_run_meta *m, int64_t *run_id,
+			aud_err *err)
+{
+	static const aud_run_meta none;
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s || !run_id)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (!m)
+		m = &none;
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_RUN_INS];
+	b = bind_str(st, 1, m->tool_version);
+	b |= bind_str(st, 2, m->options_json);
+	b |= bind_str(st, 3, m->patterns_sha256);
+	b |= bind_str(st, 4, m->key_fingerprint);
+	b |= bind_str(st, 5, m->key_source);
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, "cannot insert run");
+	}
+	if (run(s, st, err, "cannot insert run"))
+		return AUD_ESTORE;
+	*run_id = sqlite3_last_insert_rowid(s->db);
+	return tx_commit(s, err);
+}
+
+int aud_store_run_end(aud_store *s, int64_t run_id, const char *status,
+		      aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s || !status)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_RUN_END];
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= bind_str(st, 2, status);
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, "cannot end run");
+	}
+	if (run(s, st, err, "cannot end run"))
+		return AUD_ESTORE;
+	if (sqlite3_changes(s->db) == 0) {
+		aud_err_place(err, AUD_NOPOS, AUD_NOPOS, AUD_NOPOS);
+		return aud_err_set(err, AUD_ESTORE,
+				   "%s: cannot end run %lld: no such run",
+				   s->path, (long long)run_id);
+	}
+	return tx_commit(s, err);
+}
+
+int aud_store_file_begin(aud_store *s, int64_t run_id, const char *path,
+			 int64_t *file_id, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s || !path || !file_id)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_FILE_INS];
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= bind_str(st, 2, path);
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, "cannot insert file");
+	}
+	if (run(s, st, err, "cannot insert file"))
+		return AUD_ESTORE;
+	*file_id = sqlite3_last_insert_rowid(s->db);
+	counter_drop(s, *file_id);
+	counter_add(s, *file_id, 0);
+	return 0;
+}
+
+int aud_store_file_end(aud_store *s, int64_t file_id, const aud_file_result *r,
+		       aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s || !r)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_FILE_END];
+	b = sqlite3_bind_int64(st, 1, file_id);
+	b |= r->size_bytes < 0 ? sqlite3_bind_null(st, 2)
+			       : sqlite3_bind_int64(st, 2, r->size_bytes);
+	b |= bind_str(st, 3, r->sha256);
+	b |= bind_str(st, 4, r->compression);
+	b |= bind_str(st, 5, r->format);
+	b |= bind_count(st, 6, r->records);
+	b |= bind_count(st, 7, r->bytes_decoded);
+	b |= bind_count(st, 8, r->problems);
+	b |= bind_str(st, 9, r->status);
+	b |= bind_str(st, 10, r->error);
+	b |= bind_pos(st, 11, r->error_record);
+	b |= bind_pos(st, 12, r->error_line);
+	b |= bind_pos(st, 13, r->error_offset);
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, "cannot finish file");
+	}
+	if (run(s, st, err, "cannot finish file"))
+		return AUD_ESTORE;
+	if (sqlite3_changes(s->db) == 0) {
+		aud_err_place(err, AUD_NOPOS, AUD_NOPOS, AUD_NOPOS);
+		return aud_err_set(err, AUD_ESTORE,
+				   "%s: cannot finish file %lld: no such file",
+				   s->path, (long long)file_id);
+	}
+	counter_drop(s, file_id);
+	return tx_commit(s, err);
+}
+
+int aud_store_finding_add(aud_store *s, const aud_finding_row *f, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s || !f)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_FINDING_INS];
+	b = sqlite3_bind_int64(st, 1, f->run_id);
+	b |= sqlite3_bind_int64(st, 2, f->file_id);
+	b |= bind_pos(st, 3, f->record);
+	b |= bind_pos(st, 4, f->line);
+	b |= f->field ? sqlite3_bind_text64(st, 5, f->field, f->field_len,
+					    SQLITE_STATIC, SQLITE_UTF8)
+		      : sqlite3_bind_null(st, 5);
+	b |= bind_pos(st, 6, f->byte_offset);
+	b |= bind_pos(st, 7, f->length);
+	b |= bind_str(st, 8, f->entity);
+	b |= bind_str(st, 9, f->pattern_id);
+	b |= bind_str(st, 10, f->evidence);
+	b |= sqlite3_bind_double(st, 11, f->confidence);
+	b |= bind_str(st, 12, f->masked);
+	b |= bind_str(st, 13, f->value_hash);
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, "cannot insert finding");
+	}
+	if (run(s, st, err, "cannot insert finding"))
+		return AUD_ESTORE;
+	return tx_row(s, err);
+}
+
+int aud_store_problem_add(aud_store *s, int64_t run_id, int64_t file_id,
+			  const char *kind, const aud_err *problem,
+			  aud_err *err)
+{
+	struct counter *c;
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	c = counter_find(s, file_id);
+	if (!c) {
+		/* Not begun here (or evicted): the database knows. */
+		st = s->st[S_PROBLEM_COUNT];
+		sqlite3_bind_int64(st, 1, file_id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			fail(s, err, "cannot count problems");
+			sqlite3_reset(st);
+			return AUD_ESTORE;
+		}
+		c = counter_add(s, file_id, sqlite3_column_int64(st, 0));
+		sqlite3_reset(st);
+	}
+	if (c->stored >= PROBLEMS_PER_FILE)
+		return 0; /* counted by the caller in files.problems */
+	st = s->st[S_PROBLEM_INS];
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= sqlite3_bind_int64(st, 2, file_id);
+	if (problem) {
+		b |= bind_pos(st, 3, problem->record);
+		b |= bind_pos(st, 4, problem->line);
+		b |= bind_pos(st, 5, problem->offset);
+		b |= bind_str(st, 7, problem->msg);
+	}
+	b |= bind_str(st, 6, kind);
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, "cannot insert problem");
+	}
+	if (run(s, st, err, "cannot insert problem"))
+		return AUD_ESTORE;
+	c->stored++;
+	return tx_row(s, err);
+}
+
+int aud_store_commit(aud_store *s, aud_err *err)
+{
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	return tx_commit(s, err);
+}
+
+int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (!s || !out)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	st = s->st[S_LATEST];
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fail(s, err, "cannot read runs");
+		sqlite3_reset(st);
+		return AUD_ESTORE;
+	}
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+struct sqlite3 *aud_store_db(aud_store *s) { return s ? s->db : NULL; }
+
+/*
+ * If the caller still holds statements of its own on the handle (from
+ * aud_store_db), sqlite3_close says SQLITE_BUSY; sqlite3_close_v2 then
+ * lets the connection go as soon as the last of them is finalized, rather
+ * than leaking it or finalizing statements that are not ours.
+ */
+void aud_store_close(aud_store *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	if (s->db) {
+		if (s->st[S_COMMIT])
+			tx_commit(s, NULL);
+		else if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		for (i = 0; i < S_COUNT; i++)
+			sqlite3_finalize(s->st[i]);
+		if (sqlite3_close(s->db) == SQLITE_BUSY)
+			sqlite3_close_v2(s->db);
+	}
+	free(s->path);
+	free(s);
+}
