@@ -21,6 +21,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <openssl/crypto.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +214,9 @@ static void print_help(FILE *out, const char *cmd)
 		      "files\n\n"
 		      "Exit codes: 0 clean, 1 findings over --fail-on, 2 "
 		      "usage error,\n  3 an input, pattern file or the "
-		      "database failed.\n",
+		      "database failed, 130/143 interrupted by\n  SIGINT/SIGTERM "
+		      "(the run is marked interrupted; findings so far are "
+		      "kept).\n",
 		      out);
 }
 
@@ -687,6 +690,27 @@ static char *options_json(const cli *c)
 	return buf;
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* SIGINT and SIGTERM stop the scan at the next chunk; the run is then
+ * marked interrupted, what was found is committed, and the exit code is
+ * 128 + the signal, as a shell would report it. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static int cmd_scan(cli *c, int argc, char **argv)
 {
 	aud_patternset *ps = NULL;
@@ -766,6 +790,8 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.max_decoded_bytes = c->max_decoded;
 	so.max_problems_shown = c->show_problems;
 	so.diag = on_diag;
+	so.stop = &stop_signal;
+	catch_signals();
 	rc = aud_scan_inputs(st, run_id, &inputs, ps, kh, &so, &tot, &err);
 	if (rc) {
 		aud_err e2;
@@ -776,7 +802,9 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		rc = AUD_EXIT_ERROR;
 		goto done_rc;
 	}
-	if (aud_store_run_end(st, run_id, "complete", &err)) {
+	if (aud_store_run_end(st, run_id,
+			      tot.interrupted ? "interrupted" : "complete",
+			      &err)) {
 		print_err(&err, NULL);
 		rc = AUD_EXIT_ERROR;
 		goto done_rc;
@@ -786,7 +814,9 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		rc = AUD_EXIT_ERROR;
 		goto done_rc;
 	}
-	if (tot.files_failed || tot.files_warning)
+	if (tot.interrupted)
+		exit_code = 128 + (int)stop_signal;
+	else if (tot.files_failed || tot.files_warning)
 		exit_code = AUD_EXIT_ERROR;
 	else if (c->fail_any && tot.findings > 0)
 		exit_code = AUD_EXIT_FINDINGS;

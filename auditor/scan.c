@@ -176,6 +176,13 @@ static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
 		rc = aud_reader_feed(rd, buf, (size_t)n, &e);
 		if (rc)
 			break;
+		if (c->o->stop && *c->o->stop) {
+			aud_err_set(fail, AUD_EIO, "scan interrupted");
+			aud_err_place(fail, aud_reader_records(rd) + 1,
+				      AUD_NOPOS, aud_decoder_decoded_bytes(d));
+			*failed = 1;
+			break;
+		}
 		n = aud_decoder_read(d, buf, CHUNK, &e);
 	}
 	if (rc < 0 && !c->store_failed) {
@@ -242,7 +249,8 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 	}
 	if (d) {
 		scan_stream(c, d, buf, &r, &fail, &failed);
-		if (aud_decoder_drain(d, &e) == 0) {
+		if (!(c->o->stop && *c->o->stop) &&
+		    aud_decoder_drain(d, &e) == 0) {
 			aud_decoder_sha256_hex(d, sha);
 			r.sha256 = sha;
 		}
@@ -333,6 +341,8 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 	if (rc)
 		goto done;
 	for (i = 0; i < inputs->n; i++) {
+		if (opts->stop && *opts->stop)
+			break;
 		if (scan_one(&c, &inputs->v[i], buf, &t)) {
 			if (err)
 				*err = c.store_err;
@@ -343,6 +353,7 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 	t.findings = c.findings;
 	t.placeholders = c.placeholders;
 	t.pattern_limit_hits = aud_detector_limit_hits(c.det);
+	t.interrupted = opts->stop && *opts->stop;
 done:
 	if (totals)
 		*totals = t;

@@ -15,6 +15,7 @@
 #include "auditor/store.h"
 #include "auditor/walk.h"
 
+#include <signal.h>
 #include <stdint.h>
 
 typedef enum aud_diag_kind {
@@ -36,12 +37,17 @@ typedef struct aud_scan_opts {
 	unsigned max_problems_shown; /* per input, through diag; 0: 10 */
 	aud_diag_fn diag;
 	void *diag_ctx;
+	/* When not NULL and *stop becomes non-zero (a signal handler sets
+	 * it), the scan stops at the next chunk: the current input is marked
+	 * failed ("scan interrupted") and the rest are not started. */
+	volatile sig_atomic_t *stop;
 } aud_scan_opts;
 
 typedef struct aud_scan_totals {
 	uint64_t files, files_failed, files_warning;
 	uint64_t records, bytes_decoded, findings, placeholders;
 	uint64_t pattern_limit_hits;
+	int interrupted; /* stopped through opts->stop */
 } aud_scan_totals;
 
 /* Scans every input in order into run run_id of store s, using patterns ps
