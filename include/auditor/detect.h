@@ -59,6 +59,15 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 /* How many times a pattern hit PCRE2's limits since creation. */
 uint64_t aud_detector_limit_hits(const aud_detector *d);
 
+/* How many matches were not reported since creation because one value
+ * had more than 65536 candidate matches (memory stays bounded). */
+uint64_t aud_detector_truncated(const aud_detector *d);
+
+/* Bytes handed to PCRE2 since creation: the sum over values and patterns
+ * of the merged candidate windows. Divided by the bytes scanned it says
+ * how well the prefilters work. */
+uint64_t aud_detector_window_bytes(const aud_detector *d);
+
 void aud_detector_free(aud_detector *d);
 
 #endif

@@ -20,7 +20,11 @@ size_t aud_mask(char *out, size_t cap, const char *entity,
 /* Writes the normalised form used for hashing into out (cap >= len + 1 is
  * always enough): lower-case for EMAIL_ADDRESS, digits only for numeric
  * ids (card, SSN, phone: a leading '+' kept), upper-case letters and
- * digits for IBAN, the value as is otherwise. Returns the length. */
+ * digits for IBAN, the value as is otherwise. Refinements so one number
+ * written two ways hashes once: a NANP phone number (ten digits after an
+ * optional "+1" or "1") becomes its ten digits, a "(0)" trunk prefix after
+ * a '+' country code is dropped, and an IPv6 address takes its RFC 5952
+ * form when that is not longer. Returns the length. */
 size_t aud_normalize(char *out, size_t cap, const char *entity,
 		     const char *value, size_t len);
 

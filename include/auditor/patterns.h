@@ -9,8 +9,10 @@
 #define AUDITOR_PATTERNS_H
 
 #include "auditor/common.h"
+#include "auditor/validate.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Read-only view of one loaded entry. Strings are owned by the set. */
 typedef struct aud_pattern_info {
@@ -38,7 +40,8 @@ int aud_patterns_load(aud_patternset **out, const char *const *paths,
 
 /* Keeps only entries whose entity is in `keep` (comma-separated, NULL for
  * all) and not in `skip` (comma-separated, NULL for none). An entity name
- * that no entry has is AUD_EUSAGE. */
+ * that no entry has is AUD_EUSAGE, and the set is then unchanged. Call it
+ * before creating detectors over ps: it frees the entries it drops. */
 int aud_patterns_select(aud_patternset *ps, const char *keep,
 			const char *skip, aud_err *err);
 
@@ -57,5 +60,39 @@ int aud_patterns_test(const aud_patternset *ps, size_t *checked,
 		      aud_err *err);
 
 void aud_patterns_free(aud_patternset *ps);
+
+/* ---- the engine's view of an entry (for detect.c) -------------------- */
+
+/* Prefilter kinds, the "prefilter:" key of a pattern file. */
+typedef enum aud_prefilter_kind {
+	AUD_PF_NONE = 0, /* "none": run over every value */
+	AUD_PF_LITERAL,  /* "literal"/"literal-i": the match contains one of
+			    the literals */
+	AUD_PF_DIGITS    /* "digits N": the match contains a run of >= N
+			    digits (see patterns/README.md) */
+} aud_prefilter_kind;
+
+/* What the matching engine needs of one entry beyond aud_pattern_info.
+ * Owned by the set, read-only after loading. */
+typedef struct aud_pattern_engine {
+	const void *code;              /* pcre2_code, 8-bit code units */
+	int jit;                       /* 1 when JIT compilation succeeded */
+	aud_validator_fn validator;    /* NULL when the entry has none */
+	aud_prefilter_kind prefilter;
+	const char *const *literals;   /* AUD_PF_LITERAL: the literals, */
+	const size_t *literal_lens;    /* their lengths, */
+	size_t nliterals;              /* and how many */
+	int literal_nocase;            /* literal-i: ASCII case-insensitive */
+	unsigned min_digits;           /* AUD_PF_DIGITS: N */
+	size_t window;                 /* longest match in bytes ("window:") */
+	double entropy;                /* min bits per byte, 0 for none */
+	int context_required;          /* report only with a context word */
+	int value_group;               /* number of (?<value>...), or 0 */
+	uint32_t capture_count;        /* capturing groups in the regex */
+} aud_pattern_engine;
+
+/* The engine view of entry i (i < aud_patterns_count). */
+const aud_pattern_engine *aud_patterns_engine(const aud_patternset *ps,
+					      size_t i);
 
 #endif

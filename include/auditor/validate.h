@@ -22,4 +22,12 @@ const char *const *aud_validator_names(void);
  * documentation IP ranges)? 1 or 0. */
 int aud_is_placeholder(const char *entity, const char *s, size_t len);
 
+/* A value that names nothing outside one host or network (loopback,
+ * private and link-local IP addresses)? 1 or 0. Such findings are still
+ * reported, with lower confidence. */
+int aud_is_local(const char *entity, const char *s, size_t len);
+
+/* Shannon entropy of the bytes of s in bits per byte (0 for len 0). */
+double aud_entropy(const char *s, size_t len);
+
 #endif

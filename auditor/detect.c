@@ -1,0 +1,915 @@
+/*
+ * detect.c: the matching engine. For one field value it
+ *   1. finds candidate windows with cheap prefilters: literals are found
+ *      with one memchr pass per distinct first byte, each hit serving
+ *      every pattern that names the literal; one pass with a byte table
+ *      finds digit runs for all "digits N" patterns; "none" patterns get
+ *      the whole value;
+ *   2. merges each pattern's windows and runs its PCRE2 JIT code only
+ *      there (subject = whole value so lookbehind sees real context,
+ *      start offset = window start, length = window end + a little slack);
+ *   3. filters each match: entropy gate, validator, placeholder list,
+ *      context words near the match or in the field name;
+ *   4. resolves overlaps and returns the findings ordered by start.
+ * Loading and compiling patterns is patterns.c's job, checksums are
+ * validate.c's, and what is stored about a finding is the caller's.
+ *
+ * A window is [hit start - window, hit end + window] where "window" is the
+ * entry's maximum match length, so every match that contains the hit lies
+ * inside it. The subject is cut SLACK bytes after the window end so that
+ * lookahead sees real bytes; a match that ends past the window end might
+ * have been cut short, and is redone against the whole value.
+ */
+#include "auditor/detect.h"
+#include "auditor/validate.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SLACK 64	     /* bytes of lookahead context past a window */
+#define CONTEXT_SPAN 64	     /* context words are looked for this near */
+#define MAX_CANDIDATES 65536 /* per value; more are counted, not kept */
+#define MATCH_LIMIT 100000   /* PCRE2 match limit per start position */
+#define DEPTH_LIMIT 5000     /* interpreter backtracking depth */
+#define HEAP_LIMIT_KIB 20480 /* interpreter heap, KiB */
+#define NAME_MAX_BYTES 256   /* field-name bytes used as context */
+#define NOWIN ((size_t)-1)
+
+/* One distinct literal and the patterns that need it. Literals are kept
+ * sorted by their first byte(s) so that those sharing one are found in a
+ * single memchr pass ("AKIA", "ASIA", ... cost one scan for 'A'). */
+struct lit {
+	const char *s; /* lower-cased when nocase */
+	size_t len;
+	int nocase;
+	unsigned char lo, up; /* first byte, both cases when nocase */
+	size_t *pats;
+	size_t npats;
+};
+
+struct win {
+	size_t pat, s, e;
+};
+
+struct cand {
+	aud_match m;
+	size_t ent;    /* entity number, equal for equal entity names */
+	int validated; /* the pattern has a validator (and it passed) */
+	int dropped;
+};
+
+struct aud_detector {
+	const aud_patternset *ps;
+	size_t np;
+	const aud_pattern_engine **eng;
+	const aud_pattern_info **info;
+	size_t *ent;             /* entity number per pattern */
+	char ***ctxn;            /* per pattern: context words as tokens */
+	size_t **ctxlen;         /* per pattern: context word lengths */
+	unsigned char *ctxfirst; /* per pattern: 256 flags, first bytes */
+	struct lit *lits;
+	size_t nlits;
+	size_t *digit_pats; /* sorted by min_digits */
+	size_t ndigit;
+	size_t *none_pats;
+	size_t nnone;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+	size_t *lastwin; /* per pattern: its newest window this value */
+	struct win *wins;
+	size_t nwins, capwins;
+	struct cand *c;
+	size_t nc, capc;
+	aud_match *out;
+	size_t capout;
+	char name[2 * NAME_MAX_BYTES + 2]; /* normalised field name */
+	size_t namelen;
+	int name_done;
+	uint64_t limit_hits, truncated, window_bytes;
+};
+
+const char *aud_evidence_name(aud_evidence e)
+{
+	switch (e) {
+	case AUD_EV_PATTERN:
+		return "pattern";
+	case AUD_EV_VALIDATED:
+		return "validated";
+	case AUD_EV_CONTEXT:
+		return "context";
+	case AUD_EV_PLACEHOLDER:
+		return "placeholder";
+	}
+	return "unknown";
+}
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Writes the token form of {s, n} into out (cap >= 2n + 2): lower-case
+ * letters and digits, one '_' between tokens; a token ends at any other
+ * byte and at a lower-to-upper case change ("emailAddress" ->
+ * "email_address"). Returns the length. */
+static size_t tokens(char *out, const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!is_alnum(c)) {
+			if (k && out[k - 1] != '_')
+				out[k++] = '_';
+			continue;
+		}
+		if (c >= 'A' && c <= 'Z' && i > 0 &&
+		    (((unsigned char)s[i - 1] >= 'a' &&
+		      (unsigned char)s[i - 1] <= 'z') ||
+		     ((unsigned char)s[i - 1] >= '0' &&
+		      (unsigned char)s[i - 1] <= '9')) &&
+		    k && out[k - 1] != '_')
+			out[k++] = '_';
+		out[k++] = (char)lower(c);
+	}
+	while (k && out[k - 1] == '_')
+		k--;
+	out[k] = '\0';
+	return k;
+}
+
+void aud_detector_free(aud_detector *d)
+{
+	size_t i, k;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->nlits; i++)
+		free(d->lits[i].pats);
+	free(d->lits);
+	if (d->ctxn) {
+		for (i = 0; i < d->np; i++) {
+			if (!d->ctxn[i])
+				continue;
+			for (k = 0; k < d->info[i]->ncontext; k++)
+				free(d->ctxn[i][k]);
+			free(d->ctxn[i]);
+		}
+		free(d->ctxn);
+	}
+	if (d->ctxlen) {
+		for (i = 0; i < d->np; i++)
+			free(d->ctxlen[i]);
+		free(d->ctxlen);
+	}
+	free(d->ctxfirst);
+	free(d->eng);
+	free(d->info);
+	free(d->ent);
+	free(d->digit_pats);
+	free(d->none_pats);
+	free(d->lastwin);
+	free(d->wins);
+	free(d->c);
+	free(d->out);
+	pcre2_match_data_free(d->md);
+	pcre2_match_context_free(d->mctx);
+	pcre2_jit_stack_free(d->jstack);
+	free(d);
+}
+
+/* Adds pattern p to the literal {s, len, nocase}, creating it if new. */
+static int add_lit(aud_detector *d, const char *s, size_t len, int nocase,
+		   size_t p)
+{
+	struct lit *l = NULL;
+	size_t i, *np;
+
+	for (i = 0; i < d->nlits; i++)
+		if (d->lits[i].len == len && d->lits[i].nocase == nocase &&
+		    memcmp(d->lits[i].s, s, len) == 0)
+			l = &d->lits[i];
+	if (!l) {
+		struct lit *nl = realloc(d->lits, (d->nlits + 1) * sizeof *nl);
+
+		if (!nl)
+			return AUD_ENOMEM;
+		d->lits = nl;
+		l = &nl[d->nlits++];
+		memset(l, 0, sizeof *l);
+		l->s = s;
+		l->len = len;
+		l->nocase = nocase;
+		l->lo = l->up = (unsigned char)s[0];
+		if (nocase && l->lo >= 'a' && l->lo <= 'z')
+			l->up = (unsigned char)(l->lo - 'a' + 'A');
+	}
+	for (i = 0; i < l->npats; i++)
+		if (l->pats[i] == p)
+			return 0; /* the same literal listed twice */
+	np = realloc(l->pats, (l->npats + 1) * sizeof *np);
+	if (!np)
+		return AUD_ENOMEM;
+	l->pats = np;
+	l->pats[l->npats++] = p;
+	return 0;
+}
+
+static int cmp_lit(const void *a, const void *b)
+{
+	const struct lit *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->up > y->up) - (x->up < y->up);
+}
+
+/* Sorts the digit patterns by N (insertion sort: qsort has no context
+ * argument, and the list is short). */
+static void sort_digit_pats(aud_detector *d)
+{
+	size_t i, j;
+
+	for (i = 1; i < d->ndigit; i++) {
+		size_t v = d->digit_pats[i];
+
+		for (j = i; j > 0 && d->eng[d->digit_pats[j - 1]]->min_digits >
+					 d->eng[v]->min_digits;
+		     j--)
+			d->digit_pats[j] = d->digit_pats[j - 1];
+		d->digit_pats[j] = v;
+	}
+}
+
+int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
+{
+	aud_detector *d;
+	size_t i, k;
+	uint32_t maxcap = 0;
+
+	*out = NULL;
+	d = calloc(1, sizeof *d);
+	if (!d)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	d->ps = ps;
+	d->np = aud_patterns_count(ps);
+	d->eng = calloc(d->np + 1, sizeof *d->eng);
+	d->info = calloc(d->np + 1, sizeof *d->info);
+	d->ent = calloc(d->np + 1, sizeof *d->ent);
+	d->ctxn = calloc(d->np + 1, sizeof *d->ctxn);
+	d->ctxlen = calloc(d->np + 1, sizeof *d->ctxlen);
+	d->ctxfirst = calloc(d->np + 1, 256);
+	d->digit_pats = calloc(d->np + 1, sizeof *d->digit_pats);
+	d->none_pats = calloc(d->np + 1, sizeof *d->none_pats);
+	d->lastwin = calloc(d->np + 1, sizeof *d->lastwin);
+	d->mctx = pcre2_match_context_create(NULL);
+	d->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (!d->eng || !d->info || !d->ent || !d->ctxn || !d->ctxlen ||
+	    !d->ctxfirst || !d->digit_pats || !d->none_pats || !d->lastwin ||
+	    !d->mctx || !d->jstack)
+		goto nomem;
+	pcre2_set_match_limit(d->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(d->mctx, DEPTH_LIMIT);
+	pcre2_set_heap_limit(d->mctx, HEAP_LIMIT_KIB);
+	pcre2_jit_stack_assign(d->mctx, NULL, d->jstack);
+
+	for (i = 0; i < d->np; i++) {
+		const aud_pattern_engine *e = aud_patterns_engine(ps, i);
+		const aud_pattern_info *in = aud_patterns_info(ps, i);
+
+		d->eng[i] = e;
+		d->info[i] = in;
+		if (e->capture_count > maxcap)
+			maxcap = e->capture_count;
+		d->ent[i] = i;
+		for (k = 0; k < i; k++)
+			if (strcmp(d->info[k]->entity, in->entity) == 0) {
+				d->ent[i] = d->ent[k];
+				break;
+			}
+		if (in->ncontext) {
+			d->ctxn[i] = calloc(in->ncontext, sizeof **d->ctxn);
+			d->ctxlen[i] = calloc(in->ncontext, sizeof **d->ctxlen);
+			if (!d->ctxn[i] || !d->ctxlen[i])
+				goto nomem;
+			for (k = 0; k < in->ncontext; k++) {
+				size_t l = strlen(in->context[k]);
+
+				d->ctxlen[i][k] = l;
+				d->ctxfirst[256 * i +
+					    (unsigned char)in->context[k][0]] =
+				    1;
+				d->ctxn[i][k] = malloc(2 * l + 2);
+				if (!d->ctxn[i][k])
+					goto nomem;
+				tokens(d->ctxn[i][k], in->context[k], l);
+			}
+		}
+		switch (e->prefilter) {
+		case AUD_PF_LITERAL:
+			for (k = 0; k < e->nliterals; k++)
+				if (add_lit(d, e->literals[k],
+					    e->literal_lens[k],
+					    e->literal_nocase, i))
+					goto nomem;
+			break;
+		case AUD_PF_DIGITS:
+			d->digit_pats[d->ndigit++] = i;
+			break;
+		case AUD_PF_NONE:
+			d->none_pats[d->nnone++] = i;
+			break;
+		}
+	}
+	sort_digit_pats(d);
+	if (d->nlits)
+		qsort(d->lits, d->nlits, sizeof *d->lits, cmp_lit);
+	d->md = pcre2_match_data_create(maxcap + 1, NULL);
+	if (!d->md)
+		goto nomem;
+	*out = d;
+	return 0;
+nomem:
+	aud_detector_free(d);
+	return aud_err_set(err, AUD_ENOMEM, "out of memory");
+}
+
+uint64_t aud_detector_limit_hits(const aud_detector *d)
+{
+	return d->limit_hits;
+}
+
+uint64_t aud_detector_truncated(const aud_detector *d)
+{
+	return d->truncated;
+}
+
+uint64_t aud_detector_window_bytes(const aud_detector *d)
+{
+	return d->window_bytes;
+}
+
+/* ---- step 1: windows ------------------------------------------------ */
+
+static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
+		      size_t len)
+{
+	size_t w = d->eng[p]->window;
+	size_t s = hs > w ? hs - w : 0;
+	size_t e = he + w < he || he + w > len ? len : he + w;
+	size_t lw = d->lastwin[p];
+
+	if (lw != NOWIN && d->wins[lw].e >= s && d->wins[lw].s <= e) {
+		if (s < d->wins[lw].s)
+			d->wins[lw].s = s;
+		if (e > d->wins[lw].e)
+			d->wins[lw].e = e;
+		return 0;
+	}
+	if (d->nwins == d->capwins) {
+		size_t nc = d->capwins ? d->capwins * 2 : 64;
+		struct win *nw = realloc(d->wins, nc * sizeof *nw);
+
+		if (!nw)
+			return AUD_ENOMEM;
+		d->wins = nw;
+		d->capwins = nc;
+	}
+	d->wins[d->nwins].pat = p;
+	d->wins[d->nwins].s = s;
+	d->wins[d->nwins].e = e;
+	d->lastwin[p] = d->nwins++;
+	return 0;
+}
+
+/* Where the next lo and up bytes are, as found by memchr; a position
+ * below the search start is stale. */
+struct bytepos {
+	size_t lo, up;
+	int init;
+};
+
+/* Next position at or after pos holding byte lo or up; SIZE_MAX if none.
+ * Each memchr result is kept until passed, so scanning for two bytes
+ * stays linear. */
+static size_t next_byte(const char *v, size_t len, size_t pos, unsigned char lo,
+			unsigned char up, struct bytepos *bp)
+{
+	const char *h;
+
+	if (pos >= len)
+		return SIZE_MAX;
+	if (!bp->init || bp->lo < pos) {
+		h = memchr(v + pos, lo, len - pos);
+		bp->lo = h ? (size_t)(h - v) : SIZE_MAX;
+	}
+	if (up == lo) {
+		bp->up = SIZE_MAX;
+	} else if (!bp->init || bp->up < pos) {
+		h = memchr(v + pos, up, len - pos);
+		bp->up = h ? (size_t)(h - v) : SIZE_MAX;
+	}
+	bp->init = 1;
+	return bp->lo < bp->up ? bp->lo : bp->up;
+}
+
+/* Does literal l occur at v[at]? (Its first byte is known to.) */
+static int lit_at(const struct lit *l, const char *v, size_t len, size_t at)
+{
+	size_t i;
+
+	if (l->len > len - at)
+		return 0;
+	if (!l->nocase)
+		return memcmp(v + at + 1, l->s + 1, l->len - 1) == 0;
+	for (i = 1; i < l->len; i++)
+		if (lower((unsigned char)v[at + i]) != (unsigned char)l->s[i])
+			return 0;
+	return 1;
+}
+
+static int literal_windows(aud_detector *d, const char *v, size_t len)
+{
+	size_t i, j, k, g;
+
+	for (i = 0; i < d->nlits; i = j) {
+		const struct lit *l0 = &d->lits[i];
+		struct bytepos bp = {0, 0, 0};
+		size_t pos = 0, at;
+
+		for (j = i; j < d->nlits && d->lits[j].lo == l0->lo &&
+			    d->lits[j].up == l0->up;
+		     j++)
+			;
+		while ((at = next_byte(v, len, pos, l0->lo, l0->up, &bp)) !=
+		       SIZE_MAX) {
+			for (g = i; g < j; g++) {
+				const struct lit *l = &d->lits[g];
+
+				if (!lit_at(l, v, len, at))
+					continue;
+				for (k = 0; k < l->npats; k++)
+					if (add_window(d, l->pats[k], at,
+						       at + l->len, len))
+						return AUD_ENOMEM;
+			}
+			pos = at + 1;
+		}
+	}
+	return 0;
+}
+
+/* Byte classes for digit runs: 1 digit, 2 separator, 0 anything else. */
+static const unsigned char dclass[256] = {
+    [' '] = 2, ['-'] = 2, ['.'] = 2, ['/'] = 2, ['('] = 2, [')'] = 2,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
+/* Most separator bytes between two digits of one run. */
+#define MAX_GAP 2
+
+static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
+		    size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < d->ndigit; k++) {
+		size_t p = d->digit_pats[k];
+
+		if (d->eng[p]->min_digits > nd)
+			break;
+		if (add_window(d, p, rs, re, len))
+			return AUD_ENOMEM;
+	}
+	return 0;
+}
+
+static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
+{
+	unsigned nd = 0, gap = 0, need;
+	size_t i, rs = 0, re = 0;
+
+	if (d->ndigit == 0)
+		return 0;
+	need = d->eng[d->digit_pats[0]]->min_digits;
+	for (i = 0; i < len; i++) {
+		unsigned char c;
+
+		if (nd == 0) {
+			/* outside a run only a digit matters: skip fast */
+			while (i < len && dclass[v[i]] != 1)
+				i++;
+			if (i == len)
+				break;
+		}
+		c = dclass[v[i]];
+
+		if (c == 1) {
+			if (nd && gap > MAX_GAP) {
+				if (nd >= need && run_done(d, rs, re, nd, len))
+					return AUD_ENOMEM;
+				nd = 0;
+			}
+			if (nd == 0)
+				rs = i;
+			nd++;
+			re = i + 1;
+			gap = 0;
+		} else if (c == 2 && nd) {
+			gap++;
+		} else if (nd) {
+			if (nd >= need && run_done(d, rs, re, nd, len))
+				return AUD_ENOMEM;
+			nd = 0;
+			gap = 0;
+		}
+	}
+	if (nd >= need && nd && run_done(d, rs, re, nd, len))
+		return AUD_ENOMEM;
+	return 0;
+}
+
+static int cmp_win(const void *a, const void *b)
+{
+	const struct win *x = a, *y = b;
+
+	if (x->pat != y->pat)
+		return x->pat < y->pat ? -1 : 1;
+	return (x->s > y->s) - (x->s < y->s);
+}
+
+/* ---- step 3: one match ---------------------------------------------- */
+
+/* Is one of pattern p's context words in v[from, to) as a whole word?
+ * One pass over the bytes; a word is only compared where its first byte
+ * (case-folded) occurs, which the per-pattern table ctxfirst says. */
+static int words_in(const aud_detector *d, size_t p, const char *v, size_t len,
+		    size_t from, size_t to)
+{
+	const aud_pattern_info *in = d->info[p];
+	const unsigned char *first = d->ctxfirst + 256 * p;
+	size_t i, k, j;
+
+	for (i = from; i < to; i++) {
+		unsigned char c = lower((unsigned char)v[i]);
+
+		if (!first[c])
+			continue;
+		for (k = 0; k < in->ncontext; k++) {
+			const char *w = in->context[k];
+			size_t n = d->ctxlen[p][k];
+
+			if ((unsigned char)w[0] != c || n > to - i)
+				continue;
+			for (j = 1; j < n; j++)
+				if (lower((unsigned char)v[i + j]) !=
+				    (unsigned char)w[j])
+					break;
+			if (j < n)
+				continue;
+			/* a word edge that is a letter or digit must not
+			 * continue into more ("ss#" may touch digits) */
+			if (i > 0 && is_alnum((unsigned char)w[0]) &&
+			    is_alnum((unsigned char)v[i - 1]))
+				continue;
+			if (i + n < len && is_alnum((unsigned char)w[n - 1]) &&
+			    is_alnum((unsigned char)v[i + n]))
+				continue;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Does a token of the normalised field name start with word w? */
+static int name_has(const char *name, size_t nl, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i + n <= nl; i++)
+		if ((i == 0 || name[i - 1] == '_') &&
+		    memcmp(name + i, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int has_context(aud_detector *d, size_t p, const char *fname,
+		       size_t fnlen, const char *v, size_t len, size_t s,
+		       size_t e)
+{
+	const aud_pattern_info *in = d->info[p];
+	size_t k, from = s > CONTEXT_SPAN ? s - CONTEXT_SPAN : 0;
+	size_t to = len - e > CONTEXT_SPAN ? e + CONTEXT_SPAN : len;
+
+	if (in->ncontext == 0)
+		return 0;
+	if (!d->name_done) {
+		if (fnlen > NAME_MAX_BYTES) {
+			fname += fnlen - NAME_MAX_BYTES;
+			fnlen = NAME_MAX_BYTES;
+		}
+		d->namelen = fname ? tokens(d->name, fname, fnlen) : 0;
+		d->name_done = 1;
+	}
+	for (k = 0; k < in->ncontext && d->namelen; k++)
+		if (name_has(d->name, d->namelen, d->ctxn[p][k]))
+			return 1;
+	return words_in(d, p, v, len, from, s) || words_in(d, p, v, len, e, to);
+}
+
+static int add_cand(aud_detector *d, size_t p, const char *fname, size_t fnlen,
+		    const char *v, size_t len, size_t s, size_t e)
+{
+	const aud_pattern_engine *en = d->eng[p];
+	const aud_pattern_info *in = d->info[p];
+	struct cand *c;
+	int ph, ctx;
+	long conf;
+
+	if (e <= s)
+		return 0;
+	if (en->entropy > 0 && aud_entropy(v + s, e - s) < en->entropy)
+		return 0;
+	if (en->validator && !en->validator(v + s, e - s))
+		return 0;
+	ph = aud_is_placeholder(in->entity, v + s, e - s);
+	ctx = has_context(d, p, fname, fnlen, v, len, s, e);
+	if (en->context_required && !ctx)
+		return 0;
+	if (d->nc == MAX_CANDIDATES) {
+		d->truncated++;
+		return 0;
+	}
+	if (d->nc == d->capc) {
+		size_t nc = d->capc ? d->capc * 2 : 32;
+		struct cand *ncand = realloc(d->c, nc * sizeof *ncand);
+
+		if (!ncand)
+			return AUD_ENOMEM;
+		d->c = ncand;
+		d->capc = nc;
+	}
+	/* in whole hundredths, so the same inputs always round the same */
+	conf = (long)(in->confidence * 100.0 + 0.5);
+	if (ctx)
+		conf += 15;
+	if (aud_is_local(in->entity, v + s, e - s))
+		conf = (conf + 1) / 2;
+	if (ph && conf > 10)
+		conf = 10;
+	if (conf > 100)
+		conf = 100;
+
+	c = &d->c[d->nc++];
+	memset(c, 0, sizeof *c);
+	c->m.pattern = p;
+	c->m.entity = in->entity;
+	c->m.pattern_id = in->id;
+	c->m.start = s;
+	c->m.len = e - s;
+	if (ph)
+		c->m.evidence = AUD_EV_PLACEHOLDER;
+	else if (ctx)
+		c->m.evidence = AUD_EV_CONTEXT;
+	else if (en->validator)
+		c->m.evidence = AUD_EV_VALIDATED;
+	else
+		c->m.evidence = AUD_EV_PATTERN;
+	c->m.confidence = (double)conf / 100.0;
+	c->ent = d->ent[p];
+	c->validated = en->validator != NULL;
+	return 0;
+}
+
+/* ---- step 2: PCRE2 over one pattern's windows ------------------------ */
+
+static int match_at(aud_detector *d, size_t p, const char *v, size_t sub,
+		    size_t start)
+{
+	const pcre2_code *code = d->eng[p]->code;
+
+	if (d->eng[p]->jit)
+		return pcre2_jit_match(code, (PCRE2_SPTR)v, sub, start, 0,
+				       d->md, d->mctx);
+	return pcre2_match(code, (PCRE2_SPTR)v, sub, start, 0, d->md, d->mctx);
+}
+
+/* Runs pattern p over its merged windows w[0..nw). Returns 0, or
+ * AUD_ENOMEM. A PCRE2 error (limits) ends the pattern for this value. */
+static int run_pattern(aud_detector *d, size_t p, const struct win *w,
+		       size_t nw, const char *fname, size_t fnlen,
+		       const char *v, size_t len)
+{
+	size_t i, done = 0;
+	int vg = d->eng[p]->value_group;
+
+	for (i = 0; i < nw; i++) {
+		size_t start;
+
+		if (w[i].e <= done)
+			continue;
+		start = w[i].s > done ? w[i].s : done;
+		while (start < w[i].e) {
+			size_t sub =
+			    len - w[i].e > SLACK ? w[i].e + SLACK : len;
+			PCRE2_SIZE *ov;
+			size_t ms, me, s, e;
+			int rc = match_at(d, p, v, sub, start);
+
+			if (rc == PCRE2_ERROR_NOMATCH)
+				break;
+			if (rc < 0)
+				goto limit;
+			ov = pcre2_get_ovector_pointer(d->md);
+			if (sub < len && ov[1] > w[i].e) {
+				/* may have been cut short by the subject
+				 * end: redo over the whole value */
+				rc = match_at(d, p, v, len, start);
+				if (rc == PCRE2_ERROR_NOMATCH)
+					return 0;
+				if (rc < 0)
+					goto limit;
+				ov = pcre2_get_ovector_pointer(d->md);
+			}
+			ms = ov[0];
+			me = ov[1];
+			s = ms;
+			e = me;
+			if (vg > 0 && rc > vg && ov[2 * vg] != PCRE2_UNSET) {
+				s = ov[2 * vg];
+				e = ov[2 * vg + 1];
+			}
+			if (add_cand(d, p, fname, fnlen, v, len, s, e))
+				return AUD_ENOMEM;
+			done = me > ms ? me : ms + 1;
+			start = done;
+		}
+	}
+	return 0;
+limit:
+	/* match/depth/heap/JIT-stack limit, or another PCRE2 failure: skip
+	 * this pattern for this value rather than fail the scan */
+	d->limit_hits++;
+	return 0;
+}
+
+/* ---- step 4: overlaps ----------------------------------------------- */
+
+/* Is a a better finding than b for the same span of text? */
+static int better(const struct cand *a, const struct cand *b)
+{
+	if (a->m.len != b->m.len)
+		return a->m.len > b->m.len;
+	if (a->m.evidence != b->m.evidence)
+		return a->m.evidence > b->m.evidence;
+	if (a->m.confidence != b->m.confidence)
+		return a->m.confidence > b->m.confidence;
+	return a->m.pattern < b->m.pattern;
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->ent != y->ent)
+		return x->ent < y->ent ? -1 : 1;
+	if (x->m.start != y->m.start)
+		return x->m.start < y->m.start ? -1 : 1;
+	return better(x, y) ? -1 : better(y, x) ? 1 : 0;
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->dropped != y->dropped)
+		return x->dropped - y->dropped;
+	if (x->m.start != y->m.start)
+		return x->m.start < y->m.start ? -1 : 1;
+	if (x->m.len != y->m.len)
+		return x->m.len > y->m.len ? -1 : 1;
+	return (x->m.pattern > y->m.pattern) - (x->m.pattern < y->m.pattern);
+}
+
+/* Same entity: of overlapping findings keep the better one. Other
+ * entities: a validated finding drops a shorter finding of another entity
+ * that lies inside it (a card number is not also a phone number). */
+static size_t resolve(aud_detector *d)
+{
+	size_t i, cur = 0, n = 0, cover = NOWIN;
+
+	if (d->nc == 0)
+		return 0;
+	qsort(d->c, d->nc, sizeof *d->c, cmp_ent);
+	for (i = 1; i < d->nc; i++) {
+		struct cand *a = &d->c[cur], *b = &d->c[i];
+
+		if (b->ent == a->ent && b->m.start < a->m.start + a->m.len) {
+			if (better(b, a)) {
+				a->dropped = 1;
+				cur = i;
+			} else {
+				b->dropped = 1;
+			}
+			continue;
+		}
+		cur = i;
+	}
+	qsort(d->c, d->nc, sizeof *d->c, cmp_start);
+	for (i = 0; i < d->nc && !d->c[i].dropped; i++) {
+		struct cand *b = &d->c[i];
+		size_t be = b->m.start + b->m.len;
+
+		if (cover != NOWIN) {
+			const struct cand *a = &d->c[cover];
+			size_t ae = a->m.start + a->m.len;
+
+			if (a->ent != b->ent && be <= ae &&
+			    b->m.len < a->m.len) {
+				b->dropped = 1;
+				continue;
+			}
+		}
+		if (b->validated &&
+		    (cover == NOWIN ||
+		     be > d->c[cover].m.start + d->c[cover].m.len))
+			cover = i;
+	}
+	for (i = 0; i < d->nc; i++)
+		if (!d->c[i].dropped)
+			d->c[n++] = d->c[i];
+	return n;
+}
+
+int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
+		     const char *value, size_t value_len, const aud_match **out,
+		     aud_err *err)
+{
+	size_t i, j, n;
+	int rc;
+
+	*out = d->out;
+	d->nwins = 0;
+	d->nc = 0;
+	d->name_done = 0;
+	if (value_len == 0 || d->np == 0)
+		return 0;
+	for (i = 0; i < d->np; i++)
+		d->lastwin[i] = NOWIN;
+	if (literal_windows(d, value, value_len) ||
+	    digit_windows(d, (const unsigned char *)value, value_len))
+		goto nomem;
+	for (i = 0; i < d->nnone; i++)
+		if (add_window(d, d->none_pats[i], 0, value_len, value_len))
+			goto nomem;
+	if (d->nwins == 0)
+		return 0;
+	qsort(d->wins, d->nwins, sizeof *d->wins, cmp_win);
+	/* merge overlapping windows of each pattern in place */
+	for (i = 0, n = 0; i < d->nwins; i++) {
+		if (n && d->wins[n - 1].pat == d->wins[i].pat &&
+		    d->wins[i].s <= d->wins[n - 1].e) {
+			if (d->wins[i].e > d->wins[n - 1].e)
+				d->wins[n - 1].e = d->wins[i].e;
+			continue;
+		}
+		d->wins[n++] = d->wins[i];
+	}
+	d->nwins = n;
+	for (i = 0; i < d->nwins; i = j) {
+		for (j = i; j < d->nwins && d->wins[j].pat == d->wins[i].pat;
+		     j++)
+			d->window_bytes += d->wins[j].e - d->wins[j].s;
+		rc = run_pattern(d, d->wins[i].pat, d->wins + i, j - i, name,
+				 name_len, value, value_len);
+		if (rc)
+			goto nomem;
+	}
+	n = resolve(d);
+	if (n > d->capout) {
+		aud_match *no = realloc(d->out, n * sizeof *no);
+
+		if (!no)
+			goto nomem;
+		d->out = no;
+		d->capout = n;
+	}
+	for (i = 0; i < n; i++)
+		d->out[i] = d->c[i].m;
+	*out = d->out;
+	return (int)n;
+nomem:
+	return aud_err_set(err, AUD_ENOMEM, "out of memory");
+}

@@ -1,0 +1,490 @@
+/*
+ * test_detect.c: the matching engine over the shipped patterns and over
+ * small pattern files written by the tests: findings in realistic text
+ * (entity, start, length, evidence, confidence), field-name context,
+ * overlap rules, placeholders, PCRE2 limits, window edges, and that
+ * values without candidate bytes never reach PCRE2.
+ */
+#include "auditor/detect.h"
+
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+static char srcpat[512];
+static aud_detector *shipped;
+static aud_patternset *shipped_ps;
+
+static const aud_match *mt; /* findings of the last scan */
+
+/* Scans value (a C string) under field name; returns the count. */
+static int scan(aud_detector *d, const char *name, const char *value)
+{
+	aud_err err;
+	int n = aud_detect_field(d, name, strlen(name), value, strlen(value),
+				 &mt, &err);
+	int i;
+
+	for (i = 1; i < n; i++)
+		CHECK(mt[i - 1].start <= mt[i].start);
+	return n;
+}
+
+/* Offset of needle in hay (the expected start of a finding). */
+static size_t off(const char *hay, const char *needle)
+{
+	const char *p = strstr(hay, needle);
+
+	return p ? (size_t)(p - hay) : (size_t)-1;
+}
+
+/* Checks finding i against entity, pattern id, the text it must cover,
+ * evidence and confidence (in hundredths). */
+#define CHECK_FINDING(i, value, ent, pid, text, ev, conf100)                   \
+	do {                                                                   \
+		CHECK_STR(mt[i].entity, ent);                                  \
+		CHECK_STR(mt[i].pattern_id, pid);                              \
+		CHECK_EQ_INT(mt[i].start, off(value, text));                   \
+		CHECK_EQ_INT(mt[i].len, strlen(text));                         \
+		CHECK_STR(aud_evidence_name(mt[i].evidence), ev);              \
+		CHECK_EQ_INT((long)(mt[i].confidence * 100 + 0.5), conf100);   \
+	} while (0)
+
+static const char *put_file(const char *name, const char *text)
+{
+	static char path[4][600];
+	static int slot;
+	char *p = path[slot++ % 4];
+	FILE *f;
+
+	snprintf(p, 600, "%s/%s", tmpdir, name);
+	f = fopen(p, "wb");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	return p;
+}
+
+/* Loads the given files into a set and makes a detector over it. */
+static aud_detector *make(aud_patternset **ps, const char *const *paths,
+			  size_t n)
+{
+	aud_detector *d = NULL;
+	aud_err err;
+
+	*ps = NULL;
+	if (aud_patterns_load(ps, paths, n, &err)) {
+		fprintf(stderr, "load: %s\n", err.msg);
+		return NULL;
+	}
+	if (aud_detector_new(&d, *ps, &err)) {
+		aud_patterns_free(*ps);
+		*ps = NULL;
+	}
+	return d;
+}
+
+static void test_paragraph(void)
+{
+	const char *v =
+	    "Hi team, please contact Maria Garcia at "
+	    "maria.garcia@uni-hamburg.de or call +49 30 12345678. Her "
+	    "card 4539 1488 0343 6467 was charged from IP 81.2.69.160; "
+	    "SSN 536-22-1234 is on file.";
+	int n = scan(shipped, "message", v);
+
+	CHECK_EQ_INT(n, 5);
+	if (n != 5)
+		return;
+	CHECK_FINDING(0, v, "EMAIL_ADDRESS", "email",
+		      "maria.garcia@uni-hamburg.de", "context", 100);
+	CHECK_FINDING(1, v, "PHONE_NUMBER", "phone_e164", "+49 30 12345678",
+		      "context", 85);
+	CHECK_FINDING(2, v, "CREDIT_CARD", "credit_card", "4539 1488 0343 6467",
+		      "context", 95);
+	CHECK_FINDING(3, v, "IP_ADDRESS", "ipv4", "81.2.69.160", "context", 75);
+	CHECK_FINDING(4, v, "US_SSN", "us_ssn", "536-22-1234", "context", 75);
+}
+
+static void test_without_context(void)
+{
+	const char *v;
+
+	/* a validator and no context word: "validated", base confidence */
+	v = "ref 4539148803436467";
+	CHECK_EQ_INT(scan(shipped, "", v), 1);
+	CHECK_FINDING(0, v, "CREDIT_CARD", "credit_card", "4539148803436467",
+		      "validated", 80);
+	/* no validator: "pattern" */
+	v = "x AKIAZ3MHQRSTUVWX2345 y";
+	CHECK_EQ_INT(scan(shipped, "", v), 1);
+	CHECK_FINDING(0, v, "AWS_ACCESS_KEY", "aws_access_key",
+		      "AKIAZ3MHQRSTUVWX2345", "pattern", 90);
+	v = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA";
+	CHECK_EQ_INT(scan(shipped, "", v), 1);
+	CHECK_FINDING(0, v, "PRIVATE_KEY", "private_key",
+		      "-----BEGIN OPENSSH PRIVATE KEY-----", "pattern", 95);
+	/* a private address: half the confidence */
+	v = "peer 192.168.10.20 up";
+	CHECK_EQ_INT(scan(shipped, "", v), 1);
+	CHECK_FINDING(0, v, "IP_ADDRESS", "ipv4", "192.168.10.20", "validated",
+		      30);
+}
+
+static void test_json_values(void)
+{
+	const char *v = "{\"user\":{\"email\":\"j.smith@company.io\","
+			"\"ip\":\"10.0.0.1\",\"iban\":\"DE68 2105 0170 0012 "
+			"3456 78\"}}";
+
+	CHECK_EQ_INT(scan(shipped, "payload", v), 3);
+	CHECK_FINDING(0, v, "EMAIL_ADDRESS", "email", "j.smith@company.io",
+		      "context", 100);
+	/* (0.60 + 0.15) halved, rounded up: 0.38 */
+	CHECK_FINDING(1, v, "IP_ADDRESS", "ipv4", "10.0.0.1", "context", 38);
+	CHECK_FINDING(2, v, "IBAN_CODE", "iban", "DE68 2105 0170 0012 3456 78",
+		      "context", 100);
+}
+
+static void test_field_name_context(void)
+{
+	/* nine plain digits are an SSN only with context */
+	CHECK_EQ_INT(scan(shipped, "ssn", "536221234"), 1);
+	CHECK_FINDING(0, "536221234", "US_SSN", "us_ssn_nodash", "536221234",
+		      "context", 65);
+	CHECK_EQ_INT(scan(shipped, "customerSSN", "536221234"), 1);
+	CHECK_EQ_INT(scan(shipped, "customer.tax.ssn_last", "536221234"), 1);
+	CHECK_EQ_INT(scan(shipped, "rows[3].SSN", "536221234"), 1);
+	CHECK_EQ_INT(scan(shipped, "lesson", "536221234"), 0);
+	CHECK_EQ_INT(scan(shipped, "", "536221234"), 0);
+	/* the same in the value */
+	CHECK_EQ_INT(scan(shipped, "", "SSN 536221234"), 1);
+	CHECK_EQ_INT(scan(shipped, "", "ssn#536221234"), 1);
+	/* a field name raises evidence of a formatted SSN too */
+	CHECK_EQ_INT(scan(shipped, "ssn", "536-22-1234"), 1);
+	CHECK_FINDING(0, "536-22-1234", "US_SSN", "us_ssn", "536-22-1234",
+		      "context", 75);
+	/* a token must start with the word: zip is not ip */
+	CHECK_EQ_INT(scan(shipped, "client_ip", "81.2.69.160"), 1);
+	CHECK_STR(aud_evidence_name(mt[0].evidence), "context");
+	CHECK_EQ_INT(scan(shipped, "zip", "81.2.69.160"), 1);
+	CHECK_STR(aud_evidence_name(mt[0].evidence), "validated");
+	/* a context word far away (over 64 bytes) does not count */
+	CHECK_EQ_INT(scan(shipped, "",
+			  "SSN ......................................"
+			  "............................ 536221234"),
+		     0);
+}
+
+static void test_overlaps(void)
+{
+	const char *loose = "id: phone_loose\nentity: PHONE_NUMBER\n"
+			    "description: ten digits anywhere\n"
+			    "regex: \\d{3}[ -]?\\d{3}[ -]?\\d{4}\n"
+			    "prefilter: digits 10\nconfidence: 0.3\n"
+			    "match: number 212 555 2368\n";
+	const char *paths[2];
+	aud_patternset *ps = NULL;
+	aud_detector *d;
+	const char *v;
+
+	/* the shipped phone patterns never fire inside a card */
+	CHECK_EQ_INT(scan(shipped, "", "4539 1488 0343 6467"), 1);
+	CHECK_STR(mt[0].entity, "CREDIT_CARD");
+	/* one IP, not an IPv6 and an IPv4 inside it */
+	v = "::ffff:81.2.69.160";
+	CHECK_EQ_INT(scan(shipped, "", v), 1);
+	CHECK_FINDING(0, v, "IP_ADDRESS", "ipv6", v, "validated", 70);
+
+	/* a permissive phone pattern matches inside the card number; the
+	 * validated card drops it */
+	paths[0] = srcpat;
+	paths[1] = put_file("loose.pat", loose);
+	d = make(&ps, paths, 2);
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	v = "card 4539148803436467";
+	CHECK_EQ_INT(scan(d, "", v), 1);
+	CHECK_FINDING(0, v, "CREDIT_CARD", "credit_card", "4539148803436467",
+		      "context", 95);
+	/* ... which it does report elsewhere */
+	v = "number 4539148803 here";
+	CHECK_EQ_INT(scan(d, "", v), 1);
+	CHECK_FINDING(0, v, "PHONE_NUMBER", "phone_loose", "4539148803",
+		      "pattern", 30);
+	/* same entity, same span: the stronger evidence wins (the plain
+	 * NANP entry with its context word over the loose one) */
+	v = "call 4539148803";
+	CHECK_EQ_INT(scan(d, "", v), 1);
+	CHECK_FINDING(0, v, "PHONE_NUMBER", "phone_nanp_plain", "4539148803",
+		      "context", 65);
+	/* same entity, overlapping: the longer wins */
+	v = "+1 212 555 2368";
+	CHECK_EQ_INT(scan(d, "", v), 1);
+	CHECK_FINDING(0, v, "PHONE_NUMBER", "phone_nanp", v, "validated", 70);
+	aud_detector_free(d);
+	aud_patterns_free(ps);
+	unlink(paths[1]);
+}
+
+static void test_placeholders(void)
+{
+	static const struct {
+		const char *v, *ent;
+	} t[] = {
+	    {"mail jane@example.com", "EMAIL_ADDRESS"},
+	    {"4111 1111 1111 1111", "CREDIT_CARD"},
+	    {"(212) 555-0123", "PHONE_NUMBER"},
+	    {"078-05-1120", "US_SSN"},
+	    {"from 192.0.2.1", "IP_ADDRESS"},
+	    {"2001:db8::8a2e:370:7334", "IP_ADDRESS"},
+	    {"GB82 WEST 1234 5698 7654 32", "IBAN_CODE"},
+	    {"AKIAIOSFODNN7EXAMPLE", "AWS_ACCESS_KEY"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		int n = scan(shipped, "", t[i].v);
+
+		CHECK_EQ_INT(n, 1);
+		if (n != 1)
+			continue;
+		CHECK_STR(mt[0].entity, t[i].ent);
+		CHECK_STR(aud_evidence_name(mt[0].evidence), "placeholder");
+		CHECK(mt[0].confidence <= 0.1);
+	}
+}
+
+static void test_limits(void)
+{
+	const char *evil = "id: evil\nentity: EVIL\n"
+			   "description: catastrophic on purpose\n"
+			   "regex: (a+)+$\nprefilter: none\nconfidence: 0.5\n"
+			   "match: aaa\n";
+	const char *path = put_file("evil.pat", evil);
+	aud_patternset *ps = NULL;
+	aud_detector *d = make(&ps, &path, 1);
+	char v[4096];
+	clock_t t0;
+	int i;
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	CHECK_EQ_INT(aud_detector_limit_hits(d), 0);
+	memset(v, 'a', 40);
+	v[40] = 'b';
+	v[41] = '\0';
+	t0 = clock();
+	CHECK_EQ_INT(scan(d, "", v), 0);
+	CHECK_EQ_INT(aud_detector_limit_hits(d), 1);
+	/* a long value: stopped at the first start position, not per
+	 * position */
+	for (i = 0; i < 4000; i++)
+		v[i] = i % 30 == 29 ? 'b' : 'a';
+	v[4000] = '\0';
+	CHECK_EQ_INT(scan(d, "", v), 0);
+	CHECK_EQ_INT(aud_detector_limit_hits(d), 2);
+	CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 10.0);
+	/* the pattern still works on ordinary values */
+	CHECK_EQ_INT(scan(d, "", "xaaa"), 1);
+	CHECK_EQ_INT(mt[0].start, 1);
+	CHECK_EQ_INT(aud_detector_limit_hits(d), 2);
+	aud_detector_free(d);
+	aud_patterns_free(ps);
+	unlink(path);
+}
+
+static void test_window_edges(void)
+{
+	const char *tail = "id: tail\nentity: TEST_TAIL\n"
+			   "description: digits, a dash, letters\n"
+			   "regex: (?<!\\d)\\d{3}-[a-z]{1,300}(?![a-z])\n"
+			   "prefilter: digits 3\nconfidence: 0.5\nwindow: 8\n"
+			   "match: 123-abc\n"
+			   "id: tail2\nentity: TEST_TAIL2\n"
+			   "description: no '#' ten bytes before\n"
+			   "regex: (?<!#.{9})\\d{3}-x\n"
+			   "prefilter: digits 3\nconfidence: 0.5\nwindow: 5\n"
+			   "match: -abcdefghi123-x\n";
+	const char *path = put_file("tail.pat", tail);
+	aud_patternset *ps = NULL;
+	aud_detector *d = make(&ps, &path, 1);
+	char v[400];
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	/* the window around "123" ends long before the match does: the
+	 * match must come out whole, not cut where the subject was cut */
+	strcpy(v, "x 123-");
+	memset(v + 6, 'q', 150);
+	strcpy(v + 156, "9 end");
+	CHECK_EQ_INT(scan(d, "", v), 1);
+	CHECK_EQ_INT(mt[0].start, 2);
+	CHECK_EQ_INT(mt[0].len, 154);
+	/* two hits with overlapping windows: each match once */
+	CHECK_EQ_INT(scan(d, "", "123-ab 456-cd"), 2);
+	CHECK_EQ_INT(mt[0].start, 0);
+	CHECK_EQ_INT(mt[1].start, 7);
+	/* lookbehind sees bytes before the window: tail2's window around
+	 * "123" starts 5 bytes before it, its lookbehind looks 10 back */
+	CHECK_EQ_INT(scan(d, "", "-abcdefghi123-x"), 2);
+	CHECK_STR(mt[0].pattern_id, "tail");
+	CHECK_STR(mt[1].pattern_id, "tail2");
+	CHECK_EQ_INT(scan(d, "", "#abcdefghi123-x"), 1);
+	CHECK_STR(mt[0].pattern_id, "tail");
+	aud_detector_free(d);
+	aud_patterns_free(ps);
+	unlink(path);
+}
+
+static void test_value_group_entropy(void)
+{
+	const char *tok = "id: token\nentity: TEST_TOKEN\n"
+			  "description: a token after its key\n"
+			  "regex: token=(?<value>[A-Za-z0-9]{8,40})\n"
+			  "flags: i\nprefilter: literal-i TOKEN=\n"
+			  "entropy: 2.5\nconfidence: 0.7\n"
+			  "match: token=a8Kz2QpXr\n";
+	const char *path = put_file("tok.pat", tok);
+	aud_patternset *ps = NULL;
+	aud_detector *d = make(&ps, &path, 1);
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	/* the finding is the value group; the literal is matched in any
+	 * case */
+	CHECK_EQ_INT(scan(d, "", "ToKeN=a8Kz2QpXr;"), 1);
+	CHECK_EQ_INT(mt[0].start, 6);
+	CHECK_EQ_INT(mt[0].len, 9);
+	/* 0 bits per byte: dropped */
+	CHECK_EQ_INT(scan(d, "", "token=aaaaaaaaaa"), 0);
+	/* 1 bit per byte: dropped */
+	CHECK_EQ_INT(scan(d, "", "token=abababababab"), 0);
+	aud_detector_free(d);
+	aud_patterns_free(ps);
+	unlink(path);
+}
+
+static void test_prefilter_skips(void)
+{
+	size_t len = 1u << 20, i;
+	const char *filler = "lorem ipsum dolor sit amet consectetur ";
+	char *v = malloc(len + 1);
+	uint64_t before;
+	const aud_match *m;
+	aud_err err;
+	clock_t t0;
+
+	CHECK(v != NULL);
+	if (!v)
+		return;
+	for (i = 0; i < len; i++)
+		v[i] = filler[i % strlen(filler)];
+	v[len] = '\0';
+	before = aud_detector_window_bytes(shipped);
+	t0 = clock();
+	CHECK_EQ_INT(aud_detect_field(shipped, "", 0, v, len, &m, &err), 0);
+	CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	CHECK_EQ_INT(aud_detector_window_bytes(shipped) - before, 0);
+
+	/* two e-mail addresses far apart: found exactly, and PCRE2 sees
+	 * only the windows around the two '@' */
+	memcpy(v + 100, " a.b@gmail.com ", 15);
+	memcpy(v + 600000, " c.d@gmail.com ", 15);
+	before = aud_detector_window_bytes(shipped);
+	CHECK_EQ_INT(aud_detect_field(shipped, "", 0, v, len, &m, &err), 2);
+	CHECK_EQ_INT(m[0].start, 101);
+	CHECK_EQ_INT(m[0].len, 13);
+	CHECK_EQ_INT(m[1].start, 600001);
+	CHECK_EQ_INT(m[1].len, 13);
+	CHECK(aud_detector_window_bytes(shipped) - before <= 2 * 641);
+	free(v);
+}
+
+static void test_bytes(void)
+{
+	static const char v[] = "\xff\xfe john@gmail.com \x00 tail \xc3";
+	const aud_match *m;
+	aud_err err;
+
+	/* invalid UTF-8 and NUL bytes around a match do not matter */
+	CHECK_EQ_INT(
+	    aud_detect_field(shipped, NULL, 0, v, sizeof v - 1, &m, &err), 1);
+	CHECK_EQ_INT(m[0].start, 3);
+	CHECK_EQ_INT(m[0].len, 14);
+	CHECK_EQ_INT(aud_detect_field(shipped, "x", 1, "", 0, &m, &err), 0);
+}
+
+static void test_many_matches(void)
+{
+	size_t n = 70000, i;
+	char *v = malloc(n * 7 + 1);
+	const aud_match *m;
+	aud_err err;
+
+	CHECK(v != NULL);
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		memcpy(v + 7 * i, "a@b.cc ", 7);
+	/* at most 65536 findings per value; the rest are counted */
+	CHECK_EQ_INT(aud_detect_field(shipped, "", 0, v, n * 7, &m, &err),
+		     65536);
+	CHECK_EQ_INT(aud_detector_truncated(shipped), n - 65536);
+	CHECK_EQ_INT(m[65535].start, 65535 * 7);
+	free(v);
+}
+
+static void test_names(void)
+{
+	CHECK_STR(aud_evidence_name(AUD_EV_PATTERN), "pattern");
+	CHECK_STR(aud_evidence_name(AUD_EV_VALIDATED), "validated");
+	CHECK_STR(aud_evidence_name(AUD_EV_CONTEXT), "context");
+	CHECK_STR(aud_evidence_name(AUD_EV_PLACEHOLDER), "placeholder");
+}
+
+int main(void)
+{
+	const char *src = getenv("AUD_SRC");
+	const char *path = srcpat;
+	int rc;
+
+	snprintf(srcpat, sizeof srcpat, "%s/patterns", src ? src : ".");
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/aud_test_detect.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	shipped = make(&shipped_ps, &path, 1);
+	CHECK(shipped != NULL);
+	if (shipped) {
+		RUN(test_paragraph);
+		RUN(test_without_context);
+		RUN(test_json_values);
+		RUN(test_field_name_context);
+		RUN(test_overlaps);
+		RUN(test_placeholders);
+		RUN(test_limits);
+		RUN(test_window_edges);
+		RUN(test_value_group_entropy);
+		RUN(test_prefilter_skips);
+		RUN(test_bytes);
+		RUN(test_many_matches);
+		RUN(test_names);
+	}
+	aud_detector_free(shipped);
+	aud_patterns_free(shipped_ps);
+	rc = DONE();
+	rmdir(tmpdir);
+	return rc;
+}
