@@ -50,7 +50,9 @@ ptrdiff_t aud_decoder_read(aud_decoder *d, void *buf, size_t cap,
 
 /* Reads any raw bytes not yet read (without decoding them) so that the
  * SHA-256 and raw size cover the whole file even when decoding stopped
- * early. Returns 0 or AUD_EIO. */
+ * early. Returns 0 or AUD_EIO. A read after a drain that discarded
+ * undecoded bytes returns AUD_EUSAGE (it would otherwise look like a
+ * clean end). */
 int aud_decoder_drain(aud_decoder *d, aud_err *err);
 
 aud_compression aud_decoder_compression(const aud_decoder *d);

@@ -17,8 +17,14 @@
  *          AUD_REC_FIELD_COUNT; extra fields are named "Unnamed: N", N the
  *          0-based column index).
  *   both:  invalid UTF-8 or a NUL byte (the record is still given, flagged).
+ *   both:  a record with more than max(1024, max_record_bytes / 16)
+ *          fields, or a JSONL line whose flattened names and values pass
+ *          4 x max_record_bytes: AUD_ELIMIT problem, the record is given as
+ *          one "(unparsed)" field (bounds memory for rows of commas and
+ *          deeply nested keys).
  * Fatal (feed/finish return a negative code, the file ends there):
- *   CSV:   a record over max_record_bytes (no safe place to resync), an
+ *   CSV:   a header with too many fields (see above),
+ *          a record over max_record_bytes (no safe place to resync), an
  *          unterminated quoted field at the end of input (the partial
  *          record is still given first).
  */
