@@ -763,6 +763,13 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		}
 	}
 
+	if (inputs.skipped)
+		fprintf(stderr,
+			"auditor: note: %zu file%s in folders not scanned: "
+			"the name does not look like CSV or JSONL (first: "
+			"%s); scan them with --include GLOB\n",
+			inputs.skipped, inputs.skipped == 1 ? "" : "s",
+			inputs.first_skipped);
 	if (aud_store_open(&st, c->db, &err)) {
 		print_err(&err, NULL);
 		rc = AUD_EXIT_ERROR;

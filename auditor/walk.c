@@ -100,12 +100,22 @@ static int walk_entry(aud_inputs *out, const char *path, const aud_walk_opts *o,
 	if (!named) {
 		if (!S_ISREG(st.st_mode))
 			return AUD_OK; /* sockets, fifos found in folders */
-		if (o->ninclude ? !any_match(o->include, o->ninclude, path)
-				: !any_match(default_include,
-					     sizeof default_include /
-						     sizeof *default_include,
-					     path))
+		if (o->ninclude)
+			return any_match(o->include, o->ninclude, path)
+				       ? push(out, path, NULL)
+				       : AUD_OK;
+		if (!any_match(default_include,
+			       sizeof default_include /
+				       sizeof *default_include,
+			       path)) {
+			/* Said to the user, so no file is skipped
+			 * silently. */
+			out->skipped++;
+			if (!out->first_skipped &&
+			    !(out->first_skipped = strdup(path)))
+				return AUD_ENOMEM;
 			return AUD_OK;
+		}
 	}
 	return push(out, path, NULL);
 }
@@ -187,6 +197,8 @@ void aud_inputs_free(aud_inputs *in)
 		free(in->v[i].error);
 	}
 	free(in->v);
+	free(in->first_skipped);
 	in->v = NULL;
-	in->n = in->cap = 0;
+	in->first_skipped = NULL;
+	in->n = in->cap = in->skipped = 0;
 }

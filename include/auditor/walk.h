@@ -20,6 +20,9 @@ typedef struct aud_input {
 typedef struct aud_inputs {
 	aud_input *v;
 	size_t n, cap;
+	size_t skipped;      /* regular files in folders left out by the
+				default include list (not by --include) */
+	char *first_skipped; /* the first of them, for the message */
 } aud_inputs;
 
 typedef struct aud_walk_opts {

@@ -17,6 +17,7 @@ expect_sql "$T/w.db" "SELECT substr(path, length('$D') + 2), format, compression
 "a.csv|csv|plain
 skipme/e.csv|csv|plain
 sub/b.jsonl.gz|jsonl|gzip" "default folder walk"
+expect_err "note: 1 file in folders not scanned.*first: $D/sub/c.txt" "skipped files are said"
 
 run scan --db "$T/w2.db" --hash-key-file "$KEY" -q --include '*.txt' --include '*.csv' --exclude skipme "$D"
 expect_rc 0 "include/exclude"

@@ -120,8 +120,11 @@ static void test_walk(void)
 
 	memset(&o, 0, sizeof o);
 	CHECK_EQ_INT(aud_walk(&in, dir, &o, &e), AUD_OK);
-	/* Sorted, recursive, hidden skipped, .txt not a data file, loop. */
+	/* Sorted, recursive, hidden skipped, .txt not a data file (but
+	 * counted as skipped), loop. */
 	CHECK_EQ_INT(in.n, 5);
+	CHECK_EQ_INT(in.skipped, 1);
+	CHECK(in.first_skipped && strstr(in.first_skipped, "notes.txt"));
 	if (in.n == 5) {
 		CHECK(strstr(in.v[0].path, "/a.jsonl.gz") != NULL);
 		CHECK(strstr(in.v[1].path, "/b/c.csv") != NULL);
