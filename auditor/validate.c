@@ -9,6 +9,7 @@
  * above the function that applies it, so a reviewer can check it.
  */
 #include "auditor/validate.h"
+#include "validate_impl.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -468,10 +469,7 @@ static int v_email(const char *s, size_t len)
 	return 1;
 }
 
-static const struct {
-	const char *name;
-	aud_validator_fn fn;
-} validators[] = {
+static const aud_validator_entry validators[] = {
     {"credit_card", v_credit_card},
     {"e164", v_e164},
     {"email", v_email},
@@ -485,8 +483,14 @@ static const struct {
 
 #define NVALIDATORS (sizeof validators / sizeof validators[0])
 
+static const aud_validator_family *const families[] = {
+	&aud_vfamily_ids_eu, &aud_vfamily_ids_world, &aud_vfamily_global,
+	&aud_vfamily_secrets};
+#define NFAMILIES (sizeof families / sizeof families[0])
+
 aud_validator_fn aud_validator_find(const char *name)
 {
+	const aud_validator_entry *v;
 	size_t i;
 
 	if (!name)
@@ -494,16 +498,30 @@ aud_validator_fn aud_validator_find(const char *name)
 	for (i = 0; i < NVALIDATORS; i++)
 		if (strcmp(validators[i].name, name) == 0)
 			return validators[i].fn;
+	for (i = 0; i < NFAMILIES; i++)
+		for (v = families[i]->validators; v->name; v++)
+			if (strcmp(v->name, name) == 0)
+				return v->fn;
 	return NULL;
 }
 
 const char *const *aud_validator_names(void)
 {
-	/* Same order as validators[]; the unit test checks they agree. */
-	static const char *const names[NVALIDATORS + 1] = {
-	    "credit_card", "e164", "email", "iban",   "ipv4",
-	    "ipv6",	   "luhn", "nanp",  "us_ssn", NULL};
+	/* Filled once, on first use; the list is fixed at build time. */
+	static const char *names[512];
+	static int filled;
+	const aud_validator_entry *v;
+	size_t i, n = 0;
 
+	if (filled)
+		return names;
+	for (i = 0; i < NVALIDATORS && n + 1 < 512; i++)
+		names[n++] = validators[i].name;
+	for (i = 0; i < NFAMILIES; i++)
+		for (v = families[i]->validators; v->name && n + 1 < 512; v++)
+			names[n++] = v->name;
+	names[n] = NULL;
+	filled = 1;
 	return names;
 }
 
@@ -695,6 +713,8 @@ static int aws_placeholder(const char *s, size_t len)
 
 int aud_is_placeholder(const char *entity, const char *s, size_t len)
 {
+	size_t i;
+
 	if (!s || len == 0)
 		return 0;
 	if (entity_is(entity, "EMAIL_ADDRESS"))
@@ -711,6 +731,10 @@ int aud_is_placeholder(const char *entity, const char *s, size_t len)
 		return iban_placeholder(s, len);
 	if (entity_is(entity, "AWS_ACCESS_KEY"))
 		return aws_placeholder(s, len);
+	for (i = 0; i < NFAMILIES; i++)
+		if (families[i]->is_placeholder &&
+		    families[i]->is_placeholder(entity, s, len))
+			return 1;
 	return 0;
 }
 
