@@ -8,6 +8,7 @@
  * common few. `-` is stdin; `--` ends the options.
  */
 #include "auditor/cli.h"
+#include "auditor/allowlist.h"
 #include "auditor/common.h"
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
@@ -48,7 +49,8 @@ enum {
 	O_FAIL_ON,
 	O_JSON,
 	O_QUIET,
-	O_SHOW_PROBLEMS
+	O_SHOW_PROBLEMS,
+	O_ALLOWLIST
 };
 
 typedef struct optdef {
@@ -84,6 +86,9 @@ static const optdef options[] = {
 	 "detect only these entities (comma-separated)"},
 	{"skip-entities", 0, "LIST", O_SKIP_ENTITIES, CMD_SCAN | CMD_PATTERNS,
 	 "none", "do not detect these entities (comma-separated)"},
+	{"allowlist", 'a', "FILE", O_ALLOWLIST, CMD_SCAN, "none",
+	 "accepted values: lines 'ENTITY VALUE' or 'ENTITY re:REGEX' (* for "
+	 "any entity); matches are counted as suppressed, not reported"},
 	{"hash-key-file", 'k', "FILE", O_HASH_KEY_FILE, CMD_SCAN,
 	 "$AUDITOR_HASH_KEY, else a random key",
 	 "key for the keyed hashes of found values (at least 16 bytes)"},
@@ -118,6 +123,7 @@ typedef struct cli {
 	int no_default_patterns;
 	const char *entities, *skip_entities;
 	const char *hash_key_file;
+	const char *allowlist;
 	uint64_t max_record, max_decoded;
 	int fail_any;
 	int json, quiet;
@@ -338,6 +344,9 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 		break;
 	case O_HASH_KEY_FILE:
 		c->hash_key_file = val;
+		break;
+	case O_ALLOWLIST:
+		c->allowlist = val;
 		break;
 	case O_MAX_RECORD:
 		if (parse_size(val, &c->max_record) || c->max_record < 1024 ||
@@ -681,6 +690,7 @@ static char *options_json(const cli *c)
 		c->no_default_patterns ? "false" : "true");
 	json_opt(f, "entities", c->entities);
 	json_opt(f, "skip_entities", c->skip_entities);
+	json_opt(f, "allowlist", c->allowlist);
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
 	json_opt(f, "fail_on", c->fail_any ? "any" : "none");
@@ -715,6 +725,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 {
 	aud_patternset *ps = NULL;
 	aud_keyhash *kh = NULL;
+	aud_allowlist *al = NULL;
 	aud_store *st = NULL;
 	aud_inputs inputs = {0};
 	aud_walk_opts wo;
@@ -726,7 +737,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	unsigned char key[1024];
 	size_t keylen = 0, i;
 	const char *key_source = NULL;
-	char patsha[65], fp[17], *opts = NULL;
+	char patsha[65], alsha[65], fp[17], *opts = NULL;
 	int64_t run_id = 0;
 	int rc, exit_code = AUD_EXIT_OK;
 
@@ -740,6 +751,11 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	rc = load_patterns(&ps, c, &none);
 	if (rc)
 		return rc;
+	if (c->allowlist && aud_allowlist_load(&al, c->allowlist, &err)) {
+		fprintf(stderr, "auditor: %s\n", err.msg);
+		rc = err.code == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+		goto done_rc;
+	}
 	rc = get_key(c, key, sizeof key, &keylen, &key_source);
 	if (rc)
 		goto done_rc;
@@ -784,6 +800,10 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	meta.patterns_sha256 = patsha;
 	meta.key_fingerprint = fp;
 	meta.key_source = key_source;
+	if (al) {
+		aud_allowlist_sha256_hex(al, alsha);
+		meta.allowlist_sha256 = alsha;
+	}
 	if (aud_store_run_begin(st, &meta, &run_id, &err)) {
 		print_err(&err, NULL);
 		rc = AUD_EXIT_ERROR;
@@ -798,6 +818,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.max_problems_shown = c->show_problems;
 	so.diag = on_diag;
 	so.stop = &stop_signal;
+	so.allowlist = al;
 	catch_signals();
 	rc = aud_scan_inputs(st, run_id, &inputs, ps, kh, &so, &tot, &err);
 	if (rc) {
@@ -834,6 +855,7 @@ done_rc:
 	aud_store_close(st);
 	aud_inputs_free(&inputs);
 	aud_keyhash_free(kh);
+	aud_allowlist_free(al);
 	aud_patterns_free(ps);
 	return rc;
 }

@@ -15,12 +15,20 @@
 #include "auditor/decode.h"
 #include "auditor/detect.h"
 #include "auditor/mask.h"
+#include "auditor/profile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CHUNK (256 * 1024)
+#define MAX_SUPPRESSED_ENTITIES 256
+#define MAX_VALUE_ENTITIES 16
+
+typedef struct suppressed {
+	const char *entity; /* borrowed from the pattern set */
+	uint64_t n;
+} suppressed;
 
 typedef struct scan_ctx {
 	aud_store *s;
@@ -33,9 +41,31 @@ typedef struct scan_ctx {
 	uint64_t shown;        /* problems passed to diag, this input */
 	uint64_t findings;     /* this run, real ones */
 	uint64_t placeholders; /* this run */
+	uint64_t markers;      /* this run */
+	aud_profile *prof;     /* this input's column facts */
+	suppressed supp[MAX_SUPPRESSED_ENTITIES];
+	size_t nsupp;
+	uint64_t nsuppressed;
 	aud_err store_err;
 	int store_failed;
 } scan_ctx;
+
+static void suppress(scan_ctx *c, const char *entity)
+{
+	size_t i;
+
+	c->nsuppressed++;
+	for (i = 0; i < c->nsupp; i++)
+		if (strcmp(c->supp[i].entity, entity) == 0) {
+			c->supp[i].n++;
+			return;
+		}
+	if (c->nsupp < MAX_SUPPRESSED_ENTITIES) {
+		c->supp[c->nsupp].entity = entity;
+		c->supp[c->nsupp].n = 1;
+		c->nsupp++;
+	}
+}
 
 static void diag(scan_ctx *c, aud_diag_kind kind, const aud_err *e)
 {
@@ -81,12 +111,21 @@ static int on_record(void *ctx, const aud_record *rec)
 	const aud_match *m;
 	aud_finding_row row;
 	char masked[128], hash[65];
-	size_t i;
-	int n, j;
+	const char *ents[MAX_VALUE_ENTITIES];
+	size_t i, k, nents;
+	int n, j, found;
+	long h;
 
 	for (i = 0; i < rec->nfields; i++) {
 		const aud_field *f = &rec->fields[i];
 
+		h = aud_profile_value(c->prof, f->name, f->name_len,
+				      f->value_len);
+		if (h < 0) {
+			aud_err_set(&c->store_err, AUD_ENOMEM, "out of memory");
+			c->store_failed = 1;
+			return 1;
+		}
 		if (f->value_len == 0)
 			continue;
 		n = aud_detect_field(c->det, f->name, f->name_len, f->value,
@@ -95,9 +134,22 @@ static int on_record(void *ctx, const aud_record *rec)
 			c->store_failed = 1;
 			return 1;
 		}
+		nents = 0;
+		found = 0;
 		for (j = 0; j < n; j++) {
 			const char *v = f->value + m[j].start;
 
+			if (strcmp(m[j].entity, AUD_MARKER_ENTITY) == 0) {
+				aud_profile_marker(c->prof, h, v, m[j].len);
+				c->markers++;
+				continue;
+			}
+			if (c->o->allowlist &&
+			    aud_allowlist_match(c->o->allowlist, m[j].entity, v,
+						m[j].len)) {
+				suppress(c, m[j].entity);
+				continue;
+			}
 			aud_mask(masked, sizeof masked, m[j].entity, v,
 				 m[j].len);
 			aud_keyhash_value(c->kh, m[j].entity, v, m[j].len,
@@ -121,12 +173,64 @@ static int on_record(void *ctx, const aud_record *rec)
 				c->store_failed = 1;
 				return 1;
 			}
-			if (m[j].evidence == AUD_EV_PLACEHOLDER)
+			if (m[j].evidence == AUD_EV_PLACEHOLDER) {
 				c->placeholders++;
-			else
-				c->findings++;
+				continue;
+			}
+			c->findings++;
+			found = 1;
+			for (k = 0; k < nents; k++)
+				if (strcmp(ents[k], m[j].entity) == 0)
+					break;
+			if (k == nents && nents < MAX_VALUE_ENTITIES)
+				ents[nents++] = m[j].entity;
 		}
+		if (found)
+			aud_profile_value_found(c->prof, h);
+		for (k = 0; k < nents; k++)
+			aud_profile_entity(c->prof, h, ents[k]);
 	}
+	return 0;
+}
+
+/* Writes this input's column profile (also for a failed input: the fields
+ * seen before the fault) and clears it for the next input. */
+static int store_profile(scan_ctx *c)
+{
+	size_t i, j, n = aud_profile_count(c->prof);
+	aud_field_row fr;
+
+	for (i = 0; i < n; i++) {
+		const aud_profile_field *pf = aud_profile_get(c->prof, i);
+
+		memset(&fr, 0, sizeof fr);
+		fr.run_id = c->run_id;
+		fr.file_id = c->file_id;
+		fr.field = pf->name;
+		fr.values_seen = pf->values_seen;
+		fr.values_non_empty = pf->values_non_empty;
+		fr.values_with_findings = pf->values_with_findings;
+		fr.name_class = aud_name_class_name(pf->name_class);
+		fr.top_entity = pf->top_entity;
+		fr.top_entity_values = pf->top_entity_values;
+		fr.verdict = pf->verdict;
+		fr.reason = pf->reason;
+		if (aud_store_field_add(c->s, &fr, &c->store_err))
+			return -1;
+		for (j = 0; j < pf->nentities; j++)
+			if (aud_store_field_entity_add(
+				    c->s, c->run_id, c->file_id, pf->name,
+				    pf->entities[j].entity,
+				    pf->entities[j].values, &c->store_err))
+				return -1;
+		for (j = 0; j < pf->nmarkers; j++)
+			if (aud_store_marker_add(c->s, c->run_id, c->file_id,
+						 pf->name, pf->markers[j].text,
+						 pf->markers[j].count,
+						 &c->store_err))
+				return -1;
+	}
+	aud_profile_reset(c->prof);
 	return 0;
 }
 
@@ -263,6 +367,10 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 	}
 	if (c->store_failed)
 		goto done;
+	if (store_profile(c)) {
+		c->store_failed = 1;
+		goto done;
+	}
 	if (aud_detector_limit_hits(c->det) > limit_before) {
 		aud_err le;
 
@@ -340,6 +448,9 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 	rc = aud_detector_new(&c.det, ps, err);
 	if (rc)
 		goto done;
+	rc = aud_profile_new(&c.prof, err);
+	if (rc)
+		goto done;
 	for (i = 0; i < inputs->n; i++) {
 		if (opts->stop && *opts->stop)
 			break;
@@ -350,14 +461,21 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 			break;
 		}
 	}
+	for (i = 0; rc == AUD_OK && i < c.nsupp; i++)
+		if (aud_store_suppressed_add(s, run_id, c.supp[i].entity,
+					     c.supp[i].n, err))
+			rc = AUD_ESTORE;
 	t.findings = c.findings;
 	t.placeholders = c.placeholders;
+	t.suppressed = c.nsuppressed;
+	t.markers = c.markers;
 	t.pattern_limit_hits = aud_detector_limit_hits(c.det);
 	t.interrupted = opts->stop && *opts->stop;
 done:
 	if (totals)
 		*totals = t;
 	aud_detector_free(c.det);
+	aud_profile_free(c.prof);
 	free(buf);
 	return rc;
 }

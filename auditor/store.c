@@ -54,7 +54,8 @@ static const char schema_v1[] =
 	" options TEXT,"
 	" patterns_sha256 TEXT,"
 	" hash_key_fingerprint TEXT,"
-	" hash_key_source TEXT);"
+	" hash_key_source TEXT,"
+	" allowlist_sha256 TEXT);"
 	"CREATE TABLE files ("
 	" file_id INTEGER PRIMARY KEY,"
 	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
@@ -103,6 +104,41 @@ static const char schema_v1[] =
 	" byte_offset INTEGER,"
 	" kind TEXT,"
 	" message TEXT);"
+	"CREATE TABLE fields ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER NOT NULL REFERENCES files(file_id),"
+	" field TEXT NOT NULL,"
+	" values_seen INTEGER NOT NULL,"
+	" values_non_empty INTEGER NOT NULL,"
+	" values_with_findings INTEGER NOT NULL,"
+	" name_class TEXT,"
+	" top_entity TEXT,"
+	" top_entity_values INTEGER,"
+	" verdict TEXT NOT NULL CHECK (verdict = 'personal' OR"
+	"  verdict = 'contains_personal' OR verdict = 'quasi_identifier' OR"
+	"  verdict = 'none_found'),"
+	" reason TEXT,"
+	" PRIMARY KEY (file_id, field));"
+	"CREATE TABLE field_entities ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER NOT NULL REFERENCES files(file_id),"
+	" field TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" values_matched INTEGER NOT NULL,"
+	" PRIMARY KEY (file_id, field, entity));"
+	"CREATE TABLE markers ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER NOT NULL REFERENCES files(file_id),"
+	" field TEXT NOT NULL,"
+	" marker TEXT NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" PRIMARY KEY (file_id, field, marker));"
+	"CREATE TABLE suppressed ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" entity TEXT NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" PRIMARY KEY (run_id, entity));"
+	"CREATE INDEX fields_run ON fields(run_id);"
 	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
 	"CREATE INDEX findings_run_file ON findings(run_id, file_id);"
 	"CREATE INDEX findings_value_hash ON findings(value_hash);"
@@ -144,7 +180,26 @@ static const char schema_v1[] =
 	"   AND y.evidence = 'placeholder') AS placeholders,"
 	"  (SELECT COALESCE(SUM(problems), 0) FROM files x"
 	"   WHERE x.run_id = r.run_id) AS problems"
-	" FROM runs r;";
+	" FROM runs r;"
+	"CREATE VIEW repeated_values AS"
+	" SELECT run_id, entity, value_hash, MIN(masked) AS masked,"
+	"  COUNT(*) AS occurrences,"
+	"  COUNT(DISTINCT file_id || ':' || record) AS records,"
+	"  COUNT(DISTINCT file_id) AS files"
+	" FROM findings WHERE evidence <> 'placeholder'"
+	" GROUP BY run_id, entity, value_hash;"
+	"CREATE VIEW field_verdicts AS"
+	" SELECT run_id, field,"
+	"  COUNT(*) AS files,"
+	"  SUM(values_seen) AS values_seen,"
+	"  SUM(values_non_empty) AS values_non_empty,"
+	"  SUM(values_with_findings) AS values_with_findings,"
+	"  MAX(name_class) AS name_class,"
+	"  CASE MIN(CASE verdict WHEN 'personal' THEN 1"
+	"   WHEN 'contains_personal' THEN 2 WHEN 'quasi_identifier' THEN 3"
+	"   ELSE 4 END) WHEN 1 THEN 'personal' WHEN 2 THEN 'contains_personal'"
+	"   WHEN 3 THEN 'quasi_identifier' ELSE 'none_found' END AS verdict"
+	" FROM fields GROUP BY run_id, field;";
 /* clang-format on */
 
 /*
@@ -172,6 +227,10 @@ enum {
 	S_PROBLEM_INS,
 	S_PROBLEM_COUNT,
 	S_LATEST,
+	S_FIELD_INS,
+	S_FENT_INS,
+	S_MARKER_INS,
+	S_SUPP_INS,
 	S_COUNT
 };
 
@@ -182,8 +241,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_RUN_INS] = "INSERT INTO runs (started_at, status, tool_version,"
 		      " options, patterns_sha256, hash_key_fingerprint,"
-		      " hash_key_source) VALUES (" NOW_SQL
-		      ", 'running', ?1, ?2, ?3, ?4, ?5)",
+		      " hash_key_source, allowlist_sha256) VALUES (" NOW_SQL
+		      ", 'running', ?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_RUN_END] = "UPDATE runs SET status = ?2, finished_at = " NOW_SQL
 		      " WHERE run_id = ?1",
 	[S_FILE_INS] = "INSERT INTO files (run_id, path, status, started_at)"
@@ -204,6 +263,18 @@ static const char *const stmt_sql[S_COUNT] = {
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_PROBLEM_COUNT] = "SELECT COUNT(*) FROM problems WHERE file_id = ?1",
 	[S_LATEST] = "SELECT COALESCE(MAX(run_id), 0) FROM runs",
+	[S_FIELD_INS] = "INSERT INTO fields (run_id, file_id, field,"
+			" values_seen, values_non_empty, values_with_findings,"
+			" name_class, top_entity, top_entity_values, verdict,"
+			" reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			" ?10, ?11)",
+	[S_FENT_INS] = "INSERT INTO field_entities (run_id, file_id, field,"
+		       " entity, values_matched) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_MARKER_INS] = "INSERT INTO markers (run_id, file_id, field,"
+			 " marker, count) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_SUPP_INS] = "INSERT INTO suppressed (run_id, entity, count)"
+		       " VALUES (?1, ?2, ?3) ON CONFLICT (run_id, entity)"
+		       " DO UPDATE SET count = count + excluded.count",
 };
 /* clang-format on */
 
@@ -597,6 +668,7 @@ int aud_store_run_begin(aud_store *s, const aud_run_meta *m, int64_t *run_id,
 	b |= bind_str(st, 3, m->patterns_sha256);
 	b |= bind_str(st, 4, m->key_fingerprint);
 	b |= bind_str(st, 5, m->key_source);
+	b |= bind_str(st, 6, m->allowlist_sha256);
 	if (b != SQLITE_OK) {
 		sqlite3_clear_bindings(st);
 		return fail(s, err, "cannot insert run");
@@ -832,4 +904,99 @@ void aud_store_close(aud_store *s)
 	}
 	free(s->path);
 	free(s);
+}
+
+/* Runs one of the column-profile inserts in the open transaction. */
+static int insert_row(aud_store *s, sqlite3_stmt *st, int b, aud_err *err,
+		      const char *doing)
+{
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, doing);
+	}
+	if (run(s, st, err, doing))
+		return AUD_ESTORE;
+	return tx_row(s, err);
+}
+
+int aud_store_field_add(aud_store *s, const aud_field_row *f, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s || !f)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_FIELD_INS];
+	b = sqlite3_bind_int64(st, 1, f->run_id);
+	b |= sqlite3_bind_int64(st, 2, f->file_id);
+	b |= bind_str(st, 3, f->field);
+	b |= bind_count(st, 4, f->values_seen);
+	b |= bind_count(st, 5, f->values_non_empty);
+	b |= bind_count(st, 6, f->values_with_findings);
+	b |= bind_str(st, 7, f->name_class);
+	b |= bind_str(st, 8, f->top_entity);
+	b |= f->top_entity ? bind_count(st, 9, f->top_entity_values)
+			   : sqlite3_bind_null(st, 9);
+	b |= bind_str(st, 10, f->verdict);
+	b |= bind_str(st, 11, f->reason && *f->reason ? f->reason : NULL);
+	return insert_row(s, st, b, err, "cannot insert field");
+}
+
+int aud_store_field_entity_add(aud_store *s, int64_t run_id, int64_t file_id,
+			       const char *field, const char *entity,
+			       uint64_t values, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_FENT_INS];
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= sqlite3_bind_int64(st, 2, file_id);
+	b |= bind_str(st, 3, field);
+	b |= bind_str(st, 4, entity);
+	b |= bind_count(st, 5, values);
+	return insert_row(s, st, b, err, "cannot insert field entity");
+}
+
+int aud_store_marker_add(aud_store *s, int64_t run_id, int64_t file_id,
+			 const char *field, const char *marker,
+			 uint64_t count, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_MARKER_INS];
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= sqlite3_bind_int64(st, 2, file_id);
+	b |= bind_str(st, 3, field);
+	b |= bind_str(st, 4, marker);
+	b |= bind_count(st, 5, count);
+	return insert_row(s, st, b, err, "cannot insert marker");
+}
+
+int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
+			     uint64_t count, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_SUPP_INS];
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= bind_str(st, 2, entity);
+	b |= bind_count(st, 3, count);
+	return insert_row(s, st, b, err, "cannot count suppressed findings");
 }

@@ -74,6 +74,187 @@ static void human_bytes(char *out, size_t cap, double b)
 		snprintf(out, cap, "%.1f %s", b, u[i]);
 }
 
+static void jint(FILE *out, const char *name, sqlite3_stmt *st, int col)
+{
+	fprintf(out, ",\"%s\":%" PRId64, name,
+		(int64_t)sqlite3_column_int64(st, col));
+}
+
+/* Fields that hold personal data: by name, by values, or quasi-ids. */
+static int write_fields(FILE *out, sqlite3 *db, int64_t run_id, int json,
+			aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, first = 1, shown = 0;
+
+	if ((rc = prep(db, &st,
+		       "SELECT v.field, v.verdict, (SELECT f.reason FROM "
+		       "fields f WHERE f.run_id = v.run_id AND f.field = "
+		       "v.field AND f.verdict = v.verdict ORDER BY f.file_id "
+		       "LIMIT 1), v.values_non_empty, v.values_with_findings, "
+		       "v.name_class FROM field_verdicts v WHERE v.run_id = ?1 "
+		       "AND v.verdict <> 'none_found' ORDER BY CASE v.verdict "
+		       "WHEN 'personal' THEN 1 WHEN 'contains_personal' THEN 2 "
+		       "ELSE 3 END, v.field",
+		       run_id, err)))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *fld = sqlite3_column_text(st, 0);
+		const unsigned char *ver = sqlite3_column_text(st, 1);
+		const unsigned char *why = sqlite3_column_text(st, 2);
+
+		if (json) {
+			fputs(first ? ",\"fields\":[" : ",", out);
+			fputs("{\"field\":", out);
+			jstr(out, fld);
+			fputs(",\"verdict\":", out);
+			jstr(out, ver);
+			fputs(",\"reason\":", out);
+			jstr(out, why);
+			fputs(",\"name_class\":", out);
+			jstr(out, sqlite3_column_text(st, 5));
+			jint(out, "values_non_empty", st, 3);
+			jint(out, "values_with_findings", st, 4);
+			fputc('}', out);
+		} else {
+			if (first)
+				fprintf(out, "\n%-28s %-18s %s\n",
+					"fields with personal data", "verdict",
+					"why");
+			if (shown++ < 40)
+				fprintf(out, "  %-26s %-18s %s\n", txt(fld),
+					txt(ver), txt(why));
+		}
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(first ? ",\"fields\":[]" : "]", out);
+	else if (shown > 40)
+		fprintf(out, "  ... and %d more (table fields)\n", shown - 40);
+	return AUD_OK;
+}
+
+/* Values found in more than one record: what a model would memorise. */
+static int write_repeated(FILE *out, sqlite3 *db, int64_t run_id, int json,
+			  aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, first = 1;
+
+	if ((rc = prep(db, &st,
+		       "SELECT entity, masked, occurrences, records, files "
+		       "FROM repeated_values WHERE run_id = ?1 AND records > 1 "
+		       "ORDER BY records DESC, occurrences DESC, entity, "
+		       "value_hash LIMIT 10",
+		       run_id, err)))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (json) {
+			fputs(first ? ",\"repeated_values\":[" : ",", out);
+			fputs("{\"entity\":", out);
+			jstr(out, sqlite3_column_text(st, 0));
+			fputs(",\"masked\":", out);
+			jstr(out, sqlite3_column_text(st, 1));
+			jint(out, "occurrences", st, 2);
+			jint(out, "records", st, 3);
+			jint(out, "files", st, 4);
+			fputc('}', out);
+		} else {
+			if (first)
+				fprintf(out, "\n%-28s %-24s %8s %8s %6s\n",
+					"most repeated values", "masked",
+					"found", "records", "files");
+			fprintf(out,
+				"  %-26s %-24s %8" PRId64 " %8" PRId64
+				" %6" PRId64 "\n",
+				txt(sqlite3_column_text(st, 0)),
+				txt(sqlite3_column_text(st, 1)),
+				(int64_t)sqlite3_column_int64(st, 2),
+				(int64_t)sqlite3_column_int64(st, 3),
+				(int64_t)sqlite3_column_int64(st, 4));
+		}
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(first ? ",\"repeated_values\":[]" : "]", out);
+	return AUD_OK;
+}
+
+/* Redaction markers: whether and how the data was already scrubbed. */
+static int write_markers(FILE *out, sqlite3 *db, int64_t run_id, int json,
+			 aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, first = 1;
+
+	if ((rc = prep(db, &st,
+		       "SELECT field, marker, SUM(count) AS n FROM markers "
+		       "WHERE run_id = ?1 GROUP BY field, marker "
+		       "ORDER BY n DESC, field, marker LIMIT 20",
+		       run_id, err)))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (json) {
+			fputs(first ? ",\"redaction_markers\":[" : ",", out);
+			fputs("{\"field\":", out);
+			jstr(out, sqlite3_column_text(st, 0));
+			fputs(",\"marker\":", out);
+			jstr(out, sqlite3_column_text(st, 1));
+			jint(out, "count", st, 2);
+			fputc('}', out);
+		} else {
+			if (first)
+				fprintf(out, "\n%-28s %-24s %8s\n",
+					"redaction markers", "marker", "count");
+			fprintf(out, "  %-26s %-24s %8" PRId64 "\n",
+				txt(sqlite3_column_text(st, 0)),
+				txt(sqlite3_column_text(st, 1)),
+				(int64_t)sqlite3_column_int64(st, 2));
+		}
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(first ? ",\"redaction_markers\":[]" : "]", out);
+	return AUD_OK;
+}
+
+static int write_suppressed(FILE *out, sqlite3 *db, int64_t run_id, int json,
+			    aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, first = 1;
+
+	if ((rc = prep(db, &st,
+		       "SELECT entity, count FROM suppressed WHERE run_id = ?1 "
+		       "ORDER BY count DESC, entity",
+		       run_id, err)))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (json) {
+			fputs(first ? ",\"suppressed\":[" : ",", out);
+			fputs("{\"entity\":", out);
+			jstr(out, sqlite3_column_text(st, 0));
+			jint(out, "count", st, 1);
+			fputc('}', out);
+		} else {
+			fprintf(out, "%s %s %" PRId64,
+				first ? "\nsuppressed by the allowlist:" : ",",
+				txt(sqlite3_column_text(st, 0)),
+				(int64_t)sqlite3_column_int64(st, 1));
+		}
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		fputs(first ? ",\"suppressed\":[]" : "]", out);
+	else if (!first)
+		fputc('\n', out);
+	return AUD_OK;
+}
+
 int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 		      aud_err *err)
 {
@@ -272,6 +453,14 @@ int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 	}
 	sqlite3_finalize(st);
 	if (json)
-		fputs(first ? ",\"inputs_with_problems\":[]}\n" : "]}\n", out);
+		fputs(first ? ",\"inputs_with_problems\":[]" : "]", out);
+
+	if ((rc = write_fields(out, db, run_id, json, err)) ||
+	    (rc = write_repeated(out, db, run_id, json, err)) ||
+	    (rc = write_markers(out, db, run_id, json, err)) ||
+	    (rc = write_suppressed(out, db, run_id, json, err)))
+		return rc;
+	if (json)
+		fputs("}\n", out);
 	return AUD_OK;
 }

@@ -8,6 +8,7 @@
 #ifndef AUDITOR_SCAN_H
 #define AUDITOR_SCAN_H
 
+#include "auditor/allowlist.h"
 #include "auditor/common.h"
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
@@ -41,12 +42,20 @@ typedef struct aud_scan_opts {
 	 * it), the scan stops at the next chunk: the current input is marked
 	 * failed ("scan interrupted") and the rest are not started. */
 	volatile sig_atomic_t *stop;
+	const aud_allowlist *allowlist; /* NULL: none */
 } aud_scan_opts;
+
+/* Matches of this entity are redaction markers left by an earlier scrubber
+ * (<EMAIL>, [REDACTED]): counted per field in the markers table, never
+ * stored as findings. */
+#define AUD_MARKER_ENTITY "REDACTION_MARKER"
 
 typedef struct aud_scan_totals {
 	uint64_t files, files_failed, files_warning;
 	uint64_t records, bytes_decoded, findings, placeholders;
 	uint64_t pattern_limit_hits;
+	uint64_t suppressed; /* findings the allowlist accepted */
+	uint64_t markers;    /* redaction markers counted */
 	int interrupted; /* stopped through opts->stop */
 } aud_scan_totals;
 

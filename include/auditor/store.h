@@ -33,6 +33,7 @@ typedef struct aud_run_meta {
 	const char *patterns_sha256; /* aud_patterns_sha256_hex */
 	const char *key_fingerprint; /* aud_keyhash_fingerprint */
 	const char *key_source;      /* "file", "env" or "random" */
+	const char *allowlist_sha256; /* NULL when no --allowlist */
 } aud_run_meta;
 
 /* Inserts a run with status "running" and started_at = now (UTC, ISO
@@ -89,6 +90,31 @@ int aud_store_problem_add(aud_store *s, int64_t run_id, int64_t file_id,
 
 /* Commits the pending batch now. */
 int aud_store_commit(aud_store *s, aud_err *err);
+
+/* One row of the fields table: a column's profile in one input. */
+typedef struct aud_field_row {
+	int64_t run_id, file_id;
+	const char *field; /* NUL-terminated, array indices folded */
+	uint64_t values_seen, values_non_empty, values_with_findings;
+	const char *name_class; /* NULL when the name says nothing */
+	const char *top_entity; /* NULL when no findings */
+	uint64_t top_entity_values;
+	const char *verdict, *reason;
+} aud_field_row;
+
+/* Queue profile rows in the open transaction (committed with the file). */
+int aud_store_field_add(aud_store *s, const aud_field_row *f, aud_err *err);
+int aud_store_field_entity_add(aud_store *s, int64_t run_id, int64_t file_id,
+			       const char *field, const char *entity,
+			       uint64_t values, aud_err *err);
+int aud_store_marker_add(aud_store *s, int64_t run_id, int64_t file_id,
+			 const char *field, const char *marker,
+			 uint64_t count, aud_err *err);
+
+/* Adds count to the run's number of findings of entity that the allowlist
+ * suppressed. */
+int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
+			     uint64_t count, aud_err *err);
 
 /* The newest run id in the database, or 0 when there is none. */
 int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);

@@ -1,0 +1,538 @@
+/*
+ * profile.c: per-column facts for one input: the field-name classifier,
+ * per-field value counters and the verdict. The classifier is a small table
+ * of words; a field is "personal" when its name says so or when most of its
+ * values are one entity, "contains_personal" when some values hold
+ * findings, "quasi_identifier" when its name is a demographic attribute
+ * that, combined with others, singles people out (Sweeney), else
+ * "none_found" (nothing seen: not a proof of absence).
+ *
+ * Fields are found through an open-addressing hash table over the folded
+ * name; the hot path (one call per field per record) copies at most 256
+ * bytes and allocates nothing once the field is known.
+ */
+#include "auditor/profile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_MAX 256
+#define MAX_MARKERS 64 /* distinct marker texts per field */
+
+struct fld {
+	char *name;
+	uint64_t seen, non_empty, with_findings;
+	aud_name_class cls;
+	aud_profile_entity_count *ent;
+	size_t nent, capent;
+	aud_profile_marker_count *mk;
+	size_t nmk, capmk;
+};
+
+struct aud_profile {
+	struct fld *f;
+	size_t n, cap;
+	long *slot; /* hash table of indices into f, -1 empty */
+	size_t nslot;
+	aud_profile_field view;
+	char key[KEY_MAX + 1];
+};
+
+const char *aud_name_class_name(aud_name_class c)
+{
+	static const char *const names[] = {
+		NULL,        "PERSON_NAME", "DATE_OF_BIRTH",
+		"ADDRESS",   "EMAIL",       "PHONE",
+		"NATIONAL_ID", "IP_ADDRESS", "CREDENTIAL",
+		"FINANCIAL",   "QUASI_IDENTIFIER"};
+
+	return (unsigned)c < sizeof names / sizeof *names ? names[c] : NULL;
+}
+
+/* ---- the name classifier --------------------------------------------- */
+
+#define MAX_TOKENS 16
+#define TOK_MAX 32
+
+typedef struct tokens {
+	char t[MAX_TOKENS][TOK_MAX];
+	size_t n;
+} tokens;
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+/* Splits s into lower-case tokens at non-alphanumerics and lower-to-upper
+ * changes; trailing digits of a token are dropped (address2 -> address). */
+static void tokenize(tokens *tk, const char *s, size_t len)
+{
+	size_t i, k = 0;
+	char cur[TOK_MAX];
+
+	tk->n = 0;
+	for (i = 0; i <= len; i++) {
+		unsigned char c = i < len ? (unsigned char)s[i] : 0;
+		int split = !is_alnum(c) ||
+			    (k && c >= 'A' && c <= 'Z' && i > 0 &&
+			     s[i - 1] >= 'a' && s[i - 1] <= 'z');
+
+		if (split && k) {
+			while (k && cur[k - 1] >= '0' && cur[k - 1] <= '9')
+				k--;
+			if (k && tk->n < MAX_TOKENS) {
+				memcpy(tk->t[tk->n], cur, k);
+				tk->t[tk->n][k] = '\0';
+				tk->n++;
+			}
+			k = 0;
+		}
+		if (is_alnum(c) && k < TOK_MAX - 1)
+			cur[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+}
+
+static int in(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int has(const tokens *tk, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; i < tk->n; i++)
+		if (in(tk->t[i], list))
+			return 1;
+	return 0;
+}
+
+/* Words that make "name" a person's name when they come before it, in the
+ * same component (customer_name) or as the parent (customer.name). */
+static const char *const person_words[] = {
+	"first", "last", "full", "given", "family", "middle", "maiden",
+	"display", "real", "legal", "birth", "nick", "user", "author",
+	"person", "customer", "patient", "employee", "contact", "client",
+	"member", "student", "applicant", "candidate", "owner", "holder",
+	"driver", "sender", "recipient", "reviewer", "speaker", "participant",
+	"buyer", "seller", "signer", "guardian", "parent", "spouse",
+	"beneficiary", "account", "cardholder", "passenger", "guest",
+	"visitor", "subscriber", "respondent", "defendant", "offender",
+	"victim", "witness", "suspect", "inmate", "doctor", "physician",
+	"nurse", "teacher", "manager", "agent", "worker", "staff", "people",
+	"from", "to", "cc", "bcc", "mother", "father", "child", "kin", NULL};
+
+static aud_name_class classify_tokens(const tokens *tk, const tokens *parent)
+{
+	static const char *const dob[] = {"dob", "birth", "birthdate",
+					  "birthday", "born", "geburtsdatum",
+					  "bday", NULL};
+	static const char *const email[] = {"email", "emails", "emailaddress",
+					    "mail", NULL};
+	static const char *const phone[] = {"phone", "phones", "telephone",
+					    "tel", "mobile", "cell",
+					    "cellphone", "fax", "msisdn",
+					    "phonenumber", NULL};
+	static const char *const natid[] = {
+		"ssn", "nino", "passport", "nhs", "aadhaar", "pesel", "bsn",
+		"cpf", "nric", "tfn", "itin", "sin", "nir", "dni", "nie",
+		"hetu", "personnummer", "steuerid", "idnr", "rrn", NULL};
+	static const char *const ip[] = {"ip", "ipaddress", "ipv4", "ipv6",
+					 "ipaddr", NULL};
+	static const char *const addr[] = {
+		"address", "addr", "street", "city", "zip", "zipcode",
+		"postcode", "postal", "postalcode", "town", "streetaddress",
+		"housenumber", "residence", "geolocation", "latitude",
+		"longitude", "lat", "lon", "lng", "gps", NULL};
+	static const char *const cred[] = {
+		"password", "passwd", "pwd", "secret", "token", "apikey",
+		"credential", "credentials", "passphrase", "privatekey", NULL};
+	static const char *const namew[] = {
+		"firstname", "lastname", "surname", "forename", "fullname",
+		"givenname", "familyname", "middlename", "maidenname",
+		"nickname", "username", "fname", "lname", NULL};
+	static const char *const alone[] = {"first", "last", "surname",
+					    "name", "names", NULL};
+	static const char *const quasi[] = {
+		"sex", "gender", "age", "race", "ethnicity", "ethnic",
+		"religion", "nationality", "marital", "citizenship",
+		"native", "disability", "pregnancy", "orientation", NULL};
+	size_t i;
+
+	if (tk->n == 0)
+		return AUD_NAME_NONE;
+	if (has(tk, email))
+		return AUD_NAME_EMAIL;
+	if (has(tk, ip) ||
+	    (tk->n >= 2 && strcmp(tk->t[tk->n - 1], "addr") == 0 &&
+	     strcmp(tk->t[tk->n - 2], "remote") == 0))
+		return AUD_NAME_IP_ADDRESS;
+	if (has(tk, dob) || (tk->n >= 3 && has(tk, (const char *const[]){
+							  "date", NULL}) &&
+			     has(tk, (const char *const[]){"birth", NULL})))
+		return AUD_NAME_DATE_OF_BIRTH;
+	if (has(tk, phone))
+		return AUD_NAME_PHONE;
+	if (has(tk, natid))
+		return AUD_NAME_NATIONAL_ID;
+	for (i = 0; i + 1 < tk->n; i++) {
+		const char *a = tk->t[i], *b = tk->t[i + 1];
+
+		if ((strcmp(a, "social") == 0 && strcmp(b, "security") == 0) ||
+		    ((strcmp(a, "tax") == 0 || strcmp(a, "national") == 0) &&
+		     (strcmp(b, "id") == 0 || strcmp(b, "number") == 0)))
+			return AUD_NAME_NATIONAL_ID;
+		if ((strcmp(a, "api") == 0 || strcmp(a, "private") == 0 ||
+		     strcmp(a, "access") == 0 || strcmp(a, "secret") == 0) &&
+		    strcmp(b, "key") == 0)
+			return AUD_NAME_CREDENTIAL;
+	}
+	if (has(tk, cred))
+		return AUD_NAME_CREDENTIAL;
+	if (has(tk, (const char *const[]){"iban", "creditcard", "cardnumber",
+					   "ccnumber", "ccnum", NULL}))
+		return AUD_NAME_FINANCIAL;
+	for (i = 0; i + 1 < tk->n; i++)
+		if (((strcmp(tk->t[i], "card") == 0 ||
+		      strcmp(tk->t[i], "account") == 0) &&
+		     (strcmp(tk->t[i + 1], "number") == 0 ||
+		      strcmp(tk->t[i + 1], "no") == 0 ||
+		      strcmp(tk->t[i + 1], "num") == 0)) ||
+		    (strcmp(tk->t[i], "bank") == 0 &&
+		     strcmp(tk->t[i + 1], "account") == 0) ||
+		    (strcmp(tk->t[i], "credit") == 0 &&
+		     strcmp(tk->t[i + 1], "card") == 0))
+			return AUD_NAME_FINANCIAL;
+	if (has(tk, namew))
+		return AUD_NAME_PERSON_NAME;
+	if (tk->n == 1 && in(tk->t[0], alone)) {
+		/* "name" alone: a person unless the parent says otherwise
+		 * (product.name); top-level "name" counts as a person's. */
+		if (strcmp(tk->t[0], "name") != 0 &&
+		    strcmp(tk->t[0], "names") != 0)
+			return AUD_NAME_PERSON_NAME;
+		if (!parent || parent->n == 0 ||
+		    in(parent->t[parent->n - 1], person_words))
+			return AUD_NAME_PERSON_NAME;
+		return AUD_NAME_NONE;
+	}
+	for (i = 0; i + 1 < tk->n; i++)
+		if (strcmp(tk->t[i + 1], "name") == 0 &&
+		    in(tk->t[i], person_words))
+			return AUD_NAME_PERSON_NAME;
+	if (has(tk, addr) && !has(tk, (const char *const[]){"mac", "ether",
+							     "hw", NULL}))
+		return AUD_NAME_ADDRESS;
+	if (has(tk, quasi))
+		return AUD_NAME_QUASI_IDENTIFIER;
+	return AUD_NAME_NONE;
+}
+
+aud_name_class aud_profile_classify(const char *name, size_t len)
+{
+	tokens last, parent;
+	size_t i, start = 0, pstart = 0, pend = 0;
+
+	/* Last path component, and the one before it (array indices are not
+	 * components: messages[2].content's parent is messages). */
+	for (i = 0; i < len; i++)
+		if (name[i] == '.') {
+			pstart = start;
+			pend = i;
+			start = i + 1;
+		}
+	tokenize(&last, name + start, len - start);
+	if (pend > pstart) {
+		tokenize(&parent, name + pstart, pend - pstart);
+		return classify_tokens(&last, &parent);
+	}
+	return classify_tokens(&last, NULL);
+}
+
+/* ---- the per-field table --------------------------------------------- */
+
+int aud_profile_new(aud_profile **out, aud_err *err)
+{
+	aud_profile *p = calloc(1, sizeof *p);
+
+	*out = NULL;
+	if (!p)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	*out = p;
+	return AUD_OK;
+}
+
+static void fld_free(struct fld *f)
+{
+	size_t i;
+
+	free(f->name);
+	free(f->ent);
+	for (i = 0; i < f->nmk; i++)
+		free((char *)f->mk[i].text);
+	free(f->mk);
+}
+
+void aud_profile_reset(aud_profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		fld_free(&p->f[i]);
+	p->n = 0;
+	for (i = 0; i < p->nslot; i++)
+		p->slot[i] = -1;
+}
+
+void aud_profile_free(aud_profile *p)
+{
+	if (!p)
+		return;
+	aud_profile_reset(p);
+	free(p->f);
+	free(p->slot);
+	free(p);
+}
+
+/* Folds JSON array indices ([12] -> []) into p->key. Returns the length. */
+static size_t fold(aud_profile *p, const char *s, size_t len)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < len && k < KEY_MAX; i++) {
+		p->key[k++] = s[i];
+		if (s[i] == '[')
+			while (i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '9')
+				i++;
+	}
+	p->key[k] = '\0';
+	return k;
+}
+
+static uint64_t hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static int grow_slots(aud_profile *p)
+{
+	size_t ns = p->nslot ? p->nslot * 2 : 64, i;
+	long *sl = malloc(ns * sizeof *sl);
+
+	if (!sl)
+		return -1;
+	for (i = 0; i < ns; i++)
+		sl[i] = -1;
+	for (i = 0; i < p->n; i++) {
+		size_t h = hash(p->f[i].name, strlen(p->f[i].name)) & (ns - 1);
+
+		while (sl[h] >= 0)
+			h = (h + 1) & (ns - 1);
+		sl[h] = (long)i;
+	}
+	free(p->slot);
+	p->slot = sl;
+	p->nslot = ns;
+	return 0;
+}
+
+static long lookup(aud_profile *p, const char *key, size_t klen,
+		   const char *orig, size_t olen)
+{
+	size_t h;
+	struct fld *f;
+
+	if (p->n * 2 >= p->nslot && grow_slots(p))
+		return -1;
+	h = hash(key, klen) & (p->nslot - 1);
+	while (p->slot[h] >= 0) {
+		f = &p->f[p->slot[h]];
+		if (strlen(f->name) == klen && memcmp(f->name, key, klen) == 0)
+			return p->slot[h];
+		h = (h + 1) & (p->nslot - 1);
+	}
+	if (p->n >= AUD_PROFILE_MAX_FIELDS && strcmp(key, AUD_PROFILE_OTHER))
+		return lookup(p, AUD_PROFILE_OTHER, strlen(AUD_PROFILE_OTHER),
+			      NULL, 0);
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 32;
+		struct fld *nf = realloc(p->f, nc * sizeof *nf);
+
+		if (!nf)
+			return -1;
+		p->f = nf;
+		p->cap = nc;
+	}
+	f = &p->f[p->n];
+	memset(f, 0, sizeof *f);
+	f->name = malloc(klen + 1);
+	if (!f->name)
+		return -1;
+	memcpy(f->name, key, klen);
+	f->name[klen] = '\0';
+	f->cls = orig ? aud_profile_classify(orig, olen) : AUD_NAME_NONE;
+	p->slot[h] = (long)p->n;
+	return (long)p->n++;
+}
+
+long aud_profile_value(aud_profile *p, const char *name, size_t len,
+		       size_t value_len)
+{
+	size_t klen = fold(p, name, len);
+	long h = lookup(p, p->key, klen, p->key, klen);
+
+	if (h < 0)
+		return -1;
+	p->f[h].seen++;
+	if (value_len)
+		p->f[h].non_empty++;
+	return h;
+}
+
+void aud_profile_value_found(aud_profile *p, long h)
+{
+	if (h >= 0 && (size_t)h < p->n)
+		p->f[h].with_findings++;
+}
+
+int aud_profile_entity(aud_profile *p, long h, const char *entity)
+{
+	struct fld *f;
+	size_t i;
+
+	if (h < 0 || (size_t)h >= p->n)
+		return -1;
+	f = &p->f[h];
+	for (i = 0; i < f->nent; i++)
+		if (f->ent[i].entity == entity ||
+		    strcmp(f->ent[i].entity, entity) == 0) {
+			f->ent[i].values++;
+			return 0;
+		}
+	if (f->nent == f->capent) {
+		size_t nc = f->capent ? f->capent * 2 : 4;
+		aud_profile_entity_count *ne =
+			realloc(f->ent, nc * sizeof *ne);
+
+		if (!ne)
+			return -1;
+		f->ent = ne;
+		f->capent = nc;
+	}
+	f->ent[f->nent].entity = entity;
+	f->ent[f->nent].values = 1;
+	f->nent++;
+	return 0;
+}
+
+int aud_profile_marker(aud_profile *p, long h, const char *text, size_t len)
+{
+	struct fld *f;
+	size_t i;
+	char *t;
+
+	if (h < 0 || (size_t)h >= p->n)
+		return -1;
+	f = &p->f[h];
+	if (len > 64)
+		len = 64;
+	for (i = 0; i < f->nmk; i++)
+		if (strlen(f->mk[i].text) == len &&
+		    memcmp(f->mk[i].text, text, len) == 0) {
+			f->mk[i].count++;
+			return 0;
+		}
+	if (f->nmk >= MAX_MARKERS)
+		return 0; /* bounded: further distinct texts are not kept */
+	if (f->nmk == f->capmk) {
+		size_t nc = f->capmk ? f->capmk * 2 : 4;
+		aud_profile_marker_count *nm = realloc(f->mk, nc * sizeof *nm);
+
+		if (!nm)
+			return -1;
+		f->mk = nm;
+		f->capmk = nc;
+	}
+	t = malloc(len + 1);
+	if (!t)
+		return -1;
+	memcpy(t, text, len);
+	t[len] = '\0';
+	f->mk[f->nmk].text = t;
+	f->mk[f->nmk].count = 1;
+	f->nmk++;
+	return 0;
+}
+
+size_t aud_profile_count(const aud_profile *p)
+{
+	return p->n;
+}
+
+const aud_profile_field *aud_profile_get(aud_profile *p, size_t i)
+{
+	aud_profile_field *v = &p->view;
+	struct fld *f;
+	size_t j;
+
+	if (i >= p->n)
+		return NULL;
+	f = &p->f[i];
+	memset(v, 0, sizeof *v);
+	v->name = f->name;
+	v->values_seen = f->seen;
+	v->values_non_empty = f->non_empty;
+	v->values_with_findings = f->with_findings;
+	v->name_class = f->cls;
+	v->entities = f->ent;
+	v->nentities = f->nent;
+	v->markers = f->mk;
+	v->nmarkers = f->nmk;
+	for (j = 0; j < f->nent; j++)
+		if (f->ent[j].values > v->top_entity_values ||
+		    (f->ent[j].values == v->top_entity_values &&
+		     v->top_entity &&
+		     strcmp(f->ent[j].entity, v->top_entity) < 0)) {
+			v->top_entity = f->ent[j].entity;
+			v->top_entity_values = f->ent[j].values;
+		}
+	if (f->cls != AUD_NAME_NONE && f->cls != AUD_NAME_QUASI_IDENTIFIER) {
+		v->verdict = "personal";
+		snprintf(v->reason, sizeof v->reason, "the name says %s",
+			 aud_name_class_name(f->cls));
+	} else if (v->top_entity && v->top_entity_values * 2 >= f->non_empty) {
+		v->verdict = "personal";
+		snprintf(v->reason, sizeof v->reason,
+			 "%llu of %llu values are %s",
+			 (unsigned long long)v->top_entity_values,
+			 (unsigned long long)f->non_empty, v->top_entity);
+	} else if (f->with_findings) {
+		v->verdict = "contains_personal";
+		snprintf(v->reason, sizeof v->reason,
+			 "%llu of %llu values hold findings (most: %s)",
+			 (unsigned long long)f->with_findings,
+			 (unsigned long long)f->non_empty,
+			 v->top_entity ? v->top_entity : "?");
+	} else if (f->cls == AUD_NAME_QUASI_IDENTIFIER) {
+		v->verdict = "quasi_identifier";
+		snprintf(v->reason, sizeof v->reason,
+			 "the name says a demographic attribute");
+	} else {
+		v->verdict = "none_found";
+		v->reason[0] = '\0';
+	}
+	return v;
+}
