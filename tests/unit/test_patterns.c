@@ -3,6 +3,7 @@
  * and runs every sample; checks the file hash, entity selection, and that
  * each kind of error in a pattern file is reported at FILE:LINE.
  */
+#include <dirent.h>
 #include "auditor/patterns.h"
 
 #include "harness.h"
@@ -105,12 +106,25 @@ static void test_shipped(void)
 	aud_patterns_free(ps);
 }
 
+static int is_pat(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return n > 4 && strcmp(e->d_name + n - 4, ".pat") == 0 &&
+	       e->d_name[0] != '.';
+}
+
+static int alphasort_bytes(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 /* The set hash is SHA-256 over the files' bytes in load order (name
  * order in a directory): computed here independently. */
 static void test_sha256(void)
 {
-	static const char *const files[] = {"pii-global.pat", "pii-us.pat",
-					    "secrets.pat"};
+	struct dirent **ents = NULL;
+	int nents;
 	const char *path = srcpat;
 	aud_patternset *ps = NULL;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -120,12 +134,16 @@ static void test_sha256(void)
 	aud_err err;
 
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	for (i = 0; i < 3; i++) {
-		char p[600];
+	/* Every *.pat file of the folder, in byte order of their names. */
+	nents = scandir(srcpat, &ents, is_pat, alphasort_bytes);
+	CHECK(nents > 0);
+	for (i = 0; nents > 0 && i < (unsigned)nents; i++) {
+		char p[1024];
 		FILE *f;
 		size_t n;
 
-		snprintf(p, sizeof p, "%s/%s", srcpat, files[i]);
+		snprintf(p, sizeof p, "%.500s/%.255s", srcpat, ents[i]->d_name);
+		free(ents[i]);
 		f = fopen(p, "rb");
 		CHECK(f != NULL);
 		if (!f)
@@ -134,6 +152,7 @@ static void test_sha256(void)
 			EVP_DigestUpdate(md, buf, n);
 		fclose(f);
 	}
+	free(ents);
 	EVP_DigestFinal_ex(md, dig, &dl);
 	EVP_MD_CTX_free(md);
 	for (i = 0; i < 32; i++)
