@@ -563,6 +563,9 @@ static int cmd_patterns(cli *c, int argc, char **argv)
 					       p->context[j]);
 				putchar('\n');
 			}
+			printf("%-22s prefilter: %s; %s:%u\n", "",
+			       p->prefilter ? p->prefilter : "none",
+			       p->file ? p->file : "?", p->line);
 		}
 		rc = 0;
 	} else {

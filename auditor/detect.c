@@ -805,10 +805,11 @@ static int cmp_start(const void *a, const void *b)
 
 /* Same entity: of overlapping findings keep the better one. Other
  * entities: a validated finding drops a shorter finding of another entity
- * that lies inside it (a card number is not also a phone number). */
+ * that lies inside it (a card number is not also a phone number), and on
+ * the very same span a finding with context drops those without. */
 static size_t resolve(aud_detector *d)
 {
-	size_t i, cur = 0, n = 0, cover = NOWIN;
+	size_t i, j, k, cur = 0, n = 0, cover = NOWIN;
 
 	if (d->nc == 0)
 		return 0;
@@ -846,6 +847,23 @@ static size_t resolve(aud_detector *d)
 		    (cover == NOWIN ||
 		     be > d->c[cover].m.start + d->c[cover].m.len))
 			cover = i;
+	}
+	/* The very same span claimed by two entities (212 555 2361 is a
+	 * NANP phone number and a valid NHS number): when a context word
+	 * speaks for one of them, the others without context are dropped;
+	 * with no such word, all are kept. */
+	for (i = 0; i < d->nc; i = j) {
+		int ctx = 0;
+
+		for (j = i; j < d->nc && d->c[j].m.start == d->c[i].m.start &&
+			    d->c[j].m.len == d->c[i].m.len;
+		     j++)
+			if (!d->c[j].dropped &&
+			    d->c[j].m.evidence == AUD_EV_CONTEXT)
+				ctx = 1;
+		for (k = i; ctx && k < j; k++)
+			if (d->c[k].m.evidence < AUD_EV_CONTEXT)
+				d->c[k].dropped = 1;
 	}
 	for (i = 0; i < d->nc; i++)
 		if (!d->c[i].dropped)

@@ -76,6 +76,8 @@ static void diag(scan_ctx *c, aud_diag_kind kind, const aud_err *e)
 /* A short word for the problems table, from the reader's message. */
 static const char *problem_kind(const aud_err *e)
 {
+	if (strstr(e->msg, "PCRE2's match or depth limit"))
+		return "pattern_limit";
 	if (e->code == AUD_ELIMIT)
 		return "too_long";
 	if (strncmp(e->msg, "invalid UTF-8", 13) == 0)

@@ -717,20 +717,20 @@ int aud_is_placeholder(const char *entity, const char *s, size_t len)
 
 	if (!s || len == 0)
 		return 0;
-	if (entity_is(entity, "EMAIL_ADDRESS"))
-		return email_placeholder(s, len);
-	if (entity_is(entity, "PHONE_NUMBER"))
-		return phone_placeholder(s, len);
-	if (entity_is(entity, "CREDIT_CARD"))
-		return card_placeholder(s, len);
-	if (entity_is(entity, "US_SSN"))
-		return ssn_placeholder(s, len);
-	if (entity_is(entity, "IP_ADDRESS"))
-		return ip_placeholder(s, len);
-	if (entity_is(entity, "IBAN_CODE"))
-		return iban_placeholder(s, len);
-	if (entity_is(entity, "AWS_ACCESS_KEY"))
-		return aws_placeholder(s, len);
+	if (entity_is(entity, "EMAIL_ADDRESS") && email_placeholder(s, len))
+		return 1;
+	if (entity_is(entity, "PHONE_NUMBER") && phone_placeholder(s, len))
+		return 1;
+	if (entity_is(entity, "CREDIT_CARD") && card_placeholder(s, len))
+		return 1;
+	if (entity_is(entity, "US_SSN") && ssn_placeholder(s, len))
+		return 1;
+	if (entity_is(entity, "IP_ADDRESS") && ip_placeholder(s, len))
+		return 1;
+	if (entity_is(entity, "IBAN_CODE") && iban_placeholder(s, len))
+		return 1;
+	if (entity_is(entity, "AWS_ACCESS_KEY") && aws_placeholder(s, len))
+		return 1;
 	for (i = 0; i < NFAMILIES; i++)
 		if (families[i]->is_placeholder &&
 		    families[i]->is_placeholder(entity, s, len))

@@ -21,8 +21,10 @@ name" "COMPAS personal fields"
 # The repeated header names (decile_score and priors_count appear twice).
 expect_sql "$T/c.db" "SELECT COUNT(*) FROM fields WHERE field IN ('decile_score', 'decile_score.1', 'priors_count', 'priors_count.1')" 4
 expect_sql "$T/c.db" "SELECT COUNT(*) FROM fields" 53
-# No value-level findings are expected in COMPAS (no emails, phones, ids).
-expect_sql "$T/c.db" "SELECT COUNT(*) FROM findings WHERE evidence <> 'placeholder'" 0
+# Values: the dates in the dob column are dates of birth (the field name is
+# the context); no other column holds emails, phones or ids.
+expect_sql "$T/c.db" "SELECT entity, field, evidence, COUNT(*) FROM findings GROUP BY 1, 2, 3" \
+  "DATE_OF_BIRTH|dob|context|7214"
 
 run scan --db "$T/a.db" --hash-key-file "$KEY" "$DS/adult.data" "$DS/adult.test"
 expect_rc 0 "adult scan"
