@@ -1,8 +1,9 @@
 /*
  * detect.c: the matching engine. For one field value it
  *   1. finds candidate windows with cheap prefilters: literals are found
- *      with one memchr pass per distinct first byte, each hit serving
- *      every pattern that names the literal; one pass with a byte table
+ *      in one pass over byte pairs (a 64 Kbit table says which pairs start
+ *      a literal), each hit serving every pattern that names the
+ *      literal; one pass with a byte table
  *      finds digit runs for all "digits N" patterns; "none" patterns get
  *      the whole value;
  *   2. merges each pattern's windows and runs its PCRE2 JIT code only
@@ -52,6 +53,12 @@ struct win {
 	size_t pat, s, e;
 };
 
+/* A link in a chain of the literal index. */
+struct litref {
+	int32_t next;
+	uint32_t lit;
+};
+
 struct cand {
 	aud_match m;
 	size_t ent;    /* entity number, equal for equal entity names */
@@ -70,6 +77,17 @@ struct aud_detector {
 	unsigned char *ctxfirst; /* per pattern: 256 flags, first bytes */
 	struct lit *lits;
 	size_t nlits;
+	/* Literal index: a bit per byte pair that starts some literal (all
+	 * case variants for nocase ones), chains from a pair or, for
+	 * one-byte literals, from a byte to the literals starting so. */
+	unsigned char *pairbits; /* 65536 bits */
+	int32_t *pairhead;       /* 65536 chain heads, -1 none */
+	int32_t bytehead[256];
+	unsigned char singles[256]; /* distinct first bytes of 1-byte literals */
+	size_t nsingles;
+	int has_pairs;
+	struct litref *refs;
+	size_t nrefs;
 	size_t *digit_pats; /* sorted by min_digits */
 	size_t ndigit;
 	size_t *none_pats;
@@ -77,7 +95,10 @@ struct aud_detector {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
-	size_t *lastwin; /* per pattern: its newest window this value */
+	size_t *lastwin;  /* per pattern: its newest window this value */
+	uint32_t *lastgen; /* lastwin[p] is valid when lastgen[p] == gen */
+	uint32_t gen;      /* bumped for every value */
+	unsigned char pairfirst[256]; /* first bytes of 2+ byte literals */
 	struct win *wins;
 	size_t nwins, capwins;
 	struct cand *c;
@@ -156,6 +177,10 @@ void aud_detector_free(aud_detector *d)
 	for (i = 0; i < d->nlits; i++)
 		free(d->lits[i].pats);
 	free(d->lits);
+	free(d->lastgen);
+	free(d->pairbits);
+	free(d->pairhead);
+	free(d->refs);
 	if (d->ctxn) {
 		for (i = 0; i < d->np; i++) {
 			if (!d->ctxn[i])
@@ -250,6 +275,75 @@ static void sort_digit_pats(aud_detector *d)
 	}
 }
 
+static int push_ref(aud_detector *d, int32_t *head, size_t lit)
+{
+	struct litref *nr = realloc(d->refs, (d->nrefs + 1) * sizeof *nr);
+
+	if (!nr)
+		return AUD_ENOMEM;
+	d->refs = nr;
+	nr[d->nrefs].lit = (uint32_t)lit;
+	nr[d->nrefs].next = *head;
+	*head = (int32_t)d->nrefs++;
+	return 0;
+}
+
+/* The byte and its other case, for a case-insensitive literal. */
+static size_t variants(unsigned char c, int nocase, unsigned char out[2])
+{
+	out[0] = c;
+	if (nocase && c >= 'a' && c <= 'z') {
+		out[1] = (unsigned char)(c - 'a' + 'A');
+		return 2;
+	}
+	return 1;
+}
+
+/* Builds the pair index that literal_windows scans with. */
+static int index_literals(aud_detector *d)
+{
+	size_t i, a, b, na, nb;
+	unsigned char va[2], vb[2];
+
+	for (i = 0; i < 256; i++)
+		d->bytehead[i] = -1;
+	if (!d->nlits)
+		return 0;
+	d->pairbits = calloc(65536 / 8, 1);
+	d->pairhead = malloc(65536 * sizeof *d->pairhead);
+	if (!d->pairbits || !d->pairhead)
+		return AUD_ENOMEM;
+	for (i = 0; i < 65536; i++)
+		d->pairhead[i] = -1;
+	for (i = 0; i < d->nlits; i++) {
+		const struct lit *l = &d->lits[i];
+
+		na = variants((unsigned char)l->s[0], l->nocase, va);
+		if (l->len == 1) {
+			for (a = 0; a < na; a++) {
+				if (d->bytehead[va[a]] < 0)
+					d->singles[d->nsingles++] = va[a];
+				if (push_ref(d, &d->bytehead[va[a]], i))
+					return AUD_ENOMEM;
+			}
+			continue;
+		}
+		d->has_pairs = 1;
+		nb = variants((unsigned char)l->s[1], l->nocase, vb);
+		for (a = 0; a < na; a++)
+			for (b = 0; b < nb; b++) {
+				unsigned key = va[a] | (unsigned)vb[b] << 8;
+
+				d->pairbits[key >> 3] |=
+					(unsigned char)(1u << (key & 7));
+				d->pairfirst[va[a]] = 1;
+				if (push_ref(d, &d->pairhead[key], i))
+					return AUD_ENOMEM;
+			}
+	}
+	return 0;
+}
+
 int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 {
 	aud_detector *d;
@@ -271,10 +365,12 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	d->digit_pats = calloc(d->np + 1, sizeof *d->digit_pats);
 	d->none_pats = calloc(d->np + 1, sizeof *d->none_pats);
 	d->lastwin = calloc(d->np + 1, sizeof *d->lastwin);
+	d->lastgen = calloc(d->np + 1, sizeof *d->lastgen);
 	d->mctx = pcre2_match_context_create(NULL);
 	d->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	if (!d->eng || !d->info || !d->ent || !d->ctxn || !d->ctxlen ||
 	    !d->ctxfirst || !d->digit_pats || !d->none_pats || !d->lastwin ||
+	    !d->lastgen ||
 	    !d->mctx || !d->jstack)
 		goto nomem;
 	pcre2_set_match_limit(d->mctx, MATCH_LIMIT);
@@ -333,6 +429,8 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	sort_digit_pats(d);
 	if (d->nlits)
 		qsort(d->lits, d->nlits, sizeof *d->lits, cmp_lit);
+	if (index_literals(d))
+		goto nomem;
 	d->md = pcre2_match_data_create(maxcap + 1, NULL);
 	if (!d->md)
 		goto nomem;
@@ -366,7 +464,7 @@ static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 	size_t w = d->eng[p]->window;
 	size_t s = hs > w ? hs - w : 0;
 	size_t e = he + w < he || he + w > len ? len : he + w;
-	size_t lw = d->lastwin[p];
+	size_t lw = d->lastgen[p] == d->gen ? d->lastwin[p] : NOWIN;
 
 	if (lw != NOWIN && d->wins[lw].e >= s && d->wins[lw].s <= e) {
 		if (s < d->wins[lw].s)
@@ -388,81 +486,80 @@ static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 	d->wins[d->nwins].s = s;
 	d->wins[d->nwins].e = e;
 	d->lastwin[p] = d->nwins++;
+	d->lastgen[p] = d->gen;
 	return 0;
 }
 
-/* Where the next lo and up bytes are, as found by memchr; a position
- * below the search start is stale. */
-struct bytepos {
-	size_t lo, up;
-	int init;
-};
-
-/* Next position at or after pos holding byte lo or up; SIZE_MAX if none.
- * Each memchr result is kept until passed, so scanning for two bytes
- * stays linear. */
-static size_t next_byte(const char *v, size_t len, size_t pos, unsigned char lo,
-			unsigned char up, struct bytepos *bp)
-{
-	const char *h;
-
-	if (pos >= len)
-		return SIZE_MAX;
-	if (!bp->init || bp->lo < pos) {
-		h = memchr(v + pos, lo, len - pos);
-		bp->lo = h ? (size_t)(h - v) : SIZE_MAX;
-	}
-	if (up == lo) {
-		bp->up = SIZE_MAX;
-	} else if (!bp->init || bp->up < pos) {
-		h = memchr(v + pos, up, len - pos);
-		bp->up = h ? (size_t)(h - v) : SIZE_MAX;
-	}
-	bp->init = 1;
-	return bp->lo < bp->up ? bp->lo : bp->up;
-}
-
-/* Does literal l occur at v[at]? (Its first byte is known to.) */
-static int lit_at(const struct lit *l, const char *v, size_t len, size_t at)
+/* Does literal l occur at v[at]? */
+static int lit_here(const struct lit *l, const char *v, size_t len, size_t at)
 {
 	size_t i;
 
 	if (l->len > len - at)
 		return 0;
 	if (!l->nocase)
-		return memcmp(v + at + 1, l->s + 1, l->len - 1) == 0;
-	for (i = 1; i < l->len; i++)
+		return memcmp(v + at, l->s, l->len) == 0;
+	for (i = 0; i < l->len; i++)
 		if (lower((unsigned char)v[at + i]) != (unsigned char)l->s[i])
 			return 0;
 	return 1;
 }
 
+static int lit_hit(aud_detector *d, const struct lit *l, size_t at,
+		   size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < l->npats; k++)
+		if (add_window(d, l->pats[k], at, at + l->len, len))
+			return AUD_ENOMEM;
+	return 0;
+}
+
+/*
+ * Finds every literal in one pass: each byte pair is looked up in a 64
+ * Kbit table (8 KiB, stays in L1) and only pairs that start some literal
+ * are checked further. This replaced one memchr pass per distinct first
+ * byte, which cost a call for every 'e' or 'p' in prose once the secrets
+ * added literals starting with common letters.
+ */
 static int literal_windows(aud_detector *d, const char *v, size_t len)
 {
-	size_t i, j, k, g;
+	const unsigned char *u = (const unsigned char *)v;
+	const unsigned char *bits = d->pairbits;
+	size_t i, k;
+	int32_t r;
 
-	for (i = 0; i < d->nlits; i = j) {
-		const struct lit *l0 = &d->lits[i];
-		struct bytepos bp = {0, 0, 0};
-		size_t pos = 0, at;
+	if (!d->nlits || len == 0)
+		return 0;
+	/* One-byte literals ('@', ':'): memchr is fastest for the few. */
+	for (k = 0; k < d->nsingles; k++) {
+		const char *h = v, *end = v + len;
 
-		for (j = i; j < d->nlits && d->lits[j].lo == l0->lo &&
-			    d->lits[j].up == l0->up;
-		     j++)
-			;
-		while ((at = next_byte(v, len, pos, l0->lo, l0->up, &bp)) !=
-		       SIZE_MAX) {
-			for (g = i; g < j; g++) {
-				const struct lit *l = &d->lits[g];
+		while ((h = memchr(h, d->singles[k], (size_t)(end - h)))) {
+			for (r = d->bytehead[d->singles[k]]; r >= 0;
+			     r = d->refs[r].next)
+				if (lit_hit(d, &d->lits[d->refs[r].lit],
+					    (size_t)(h - v), len))
+					return AUD_ENOMEM;
+			h++;
+		}
+	}
+	if (!d->has_pairs)
+		return 0;
+	for (i = 0; i + 1 < len; i++) {
+		unsigned key;
 
-				if (!lit_at(l, v, len, at))
-					continue;
-				for (k = 0; k < l->npats; k++)
-					if (add_window(d, l->pats[k], at,
-						       at + l->len, len))
-						return AUD_ENOMEM;
-			}
-			pos = at + 1;
+		if (!d->pairfirst[u[i]])
+			continue;
+		key = u[i] | (unsigned)u[i + 1] << 8;
+		if (!(bits[key >> 3] & (1u << (key & 7))))
+			continue;
+		for (r = d->pairhead[key]; r >= 0; r = d->refs[r].next) {
+			const struct lit *l = &d->lits[d->refs[r].lit];
+
+			if (lit_here(l, v, len, i) && lit_hit(d, l, i, len))
+				return AUD_ENOMEM;
 		}
 	}
 	return 0;
@@ -539,6 +636,29 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 	return 0;
 }
 
+static int cmp_win(const void *a, const void *b);
+
+/* Sorts windows by pattern, then start. Values yield a handful of windows,
+ * mostly in order already: insertion sort beats qsort's calls there. */
+static void sort_wins(struct win *w, size_t n)
+{
+	size_t i, j;
+
+	if (n > 32) {
+		qsort(w, n, sizeof *w, cmp_win);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		struct win x = w[i];
+
+		for (j = i; j > 0 && (w[j - 1].pat > x.pat ||
+				      (w[j - 1].pat == x.pat && w[j - 1].s > x.s));
+		     j--)
+			w[j] = w[j - 1];
+		w[j] = x;
+	}
+}
+
 static int cmp_win(const void *a, const void *b)
 {
 	const struct win *x = a, *y = b;
@@ -605,13 +725,12 @@ static int name_has(const char *name, size_t nl, const char *w)
 	return 0;
 }
 
-static int has_context(aud_detector *d, size_t p, const char *fname,
-		       size_t fnlen, const char *v, size_t len, size_t s,
-		       size_t e)
+/* Does the field name hold one of p's context words? */
+static int name_context(aud_detector *d, size_t p, const char *fname,
+			size_t fnlen)
 {
 	const aud_pattern_info *in = d->info[p];
-	size_t k, from = s > CONTEXT_SPAN ? s - CONTEXT_SPAN : 0;
-	size_t to = len - e > CONTEXT_SPAN ? e + CONTEXT_SPAN : len;
+	size_t k;
 
 	if (in->ncontext == 0)
 		return 0;
@@ -626,6 +745,20 @@ static int has_context(aud_detector *d, size_t p, const char *fname,
 	for (k = 0; k < in->ncontext && d->namelen; k++)
 		if (name_has(d->name, d->namelen, d->ctxn[p][k]))
 			return 1;
+	return 0;
+}
+
+static int has_context(aud_detector *d, size_t p, const char *fname,
+		       size_t fnlen, const char *v, size_t len, size_t s,
+		       size_t e)
+{
+	size_t from = s > CONTEXT_SPAN ? s - CONTEXT_SPAN : 0;
+	size_t to = len - e > CONTEXT_SPAN ? e + CONTEXT_SPAN : len;
+
+	if (d->info[p]->ncontext == 0)
+		return 0;
+	if (name_context(d, p, fname, fnlen))
+		return 1;
 	return words_in(d, p, v, len, from, s) || words_in(d, p, v, len, e, to);
 }
 
@@ -875,7 +1008,7 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		     const char *value, size_t value_len, const aud_match **out,
 		     aud_err *err)
 {
-	size_t i, j, n;
+	size_t i, j, k, n;
 	int rc;
 
 	*out = d->out;
@@ -884,8 +1017,10 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	d->name_done = 0;
 	if (value_len == 0 || d->np == 0)
 		return 0;
-	for (i = 0; i < d->np; i++)
-		d->lastwin[i] = NOWIN;
+	if (++d->gen == 0) { /* wrapped: forget every old stamp */
+		memset(d->lastgen, 0, d->np * sizeof *d->lastgen);
+		d->gen = 1;
+	}
 	if (literal_windows(d, value, value_len) ||
 	    digit_windows(d, (const unsigned char *)value, value_len))
 		goto nomem;
@@ -894,7 +1029,7 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 			goto nomem;
 	if (d->nwins == 0)
 		return 0;
-	qsort(d->wins, d->nwins, sizeof *d->wins, cmp_win);
+	sort_wins(d->wins, d->nwins);
 	/* merge overlapping windows of each pattern in place */
 	for (i = 0, n = 0; i < d->nwins; i++) {
 		if (n && d->wins[n - 1].pat == d->wins[i].pat &&
@@ -907,9 +1042,12 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	}
 	d->nwins = n;
 	for (i = 0; i < d->nwins; i = j) {
-		for (j = i; j < d->nwins && d->wins[j].pat == d->wins[i].pat;
-		     j++)
-			d->window_bytes += d->wins[j].e - d->wins[j].s;
+		size_t p = d->wins[i].pat;
+
+		for (j = i; j < d->nwins && d->wins[j].pat == p; j++)
+			;
+		for (k = i; k < j; k++)
+			d->window_bytes += d->wins[k].e - d->wins[k].s;
 		rc = run_pattern(d, d->wins[i].pat, d->wins + i, j - i, name,
 				 name_len, value, value_len);
 		if (rc)
