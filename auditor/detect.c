@@ -62,6 +62,15 @@ struct litref {
 	uint32_t lit;
 };
 
+/* A pattern's context (or exclude-context) words, ready for matching. */
+struct words {
+	const char *const *w; /* lower-case, as in the pattern file */
+	size_t n;
+	size_t *len;
+	char **tok;               /* each word split like field names */
+	unsigned char first[256]; /* first bytes of the words */
+};
+
 struct cand {
 	aud_match m;
 	size_t ent;    /* entity number, equal for equal entity names */
@@ -75,9 +84,8 @@ struct aud_detector {
 	const aud_pattern_engine **eng;
 	const aud_pattern_info **info;
 	size_t *ent;             /* entity number per pattern */
-	char ***ctxn;            /* per pattern: context words as tokens */
-	size_t **ctxlen;         /* per pattern: context word lengths */
-	unsigned char *ctxfirst; /* per pattern: 256 flags, first bytes */
+	struct words *ctx;  /* per pattern: its context words */
+	struct words *xctx; /* per pattern: its exclude-context words */
 	struct lit *lits;
 	size_t nlits;
 	/* Literal index: a bit per byte pair that starts some literal (all
@@ -184,22 +192,22 @@ void aud_detector_free(aud_detector *d)
 	free(d->pairbits);
 	free(d->pairhead);
 	free(d->refs);
-	if (d->ctxn) {
-		for (i = 0; i < d->np; i++) {
-			if (!d->ctxn[i])
+	for (i = 0; i < d->np; i++) {
+		struct words *ws[2] = {d->ctx ? &d->ctx[i] : NULL,
+				       d->xctx ? &d->xctx[i] : NULL};
+		int t;
+
+		for (t = 0; t < 2; t++) {
+			if (!ws[t] || !ws[t]->tok)
 				continue;
-			for (k = 0; k < d->info[i]->ncontext; k++)
-				free(d->ctxn[i][k]);
-			free(d->ctxn[i]);
+			for (k = 0; k < ws[t]->n; k++)
+				free(ws[t]->tok[k]);
+			free(ws[t]->tok);
+			free(ws[t]->len);
 		}
-		free(d->ctxn);
 	}
-	if (d->ctxlen) {
-		for (i = 0; i < d->np; i++)
-			free(d->ctxlen[i]);
-		free(d->ctxlen);
-	}
-	free(d->ctxfirst);
+	free(d->ctx);
+	free(d->xctx);
 	free(d->eng);
 	free(d->info);
 	free(d->ent);
@@ -347,6 +355,31 @@ static int index_literals(aud_detector *d)
 	return 0;
 }
 
+static int words_init(struct words *ws, const char *const *w, size_t n)
+{
+	size_t k;
+
+	ws->w = w;
+	ws->n = n;
+	if (n == 0)
+		return 0;
+	ws->len = calloc(n, sizeof *ws->len);
+	ws->tok = calloc(n, sizeof *ws->tok);
+	if (!ws->len || !ws->tok)
+		return AUD_ENOMEM;
+	for (k = 0; k < n; k++) {
+		size_t l = strlen(w[k]);
+
+		ws->len[k] = l;
+		ws->first[(unsigned char)w[k][0]] = 1;
+		ws->tok[k] = malloc(2 * l + 2);
+		if (!ws->tok[k])
+			return AUD_ENOMEM;
+		tokens(ws->tok[k], w[k], l);
+	}
+	return 0;
+}
+
 int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 {
 	aud_detector *d;
@@ -362,17 +395,16 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	d->eng = calloc(d->np + 1, sizeof *d->eng);
 	d->info = calloc(d->np + 1, sizeof *d->info);
 	d->ent = calloc(d->np + 1, sizeof *d->ent);
-	d->ctxn = calloc(d->np + 1, sizeof *d->ctxn);
-	d->ctxlen = calloc(d->np + 1, sizeof *d->ctxlen);
-	d->ctxfirst = calloc(d->np + 1, 256);
+	d->ctx = calloc(d->np + 1, sizeof *d->ctx);
+	d->xctx = calloc(d->np + 1, sizeof *d->xctx);
 	d->digit_pats = calloc(d->np + 1, sizeof *d->digit_pats);
 	d->none_pats = calloc(d->np + 1, sizeof *d->none_pats);
 	d->lastwin = calloc(d->np + 1, sizeof *d->lastwin);
 	d->lastgen = calloc(d->np + 1, sizeof *d->lastgen);
 	d->mctx = pcre2_match_context_create(NULL);
 	d->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!d->eng || !d->info || !d->ent || !d->ctxn || !d->ctxlen ||
-	    !d->ctxfirst || !d->digit_pats || !d->none_pats || !d->lastwin ||
+	if (!d->eng || !d->info || !d->ent || !d->ctx || !d->xctx ||
+	    !d->digit_pats || !d->none_pats || !d->lastwin ||
 	    !d->lastgen ||
 	    !d->mctx || !d->jstack)
 		goto nomem;
@@ -395,24 +427,10 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 				d->ent[i] = d->ent[k];
 				break;
 			}
-		if (in->ncontext) {
-			d->ctxn[i] = calloc(in->ncontext, sizeof **d->ctxn);
-			d->ctxlen[i] = calloc(in->ncontext, sizeof **d->ctxlen);
-			if (!d->ctxn[i] || !d->ctxlen[i])
-				goto nomem;
-			for (k = 0; k < in->ncontext; k++) {
-				size_t l = strlen(in->context[k]);
-
-				d->ctxlen[i][k] = l;
-				d->ctxfirst[256 * i +
-					    (unsigned char)in->context[k][0]] =
-				    1;
-				d->ctxn[i][k] = malloc(2 * l + 2);
-				if (!d->ctxn[i][k])
-					goto nomem;
-				tokens(d->ctxn[i][k], in->context[k], l);
-			}
-		}
+		if (words_init(&d->ctx[i], in->context, in->ncontext) ||
+		    words_init(&d->xctx[i], e->exclude_context,
+			       e->nexclude_context))
+			goto nomem;
 		switch (e->prefilter) {
 		case AUD_PF_LITERAL:
 			for (k = 0; k < e->nliterals; k++)
@@ -698,14 +716,13 @@ static int cmp_win(const void *a, const void *b)
 
 /* ---- step 3: one match ---------------------------------------------- */
 
-/* Is one of pattern p's context words in v[from, to) as a whole word?
- * One pass over the bytes; a word is only compared where its first byte
- * (case-folded) occurs, which the per-pattern table ctxfirst says. */
-static int words_in(const aud_detector *d, size_t p, const char *v, size_t len,
+/* Is one of the words ws in v[from, to) as a whole word? One pass over
+ * the bytes; a word is only compared where its first byte (case-folded)
+ * occurs, which the table ws->first says. */
+static int words_in(const struct words *ws, const char *v, size_t len,
 		    size_t from, size_t to)
 {
-	const aud_pattern_info *in = d->info[p];
-	const unsigned char *first = d->ctxfirst + 256 * p;
+	const unsigned char *first = ws->first;
 	size_t i, k, j;
 
 	for (i = from; i < to; i++) {
@@ -713,9 +730,9 @@ static int words_in(const aud_detector *d, size_t p, const char *v, size_t len,
 
 		if (!first[c])
 			continue;
-		for (k = 0; k < in->ncontext; k++) {
-			const char *w = in->context[k];
-			size_t n = d->ctxlen[p][k];
+		for (k = 0; k < ws->n; k++) {
+			const char *w = ws->w[k];
+			size_t n = ws->len[k];
 
 			if ((unsigned char)w[0] != c || n > to - i)
 				continue;
@@ -753,14 +770,13 @@ static int name_has(const char *name, size_t nl, const char *w)
 	return 0;
 }
 
-/* Does the field name hold one of p's context words? */
-static int name_context(aud_detector *d, size_t p, const char *fname,
-			size_t fnlen)
+/* Does the field name hold one of the words ws? */
+static int name_words(aud_detector *d, const struct words *ws,
+		      const char *fname, size_t fnlen)
 {
-	const aud_pattern_info *in = d->info[p];
 	size_t k;
 
-	if (in->ncontext == 0)
+	if (ws->n == 0)
 		return 0;
 	if (!d->name_done) {
 		if (fnlen > NAME_MAX_BYTES) {
@@ -770,24 +786,35 @@ static int name_context(aud_detector *d, size_t p, const char *fname,
 		d->namelen = fname ? tokens(d->name, fname, fnlen) : 0;
 		d->name_done = 1;
 	}
-	for (k = 0; k < in->ncontext && d->namelen; k++)
-		if (name_has(d->name, d->namelen, d->ctxn[p][k]))
+	for (k = 0; k < ws->n && d->namelen; k++)
+		if (name_has(d->name, d->namelen, ws->tok[k]))
 			return 1;
 	return 0;
 }
 
-static int has_context(aud_detector *d, size_t p, const char *fname,
-		       size_t fnlen, const char *v, size_t len, size_t s,
-		       size_t e)
+/* Is one of the words ws near v[s, e) or in the field name? */
+static int near_words(aud_detector *d, const struct words *ws,
+		      const char *fname, size_t fnlen, const char *v,
+		      size_t len, size_t s, size_t e)
 {
 	size_t from = s > CONTEXT_SPAN ? s - CONTEXT_SPAN : 0;
 	size_t to = len - e > CONTEXT_SPAN ? e + CONTEXT_SPAN : len;
 
-	if (d->info[p]->ncontext == 0)
+	if (ws->n == 0)
 		return 0;
-	if (name_context(d, p, fname, fnlen))
+	if (name_words(d, ws, fname, fnlen))
 		return 1;
-	return words_in(d, p, v, len, from, s) || words_in(d, p, v, len, e, to);
+	return words_in(ws, v, len, from, s) || words_in(ws, v, len, e, to);
+}
+
+/* Does the entry's exclude-before regex match the text just before s? */
+static int excluded_before(aud_detector *d, size_t p, const char *v, size_t s)
+{
+	const pcre2_code *code = d->eng[p]->exclude_before;
+	size_t from = s > CONTEXT_SPAN * 2 ? s - CONTEXT_SPAN * 2 : 0;
+
+	return code && pcre2_match(code, (PCRE2_SPTR)v, s, from, 0, d->md,
+				   d->mctx) >= 0;
 }
 
 static int add_cand(aud_detector *d, size_t p, const char *fname, size_t fnlen,
@@ -806,8 +833,15 @@ static int add_cand(aud_detector *d, size_t p, const char *fname, size_t fnlen,
 	if (en->validator && !en->validator(v + s, e - s))
 		return 0;
 	ph = aud_is_placeholder(in->entity, v + s, e - s);
-	ctx = has_context(d, p, fname, fnlen, v, len, s, e);
+	ctx = near_words(d, &d->ctx[p], fname, fnlen, v, len, s, e);
 	if (en->context_required && !ctx)
+		return 0;
+	/* Exclusions: a word that says "this is something else" (an NHS
+	 * number is not a phone number) drops a match that no context word
+	 * speaks for; exclude-before drops it whatever the context. */
+	if (!ctx && near_words(d, &d->xctx[p], fname, fnlen, v, len, s, e))
+		return 0;
+	if (excluded_before(d, p, v, s))
 		return 0;
 	if (d->nc == MAX_CANDIDATES) {
 		d->truncated++;

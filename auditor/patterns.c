@@ -43,6 +43,7 @@ typedef struct entry {
 	aud_pattern_info info;
 	aud_pattern_engine eng;
 	char **context;
+	char **xcontext; /* exclude-context words */
 	char **literals;
 	size_t *litlens;
 	sample *samples;
@@ -71,6 +72,8 @@ enum key {
 	K_PREFILTER,
 	K_CONTEXT,
 	K_CONTEXT_REQUIRED,
+	K_EXCLUDE_CONTEXT,
+	K_EXCLUDE_BEFORE,
 	K_CONFIDENCE,
 	K_WINDOW,
 	K_ENTROPY,
@@ -93,6 +96,8 @@ static const struct {
     [K_PREFILTER] = {"prefilter", 0},
     [K_CONTEXT] = {"context", 1},
     [K_CONTEXT_REQUIRED] = {"context-required", 0},
+    [K_EXCLUDE_CONTEXT] = {"exclude-context", 1},
+    [K_EXCLUDE_BEFORE] = {"exclude-before", 0},
     [K_CONFIDENCE] = {"confidence", 0},
     [K_WINDOW] = {"window", 0},
     [K_ENTROPY] = {"entropy", 0},
@@ -143,6 +148,10 @@ static void entry_free(entry *e)
 	for (i = 0; i < e->info.ncontext; i++)
 		free(e->context[i]);
 	free(e->context);
+	for (i = 0; i < e->eng.nexclude_context; i++)
+		free(e->xcontext[i]);
+	free(e->xcontext);
+	pcre2_code_free((pcre2_code *)e->eng.exclude_before);
 	for (i = 0; i < e->eng.nliterals; i++)
 		free(e->literals[i]);
 	free(e->literals);
@@ -371,7 +380,7 @@ static int parse_prefilter(entry *e, const char *v, size_t n, const char **why)
 
 /* Parses "w1, w2, ..." into the entry's context words (lower-cased).
  * Returns 0, 1 for an empty word, -1 for no memory. */
-static int parse_context(entry *e, const char *v, size_t n)
+static int parse_words(char ***list, size_t *count, const char *v, size_t n)
 {
 	size_t i = 0;
 
@@ -395,14 +404,13 @@ static int parse_context(entry *e, const char *v, size_t n)
 		for (k = 0; w[k]; k++)
 			if (w[k] >= 'A' && w[k] <= 'Z')
 				w[k] = (char)(w[k] - 'A' + 'a');
-		c = realloc(e->context, (e->info.ncontext + 1) * sizeof *c);
+		c = realloc(*list, (*count + 1) * sizeof *c);
 		if (!c) {
 			free(w);
 			return -1;
 		}
-		e->context = c;
-		c[e->info.ncontext++] = w;
-		e->info.context = (const char *const *)e->context;
+		*list = c;
+		c[(*count)++] = w;
 		i++; /* past the comma (or past the end) */
 	}
 	return 0;
@@ -583,13 +591,50 @@ static int set_key(entry *e, enum key k, const char *v, size_t n,
 		slot = (char **)&e->info.prefilter;
 		break;
 	case K_CONTEXT:
-		rc = parse_context(e, v, n);
+	case K_EXCLUDE_CONTEXT:
+		if (k == K_CONTEXT) {
+			rc = parse_words(&e->context, &e->info.ncontext, v, n);
+			e->info.context = (const char *const *)e->context;
+		} else {
+			rc = parse_words(&e->xcontext,
+					 &e->eng.nexclude_context, v, n);
+			e->eng.exclude_context =
+				(const char *const *)e->xcontext;
+		}
 		if (rc < 0)
 			return aud_err_set(err, AUD_ENOMEM, "out of memory");
 		if (rc)
 			return perr(err, AUD_EPATTERN, path, line,
 				    "empty context word");
 		return 0;
+	case K_EXCLUDE_BEFORE: {
+		/* Compiled to match only where the text before a finding
+		 * ends: "(?:RE)\z" over the bytes up to the finding. */
+		char *src = malloc(n + 8);
+		int ec;
+		PCRE2_SIZE eo;
+		PCRE2_UCHAR msg[256];
+		pcre2_code *code;
+
+		if (!src)
+			return aud_err_set(err, AUD_ENOMEM, "out of memory");
+		snprintf(src, n + 8, "(?:%.*s)\\z", (int)n, v);
+		code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+				     PCRE2_NEVER_UTF | PCRE2_NEVER_UCP, &ec,
+				     &eo, NULL);
+		free(src);
+		if (!code) {
+			pcre2_get_error_message(ec, msg, sizeof msg);
+			return perr(err, AUD_EPATTERN, path, line,
+				    "exclude-before: regex error at offset "
+				    "%zu: %s",
+				    eo > 3 ? (size_t)eo - 3 : 0,
+				    (const char *)msg);
+		}
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+		e->eng.exclude_before = code;
+		return 0;
+	}
 	case K_CONTEXT_REQUIRED:
 		if (n == 3 && memcmp(v, "yes", 3) == 0)
 			e->eng.context_required = 1;

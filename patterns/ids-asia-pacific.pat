@@ -22,6 +22,7 @@ regex: (?<![\w.+-])(?<!\d[ -])[2-9]\d{3}([ -])\d{4}\1\d{4}(?![\w-]|\.\d)(?!\1\d)
 validator: in_aadhaar
 prefilter: digits 12
 context: aadhaar, aadhar, adhaar, aadhaar number, aadhaar no, uidai, uid, enrolment
+exclude-context: tracking, track, fedex, ups, usps, dhl, shipment, parcel, consignment, awb, waybill, order, invoice, card, visa, mastercard, gift card
 confidence: 0.8
 window: 14
 match: Aadhaar: 7260 1815 9082
@@ -41,6 +42,7 @@ nomatch: 2023-10-05T12:34:56
 nomatch: 726018159082
 placeholder: 9999 9999 0019
 placeholder: Aadhaar 9999-9999-0026
+nomatch: FedEx tracking 7875 5357 7866
 
 id: in_aadhaar_plain
 entity: IN_AADHAAR

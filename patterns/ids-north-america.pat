@@ -73,6 +73,7 @@ regex: (?<![\w-])(?<!\d )(?<!(?i)tel |tel: |tel\. |fax |fax: |phone |phone: |mob
 validator: ca_sin
 prefilter: digits 9
 context: sin, social insurance, social insurance number, numéro d'assurance sociale, assurance sociale, nas
+exclude-context: tfn, tax file, tax file number, abn, australian
 confidence: 0.6
 window: 16
 match: SIN: 123-456-782
@@ -89,6 +90,7 @@ nomatch: ISBN 978-3-16-148410-0
 nomatch: 123.456.782
 nomatch: tel 612 345 678
 nomatch: Móvil 612-345-678
+nomatch: TFN: 479 683 963
 
 id: ca_sin_plain
 entity: CA_SIN

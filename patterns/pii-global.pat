@@ -13,6 +13,7 @@ regex: (?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,2
 validator: email
 prefilter: literal @
 context: email, e-mail, mail, contact
+exclude-before: (?i)[a-z][a-z0-9+.-]{0,30}://[^\s/?#@"'<>]{0,128}
 confidence: 0.85
 window: 320
 match: john.doe@gmail.com
@@ -32,6 +33,10 @@ nomatch: commit 9fceb02d0ae598e95dc970b74767f19372d61af8
 placeholder: jane@example.com
 placeholder: ops@mail.example.org
 placeholder: admin@service.test
+nomatch: mysql://etl:W7QO9Xl_KScXic@files.contoso-retail.com:3306/app
+nomatch: git clone https://grace@github.com/smith/web.git
+match: mailto:jane.doe@gmail.com
+match: Email:jane.doe@gmail.com
 
 id: credit_card
 entity: CREDIT_CARD
@@ -40,6 +45,7 @@ regex: (?<![\w.+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?|\d{4}
 validator: credit_card
 prefilter: digits 13
 context: card, credit card, debit, visa, mastercard, amex, american express, discover, jcb, unionpay, diners, cc, ccnum, card number, pan, payment
+exclude-context: iban, bic, swift, id number, id no, identity number, identity no, national id, rsa id, sa id, south african id, identity document
 confidence: 0.8
 window: 32
 match: 4539148803436467
@@ -69,6 +75,9 @@ nomatch: amount 1.4539148803436467
 placeholder: 4111 1111 1111 1111
 placeholder: 4242424242424242
 placeholder: 3782 822463 10005
+nomatch: South African ID 4414219096186
+nomatch: IBAN: CH82 3829 6523 8321 0177 2
+match: card 4556 5260 1815 9081 iban unknown
 
 id: ipv4
 entity: IP_ADDRESS

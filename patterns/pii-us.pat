@@ -57,6 +57,7 @@ regex: (?<![\w+.-])(?:(?:\+1[-. ]?|1[-. ])?(?:\([2-9]\d{2}\)[-. ]?|[2-9]\d{2}[-.
 validator: nanp
 prefilter: digits 10
 context: phone, tel, telephone, mobile, cell, fax, call, sms, whatsapp, contact
+exclude-context: nhs, nhs number, nhs no, health service, chi number, tfn, tax file, sin, social insurance, account number, order number, invoice
 confidence: 0.7
 window: 24
 match: (212) 555-2368
@@ -77,6 +78,8 @@ nomatch: 4539 1488 0343 6467
 nomatch: 292-555-2368
 placeholder: (212) 555-0123
 placeholder: +1 312 555 0199
+nomatch: NHS number: 608 685 8340
+match: call 415 867 2671 about the NHS number
 
 id: phone_nanp_plain
 entity: PHONE_NUMBER

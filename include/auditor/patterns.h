@@ -87,6 +87,11 @@ typedef struct aud_pattern_engine {
 	size_t window;                 /* longest match in bytes ("window:") */
 	double entropy;                /* min bits per byte, 0 for none */
 	int context_required;          /* report only with a context word */
+	const char *const *exclude_context; /* words that drop a match that */
+	size_t nexclude_context;            /* has no context word near it */
+	const void *exclude_before;    /* pcre2_code or NULL: a match is
+					  dropped when this matches the text
+					  just before it */
 	int value_group;               /* number of (?<value>...), or 0 */
 	uint32_t capture_count;        /* capturing groups in the regex */
 } aud_pattern_engine;
