@@ -6,26 +6,11 @@
 #include "auditor/validate.h"
 
 #include "harness.h"
+#include "validate_harness.h"
 
 #include <string.h>
 
 /* Runs validator `name` on the C string s. */
-static int ok(const char *name, const char *s)
-{
-	aud_validator_fn fn = aud_validator_find(name);
-
-	if (!fn) {
-		fprintf(stderr, "no validator '%s'\n", name);
-		return -1;
-	}
-	return fn(s, strlen(s));
-}
-
-static int ph(const char *entity, const char *s)
-{
-	return aud_is_placeholder(entity, s, strlen(s));
-}
-
 static void test_lookup(void)
 {
 	const char *const *names = aud_validator_names();

@@ -9,26 +9,11 @@
 #include "auditor/validate.h"
 
 #include "harness.h"
+#include "validate_harness.h"
 
 #include <string.h>
 
 /* Runs validator `name` on the C string s. */
-static int ok(const char *name, const char *s)
-{
-	aud_validator_fn fn = aud_validator_find(name);
-
-	if (!fn) {
-		fprintf(stderr, "no validator '%s'\n", name);
-		return -1;
-	}
-	return fn(s, strlen(s));
-}
-
-static int ph(const char *entity, const char *s)
-{
-	return aud_is_placeholder(entity, s, strlen(s));
-}
-
 /* The family's own placeholder check, called directly: validate.c
  * answers PHONE_NUMBER from its own list before it asks the families. */
 static int fph(const char *entity, const char *s)

@@ -9,6 +9,7 @@
 #include "auditor/validate.h"
 
 #include "harness.h"
+#include "validate_harness.h"
 
 #include <string.h>
 
@@ -18,22 +19,6 @@ static const char *const names[] = {
     "br_cpf",	   "br_cnpj",	  "za_id",	    NULL};
 
 /* Runs validator `name` on the C string s (-1 when it is missing). */
-static int ok(const char *name, const char *s)
-{
-	aud_validator_fn fn = aud_validator_find(name);
-
-	if (!fn) {
-		fprintf(stderr, "no validator '%s'\n", name);
-		return -1;
-	}
-	return fn(s, strlen(s));
-}
-
-static int ph(const char *entity, const char *s)
-{
-	return aud_is_placeholder(entity, s, strlen(s));
-}
-
 static void test_registered(void)
 {
 	const char *const *all = aud_validator_names();

@@ -17,25 +17,10 @@
 #include "auditor/validate.h"
 
 #include "harness.h"
+#include "validate_harness.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static int ok(const char *name, const char *s)
-{
-	aud_validator_fn fn = aud_validator_find(name);
-
-	if (!fn) {
-		fprintf(stderr, "no validator '%s'\n", name);
-		return -1;
-	}
-	return fn(s, strlen(s));
-}
-
-static int ph(const char *entity, const char *s)
-{
-	return aud_is_placeholder(entity, s, strlen(s));
-}
 
 /* jwt.io's default token: header {"alg":"HS256","typ":"JWT"}, payload
  * {"sub":"1234567890","name":"John Doe","iat":1516239022}, signed with
