@@ -944,9 +944,11 @@ int aud_store_field_add(aud_store *s, const aud_field_row *f, aud_err *err)
 	return insert_row(s, st, b, err, "cannot insert field");
 }
 
-int aud_store_field_entity_add(aud_store *s, int64_t run_id, int64_t file_id,
-			       const char *field, const char *entity,
-			       uint64_t values, aud_err *err)
+/* field_entities and markers rows: (run, file, field, name, count). */
+static int insert_field_count(aud_store *s, int which, int64_t run_id,
+			      int64_t file_id, const char *field,
+			      const char *name, uint64_t count, aud_err *err,
+			      const char *doing)
 {
 	sqlite3_stmt *st;
 	int b;
@@ -955,33 +957,30 @@ int aud_store_field_entity_add(aud_store *s, int64_t run_id, int64_t file_id,
 		return aud_err_set(err, AUD_EUSAGE, "store not open");
 	if (tx_begin(s, err))
 		return AUD_ESTORE;
-	st = s->st[S_FENT_INS];
+	st = s->st[which];
 	b = sqlite3_bind_int64(st, 1, run_id);
 	b |= sqlite3_bind_int64(st, 2, file_id);
 	b |= bind_str(st, 3, field);
-	b |= bind_str(st, 4, entity);
-	b |= bind_count(st, 5, values);
-	return insert_row(s, st, b, err, "cannot insert field entity");
+	b |= bind_str(st, 4, name);
+	b |= bind_count(st, 5, count);
+	return insert_row(s, st, b, err, doing);
+}
+
+int aud_store_field_entity_add(aud_store *s, int64_t run_id, int64_t file_id,
+			       const char *field, const char *entity,
+			       uint64_t values, aud_err *err)
+{
+	return insert_field_count(s, S_FENT_INS, run_id, file_id, field,
+				  entity, values, err,
+				  "cannot insert field entity");
 }
 
 int aud_store_marker_add(aud_store *s, int64_t run_id, int64_t file_id,
 			 const char *field, const char *marker,
 			 uint64_t count, aud_err *err)
 {
-	sqlite3_stmt *st;
-	int b;
-
-	if (!s)
-		return aud_err_set(err, AUD_EUSAGE, "store not open");
-	if (tx_begin(s, err))
-		return AUD_ESTORE;
-	st = s->st[S_MARKER_INS];
-	b = sqlite3_bind_int64(st, 1, run_id);
-	b |= sqlite3_bind_int64(st, 2, file_id);
-	b |= bind_str(st, 3, field);
-	b |= bind_str(st, 4, marker);
-	b |= bind_count(st, 5, count);
-	return insert_row(s, st, b, err, "cannot insert marker");
+	return insert_field_count(s, S_MARKER_INS, run_id, file_id, field,
+				  marker, count, err, "cannot insert marker");
 }
 
 int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
