@@ -487,6 +487,11 @@ static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 	size_t e = he + w < he || he + w > len ? len : he + w;
 	size_t lw = d->lastgen[p] == d->gen ? d->lastwin[p] : NOWIN;
 
+	/* A regex anchored at the value start (^...) can only use a hit that
+	 * a match from byte 0 could contain. */
+	if (d->eng[p]->anchored && s > 0)
+		return 0;
+
 	if (lw != NOWIN && d->wins[lw].e >= s && d->wins[lw].s <= e) {
 		if (s < d->wins[lw].s)
 			d->wins[lw].s = s;

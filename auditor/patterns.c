@@ -458,7 +458,7 @@ static int compile_entry(entry *e, const char *path, aud_err *err)
 	int ecode, num;
 	PCRE2_SIZE eoff;
 	pcre2_code *code;
-	uint32_t minlen = 0, caps = 0;
+	uint32_t minlen = 0, caps = 0, allopts = 0;
 	PCRE2_UCHAR msg[256];
 
 	if (e->caseless)
@@ -473,6 +473,8 @@ static int compile_entry(entry *e, const char *path, aud_err *err)
 	}
 	e->eng.code = code;
 	pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen);
+	pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &allopts);
+	e->eng.anchored = (allopts & PCRE2_ANCHORED) != 0;
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &caps);
 	if (minlen == 0)
 		return perr(err, AUD_EPATTERN, path, e->regex_line,

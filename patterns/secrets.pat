@@ -104,7 +104,7 @@ entity: GITHUB_TOKEN
 description: GitHub personal, OAuth, user-to-server, server-to-server or refresh token (ghp_, gho_, ghu_, ghs_, ghr_)
 regex: (?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])
 validator: github_token
-prefilter: literal gh
+prefilter: literal ghp_, gho_, ghu_, ghs_, ghr_
 context: github, gh_token, github_token, token, pat
 confidence: 0.95
 window: 40
@@ -145,7 +145,7 @@ id: gitlab_token
 entity: GITLAB_TOKEN
 description: GitLab token with a kind prefix (glpat-, gldt-, glrt-, glptt-, GR1348941, ...), non-routable form
 regex: (?<![A-Za-z0-9_-])(?:(?:glpat|gldt|glrt|glft|glsoat|glffct)-[A-Za-z0-9_-]{20}|glimt-[A-Za-z0-9_-]{25}|glptt-[0-9a-f]{40}|glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20}|glagent-[A-Za-z0-9_-]{50}|gloas-[A-Za-z0-9_-]{64}|GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])
-prefilter: literal gl, GR1348941
+prefilter: literal glpat-, gldt-, glrt-, glft-, glsoat-, glffct-, glimt-, glptt-, glcbt-, glagent-, gloas-, GR1348941
 context: gitlab, token, private-token, ci_job_token
 confidence: 0.9
 window: 80
@@ -167,7 +167,7 @@ entity: GITLAB_TOKEN
 description: GitLab routable token (glpat-..., glrt-t1_...) with its CRC-32 suffix
 regex: (?<![A-Za-z0-9_-])gl(?:pat|rt|dt|cbt|ft|imt|soat|ffct|oas|agent|ptt)-[A-Za-z0-9_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9}(?![A-Za-z0-9_-])
 validator: gitlab_routable_token
-prefilter: literal gl
+prefilter: literal glpat-, glrt-, gldt-, glcbt-, glft-, glimt-, glsoat-, glffct-, gloas-, glagent-, glptt-
 context: gitlab, token, private-token
 confidence: 0.95
 window: 330

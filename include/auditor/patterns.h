@@ -93,6 +93,7 @@ typedef struct aud_pattern_engine {
 					  dropped when this matches the text
 					  just before it */
 	int value_group;               /* number of (?<value>...), or 0 */
+	int anchored;                  /* matches only at the value start */
 	uint32_t capture_count;        /* capturing groups in the regex */
 } aud_pattern_engine;
 
