@@ -120,6 +120,10 @@ struct aud_detector {
 	size_t namelen;
 	int name_done;
 	uint64_t limit_hits, truncated, window_bytes;
+	int stats;
+	uint64_t union_bytes;
+	struct win *uw; /* scratch for union_bytes */
+	size_t capuw;
 };
 
 const char *aud_evidence_name(aud_evidence e)
@@ -215,6 +219,7 @@ void aud_detector_free(aud_detector *d)
 	free(d->none_pats);
 	free(d->lastwin);
 	free(d->wins);
+	free(d->uw);
 	free(d->c);
 	free(d->out);
 	pcre2_match_data_free(d->md);
@@ -470,6 +475,52 @@ uint64_t aud_detector_limit_hits(const aud_detector *d)
 uint64_t aud_detector_truncated(const aud_detector *d)
 {
 	return d->truncated;
+}
+
+void aud_detector_stats(aud_detector *d, int on)
+{
+	d->stats = on;
+}
+
+uint64_t aud_detector_union_bytes(const aud_detector *d)
+{
+	return d->union_bytes;
+}
+
+static int cmp_win_start(const void *a, const void *b)
+{
+	const struct win *x = a, *y = b;
+
+	return (x->s > y->s) - (x->s < y->s);
+}
+
+/* Adds the bytes covered by the union of this value's windows. */
+static int count_union(aud_detector *d)
+{
+	size_t i, s, e;
+
+	if (d->nwins > d->capuw) {
+		struct win *n = realloc(d->uw, d->nwins * sizeof *n);
+
+		if (!n)
+			return AUD_ENOMEM;
+		d->uw = n;
+		d->capuw = d->nwins;
+	}
+	memcpy(d->uw, d->wins, d->nwins * sizeof *d->uw);
+	qsort(d->uw, d->nwins, sizeof *d->uw, cmp_win_start);
+	s = d->uw[0].s;
+	e = d->uw[0].e;
+	for (i = 1; i < d->nwins; i++) {
+		if (d->uw[i].s > e) {
+			d->union_bytes += e - s;
+			s = d->uw[i].s;
+		}
+		if (d->uw[i].e > e)
+			e = d->uw[i].e;
+	}
+	d->union_bytes += e - s;
+	return 0;
 }
 
 uint64_t aud_detector_window_bytes(const aud_detector *d)
@@ -1108,6 +1159,8 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		d->wins[n++] = d->wins[i];
 	}
 	d->nwins = n;
+	if (d->stats && count_union(d))
+		goto nomem;
 	for (i = 0; i < d->nwins; i = j) {
 		size_t p = d->wins[i].pat;
 

@@ -68,6 +68,13 @@ uint64_t aud_detector_truncated(const aud_detector *d);
  * how well the prefilters work. */
 uint64_t aud_detector_window_bytes(const aud_detector *d);
 
+/* With on != 0, the detector also counts the distinct value bytes that
+ * lie in at least one pattern's window (a byte two patterns look at counts
+ * once): aud_detector_union_bytes. Off by default (it costs a sort per
+ * value); for benchmarks. */
+void aud_detector_stats(aud_detector *d, int on);
+uint64_t aud_detector_union_bytes(const aud_detector *d);
+
 void aud_detector_free(aud_detector *d);
 
 #endif
