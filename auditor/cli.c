@@ -9,6 +9,7 @@
  */
 #include "auditor/cli.h"
 #include "auditor/allowlist.h"
+#include "auditor/bias.h"
 #include "auditor/common.h"
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
@@ -50,7 +51,17 @@ enum {
 	O_JSON,
 	O_QUIET,
 	O_SHOW_PROBLEMS,
-	O_ALLOWLIST
+	O_ALLOWLIST,
+	O_GROUP,
+	O_INTERSECT,
+	O_OUTCOME,
+	O_POSITIVE,
+	O_PREDICTION,
+	O_PREDICTED_POSITIVE,
+	O_SCORE,
+	O_THRESHOLD,
+	O_REFERENCE,
+	O_MIN_SHARE
 };
 
 typedef struct optdef {
@@ -105,6 +116,30 @@ static const optdef options[] = {
 	 "print no summary (diagnostics still go to stderr)"},
 	{"show-problems", 0, "N", O_SHOW_PROBLEMS, CMD_SCAN, "10",
 	 "print at most N record problems per input on stderr"},
+	{"group", 'g', "COL", O_GROUP, CMD_SCAN, "none",
+	 "bias audit: a protected attribute column (CSV header or JSON path); "
+	 "repeatable"},
+	{"intersect", 0, "COL,COL[,COL]", O_INTERSECT, CMD_SCAN, "none",
+	 "bias audit: an intersection of 2 or 3 attributes; repeatable"},
+	{"outcome", 0, "COL", O_OUTCOME, CMD_SCAN, "none",
+	 "bias audit: the outcome column"},
+	{"positive", 0, "VALUE[,VALUE...]", O_POSITIVE, CMD_SCAN, "none",
+	 "outcome values that count as favourable"},
+	{"prediction", 0, "COL", O_PREDICTION, CMD_SCAN, "none",
+	 "bias audit: a column of model predictions"},
+	{"predicted-positive", 0, "VALUE[,VALUE...]", O_PREDICTED_POSITIVE,
+	 CMD_SCAN, "none", "prediction values that count as positive"},
+	{"score", 0, "COL", O_SCORE, CMD_SCAN, "none",
+	 "bias audit: a numeric score column (with --threshold: score >= T "
+	 "is a positive prediction)"},
+	{"threshold", 0, "T", O_THRESHOLD, CMD_SCAN, "none",
+	 "score threshold for a positive prediction"},
+	{"reference", 0, "COL=VALUE", O_REFERENCE, CMD_SCAN,
+	 "the group with the highest selection rate",
+	 "reference group for ratios, differences and significance tests"},
+	{"min-share", 0, "X", O_MIN_SHARE, CMD_SCAN, "0.02",
+	 "groups under this share of the records are reported but left out of "
+	 "the impact-ratio ranking (NYC LL144)"},
 	{"help", 'h', NULL, O_HELP, CMD_SCAN | CMD_PATTERNS, NULL,
 	 "show this help and exit"},
 };
@@ -128,7 +163,11 @@ typedef struct cli {
 	int fail_any;
 	int json, quiet;
 	unsigned show_problems;
+	strlist groups, intersect, positive, predicted_positive;
+	aud_bias_opts bias;
+	char *reference; /* copy of COL=VALUE, split at '=' */
 } cli;
+
 
 static int usage_error(const char *fmt, const char *a)
 {
@@ -154,6 +193,22 @@ static int strlist_add(strlist *l, const char *s)
 		return -1;
 	l->v = nv;
 	l->v[l->n++] = s;
+	return 0;
+}
+
+/* Adds the comma-separated values of s to l (s is kept: argv lives on). */
+static int split_list(strlist *l, char *s)
+{
+	char *p = s, *comma;
+
+	do {
+		comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (strlist_add(l, p))
+			return -1;
+		p = comma + 1;
+	} while (comma);
 	return 0;
 }
 
@@ -348,6 +403,61 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_ALLOWLIST:
 		c->allowlist = val;
 		break;
+	case O_GROUP:
+		strlist_add(&c->groups, val);
+		break;
+	case O_INTERSECT:
+		strlist_add(&c->intersect, val);
+		break;
+	case O_OUTCOME:
+		c->bias.outcome = val;
+		break;
+	case O_POSITIVE:
+		split_list(&c->positive, (char *)val);
+		break;
+	case O_PREDICTION:
+		c->bias.prediction = val;
+		break;
+	case O_PREDICTED_POSITIVE:
+		split_list(&c->predicted_positive, (char *)val);
+		break;
+	case O_SCORE:
+		c->bias.score = val;
+		break;
+	case O_THRESHOLD: {
+		char *end;
+
+		c->bias.threshold = strtod(val, &end);
+		if (end == val || *end || c->bias.threshold != c->bias.threshold)
+			return usage_error("--threshold takes a number, not '%s'",
+					   val);
+		c->bias.has_threshold = 1;
+		break;
+	}
+	case O_REFERENCE: {
+		char *eq;
+
+		free(c->reference);
+		c->reference = strdup(val);
+		eq = c->reference ? strchr(c->reference, '=') : NULL;
+		if (!eq || eq == c->reference)
+			return usage_error("--reference takes COL=VALUE, not "
+					   "'%s'", val);
+		*eq = '\0';
+		c->bias.reference_attr = c->reference;
+		c->bias.reference_value = eq + 1;
+		break;
+	}
+	case O_MIN_SHARE: {
+		char *end;
+
+		c->bias.min_share = strtod(val, &end);
+		if (end == val || *end || !(c->bias.min_share >= 0) ||
+		    c->bias.min_share >= 1)
+			return usage_error("--min-share takes a number from 0 "
+					   "to below 1, not '%s'", val);
+		break;
+	}
 	case O_MAX_RECORD:
 		if (parse_size(val, &c->max_record) || c->max_record < 1024 ||
 		    c->max_record > (1ull << 32))
@@ -694,6 +804,25 @@ static char *options_json(const cli *c)
 	json_opt(f, "entities", c->entities);
 	json_opt(f, "skip_entities", c->skip_entities);
 	json_opt(f, "allowlist", c->allowlist);
+	json_list(f, "group", &c->groups);
+	json_list(f, "intersect", &c->intersect);
+	json_opt(f, "outcome", c->bias.outcome);
+	json_list(f, "positive", &c->positive);
+	json_opt(f, "prediction", c->bias.prediction);
+	json_list(f, "predicted_positive", &c->predicted_positive);
+	json_opt(f, "score", c->bias.score);
+	if (c->bias.has_threshold)
+		fprintf(f, ",\"threshold\":%.17g", c->bias.threshold);
+	if (c->bias.reference_attr) {
+		fputs(",\"reference\":{\"attribute\":", f);
+		aud_json_string(f, c->bias.reference_attr,
+				strlen(c->bias.reference_attr));
+		fputs(",\"value\":", f);
+		aud_json_string(f, c->bias.reference_value,
+				strlen(c->bias.reference_value));
+		fputc('}', f);
+	}
+	fprintf(f, ",\"min_share\":%.17g", c->bias.min_share);
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
 	json_opt(f, "fail_on", c->fail_any ? "any" : "none");
@@ -724,6 +853,58 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Fills c->bias from the options and checks that they fit together.
+ * Returns 0 or a usage exit code. */
+static int check_bias(cli *c)
+{
+	aud_bias_opts *b = &c->bias;
+	int any = c->groups.n || c->intersect.n;
+
+	b->groups = c->groups.v;
+	b->ngroups = c->groups.n;
+	b->intersections = c->intersect.v;
+	b->nintersections = c->intersect.n;
+	b->positive = c->positive.v;
+	b->npositive = c->positive.n;
+	b->predicted_positive = c->predicted_positive.v;
+	b->npredicted_positive = c->predicted_positive.n;
+	if (!any && (b->outcome || b->prediction || b->score || c->reference))
+		return usage_error("%s", "--outcome, --prediction, --score and "
+				   "--reference need --group or --intersect");
+	if (!any)
+		return 0;
+	if (!b->outcome && !b->prediction && !b->score)
+		return usage_error("%s", "--group needs --outcome (and/or "
+				   "--prediction, or --score with --threshold)");
+	if (b->outcome && !b->npositive)
+		return usage_error("%s", "--outcome needs --positive VALUE[,...] "
+				   "(the favourable outcome values)");
+	if (b->prediction && !b->npredicted_positive)
+		return usage_error("%s", "--prediction needs --predicted-positive "
+				   "VALUE[,...]");
+	if (b->score && !b->has_threshold)
+		return usage_error("%s", "--score needs --threshold T (the "
+				   "LL144 scoring rate over the median is not "
+				   "implemented yet)");
+	if (b->prediction && b->score)
+		return usage_error("%s", "give --prediction or --score, not "
+				   "both");
+	if (c->reference) {
+		size_t i;
+		int known = 0;
+
+		for (i = 0; i < c->groups.n; i++)
+			known |= strcmp(c->groups.v[i], b->reference_attr) == 0;
+		for (i = 0; i < c->intersect.n; i++)
+			known |= strcmp(c->intersect.v[i], b->reference_attr) == 0;
+		if (!known)
+			return usage_error("--reference names '%s', which is no "
+					   "--group or --intersect",
+					   b->reference_attr);
+	}
+	return 0;
+}
+
 static int cmd_scan(cli *c, int argc, char **argv)
 {
 	aud_patternset *ps = NULL;
@@ -751,6 +932,8 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	if (c->inputs.n == 0)
 		return usage_error("%s", "scan needs at least one input (a "
 				   "file, a folder or - for stdin)");
+	if ((rc = check_bias(c)))
+		return rc;
 	rc = load_patterns(&ps, c, &none);
 	if (rc)
 		return rc;
@@ -822,15 +1005,18 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.diag = on_diag;
 	so.stop = &stop_signal;
 	so.allowlist = al;
+	so.bias = (c->groups.n || c->intersect.n) ? &c->bias : NULL;
 	catch_signals();
 	rc = aud_scan_inputs(st, run_id, &inputs, ps, kh, &so, &tot, &err);
+	if (!rc && so.bias && !tot.interrupted)
+		rc = aud_bias_finish(st, run_id, so.bias, &err);
 	if (rc) {
 		aud_err e2;
 
 		print_err(&err, NULL);
 		aud_err_clear(&e2);
 		aud_store_run_end(st, run_id, "failed", &e2);
-		rc = AUD_EXIT_ERROR;
+		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
 		goto done_rc;
 	}
 	if (aud_store_run_end(st, run_id,
@@ -871,6 +1057,7 @@ int aud_cli_main(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	c.db = "auditor.db";
 	c.max_record = 16u << 20;
+	c.bias.min_share = 0.02;
 	if (argc < 2)
 		return usage_error("%s", "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -893,6 +1080,11 @@ int aud_cli_main(int argc, char **argv)
 		rc = usage_error("unknown command '%s'", argv[1]);
 	free(c.include.v);
 	free(c.exclude.v);
+	free(c.groups.v);
+	free(c.intersect.v);
+	free(c.positive.v);
+	free(c.predicted_positive.v);
+	free(c.reference);
 	free(c.patterns.v);
 	free(c.inputs.v);
 	fflush(stdout);

@@ -43,6 +43,8 @@ typedef struct scan_ctx {
 	uint64_t placeholders; /* this run */
 	uint64_t markers;      /* this run */
 	aud_profile *prof;     /* this input's column facts */
+	aud_groups *groups;    /* bias counters, NULL without --group */
+	aud_format format;     /* this input's */
 	suppressed supp[MAX_SUPPRESSED_ENTITIES];
 	size_t nsupp;
 	uint64_t nsuppressed;
@@ -105,6 +107,26 @@ static void on_problem(void *ctx, const aud_err *e)
 	    aud_store_problem_add(c->s, c->run_id, c->file_id, problem_kind(e),
 				  e, &c->store_err))
 		c->store_failed = 1;
+}
+
+/* A column named by the bias options that this input does not have is a
+ * usage error; the message lists the columns it has. */
+static int unseen_column(scan_ctx *c, const char *col)
+{
+	char list[600];
+	size_t i, len = 0, n = aud_profile_count(c->prof);
+
+	list[0] = '\0';
+	for (i = 0; i < n && len + 4 < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+					i ? ", " : "",
+					aud_profile_get(c->prof, i)->name);
+	aud_err_clear(&c->store_err);
+	aud_err_set(&c->store_err, AUD_EUSAGE,
+		    "%s: column '%s' not found; its columns are: %s", c->path,
+		    col, list);
+	c->store_failed = 1;
+	return 1;
 }
 
 static int on_record(void *ctx, const aud_record *rec)
@@ -192,6 +214,36 @@ static int on_record(void *ctx, const aud_record *rec)
 		for (k = 0; k < nents; k++)
 			aud_profile_entity(c->prof, h, ents[k]);
 	}
+	if (c->groups) {
+		const char *col;
+
+		if (aud_groups_record(c->groups, rec)) {
+			aud_err_set(&c->store_err, AUD_ENOMEM, "out of memory");
+			c->store_failed = 1;
+			return 1;
+		}
+		/* A CSV's columns are all known after its first row. */
+		if (rec->number == 1 && c->format == AUD_FMT_CSV &&
+		    (col = aud_groups_unseen_column(c->groups)))
+			return unseen_column(c, col);
+	}
+	return 0;
+}
+
+/* Writes this input's group counters and clears them. */
+static int store_groups(scan_ctx *c)
+{
+	size_t a, i;
+
+	for (a = 0; a < aud_groups_attributes(c->groups); a++)
+		for (i = 0; i < aud_groups_count(c->groups, a); i++)
+			if (aud_store_group_counts_add(
+				    c->s, c->run_id, c->file_id,
+				    aud_groups_attribute(c->groups, a),
+				    aud_groups_get(c->groups, a, i),
+				    &c->store_err))
+				return -1;
+	aud_groups_reset(c->groups);
 	return 0;
 }
 
@@ -268,6 +320,7 @@ static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
 	if (c->o->delimiter)
 		delim = c->o->delimiter;
 	r->format = aud_format_name(fmt);
+	c->format = fmt;
 
 	memset(&ro, 0, sizeof ro);
 	ro.format = fmt;
@@ -369,6 +422,18 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 	}
 	if (c->store_failed)
 		goto done;
+	if (c->groups && r.records > 0) {
+		const char *col = aud_groups_unseen_column(c->groups);
+
+		if (col) {
+			unseen_column(c, col);
+			goto done;
+		}
+	}
+	if (c->groups && store_groups(c)) {
+		c->store_failed = 1;
+		goto done;
+	}
 	if (store_profile(c)) {
 		c->store_failed = 1;
 		goto done;
@@ -453,6 +518,8 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 	rc = aud_profile_new(&c.prof, err);
 	if (rc)
 		goto done;
+	if (opts->bias && (rc = aud_groups_new(&c.groups, opts->bias, err)))
+		goto done;
 	for (i = 0; i < inputs->n; i++) {
 		if (opts->stop && *opts->stop)
 			break;
@@ -478,6 +545,7 @@ done:
 		*totals = t;
 	aud_detector_free(c.det);
 	aud_profile_free(c.prof);
+	aud_groups_free(c.groups);
 	free(buf);
 	return rc;
 }

@@ -11,6 +11,7 @@
  * to be used from two threads at once.
  */
 #include "auditor/store.h"
+#include "auditor/fairness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -138,6 +139,42 @@ static const char schema_v1[] =
 	" entity TEXT NOT NULL,"
 	" count INTEGER NOT NULL,"
 	" PRIMARY KEY (run_id, entity));"
+	"CREATE TABLE group_counts ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER NOT NULL REFERENCES files(file_id),"
+	" attribute TEXT NOT NULL,"
+	" group_value TEXT NOT NULL,"
+	" n INTEGER NOT NULL, n_outcome INTEGER NOT NULL,"
+	" pos INTEGER NOT NULL, n_pred INTEGER NOT NULL,"
+	" pred_pos INTEGER NOT NULL, tp INTEGER NOT NULL,"
+	" fp INTEGER NOT NULL, tn INTEGER NOT NULL, fn INTEGER NOT NULL,"
+	" PRIMARY KEY (file_id, attribute, group_value));"
+	"CREATE TABLE group_metrics ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" attribute TEXT NOT NULL,"
+	" group_value TEXT NOT NULL,"
+	" n INTEGER NOT NULL, n_outcome INTEGER NOT NULL,"
+	" missing_outcome INTEGER NOT NULL,"
+	" share REAL, base_rate REAL, selection_rate REAL,"
+	" ci_low REAL, ci_high REAL,"
+	" impact_ratio REAL, impact_ratio_ref REAL, spd_ref REAL,"
+	" p_value REAL, test TEXT,"
+	" tpr REAL, fpr REAL, fnr REAL, ppv REAL, npv REAL,"
+	" eligible INTEGER NOT NULL, is_reference INTEGER NOT NULL,"
+	" small INTEGER NOT NULL, flag TEXT,"
+	" PRIMARY KEY (run_id, attribute, group_value));"
+	"CREATE TABLE attribute_metrics ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" attribute TEXT NOT NULL,"
+	" groups INTEGER NOT NULL,"
+	" reference_group TEXT, most_selected_group TEXT,"
+	" has_predictions INTEGER NOT NULL,"
+	" missing_outcome INTEGER NOT NULL,"
+	" chi2 REAL, chi2_dof REAL, chi2_p REAL,"
+	" dp_difference REAL, dp_ratio REAL,"
+	" eo_difference REAL, eo_ratio REAL,"
+	" eq_opportunity_difference REAL, average_odds_difference REAL,"
+	" PRIMARY KEY (run_id, attribute));"
 	"CREATE INDEX fields_run ON fields(run_id);"
 	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
 	"CREATE INDEX findings_run_file ON findings(run_id, file_id);"
@@ -998,4 +1035,145 @@ int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
 	b |= bind_str(st, 2, entity);
 	b |= bind_count(st, 3, count);
 	return insert_row(s, st, b, err, "cannot count suppressed findings");
+}
+
+int aud_store_group_counts_add(aud_store *s, int64_t run_id, int64_t file_id,
+			       const char *attribute,
+			       const aud_group_counts *g, aud_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO group_counts (run_id, file_id, attribute,"
+		" group_value, n, n_outcome, pos, n_pred, pred_pos, tp, fp, tn,"
+		" fn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13)";
+	sqlite3_stmt *st = NULL;
+	int b, rc;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot insert group counts");
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= sqlite3_bind_int64(st, 2, file_id);
+	b |= bind_str(st, 3, attribute);
+	b |= bind_str(st, 4, g->value);
+	b |= bind_count(st, 5, g->n);
+	b |= bind_count(st, 6, g->n_outcome);
+	b |= bind_count(st, 7, g->pos);
+	b |= bind_count(st, 8, g->n_pred);
+	b |= bind_count(st, 9, g->pred_pos);
+	b |= bind_count(st, 10, g->tp);
+	b |= bind_count(st, 11, g->fp);
+	b |= bind_count(st, 12, g->tn);
+	b |= bind_count(st, 13, g->fn);
+	rc = insert_row(s, st, b, err, "cannot insert group counts");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Binds a metric, NaN (undefined) as NULL. */
+static int bind_metric(sqlite3_stmt *st, int i, double v)
+{
+	return v == v ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int aud_store_group_metrics_add(aud_store *s, int64_t run_id,
+				const char *attribute,
+				const aud_group_counts *g,
+				const aud_group_metrics *m, const char *flag,
+				aud_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO group_metrics (run_id, attribute, group_value, n,"
+		" n_outcome, missing_outcome, share, base_rate, selection_rate,"
+		" ci_low, ci_high, impact_ratio, impact_ratio_ref, spd_ref,"
+		" p_value, test, tpr, fpr, fnr, ppv, npv, eligible,"
+		" is_reference, small, flag) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+		" ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+	sqlite3_stmt *st = NULL;
+	int b, rc;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot insert group metrics");
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= bind_str(st, 2, attribute);
+	b |= bind_str(st, 3, g->value);
+	b |= bind_count(st, 4, g->n);
+	b |= bind_count(st, 5, g->n_outcome);
+	b |= bind_count(st, 6, g->n - g->n_outcome);
+	b |= bind_metric(st, 7, m->share);
+	b |= bind_metric(st, 8, m->base_rate);
+	b |= bind_metric(st, 9, m->selection_rate);
+	b |= bind_metric(st, 10, m->ci_low);
+	b |= bind_metric(st, 11, m->ci_high);
+	b |= bind_metric(st, 12, m->impact_ratio);
+	b |= bind_metric(st, 13, m->impact_ratio_ref);
+	b |= bind_metric(st, 14, m->spd_ref);
+	b |= bind_metric(st, 15, m->p_value);
+	b |= bind_str(st, 16, m->test);
+	b |= bind_metric(st, 17, m->tpr);
+	b |= bind_metric(st, 18, m->fpr);
+	b |= bind_metric(st, 19, m->fnr);
+	b |= bind_metric(st, 20, m->ppv);
+	b |= bind_metric(st, 21, m->npv);
+	b |= sqlite3_bind_int(st, 22, m->eligible);
+	b |= sqlite3_bind_int(st, 23, m->is_reference);
+	b |= sqlite3_bind_int(st, 24, m->small);
+	b |= bind_str(st, 25, flag);
+	rc = insert_row(s, st, b, err, "cannot insert group metrics");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int aud_store_attribute_metrics_add(aud_store *s, int64_t run_id,
+				    const char *attribute, size_t groups,
+				    const char *reference,
+				    const char *most_selected,
+				    int has_predictions,
+				    uint64_t missing_outcome,
+				    const aud_attribute_metrics *m,
+				    aud_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO attribute_metrics (run_id, attribute, groups,"
+		" reference_group, most_selected_group, has_predictions,"
+		" missing_outcome, chi2, chi2_dof, chi2_p, dp_difference,"
+		" dp_ratio, eo_difference, eo_ratio, eq_opportunity_difference,"
+		" average_odds_difference) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+	sqlite3_stmt *st = NULL;
+	int b, rc;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot insert attribute metrics");
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= bind_str(st, 2, attribute);
+	b |= bind_count(st, 3, groups);
+	b |= bind_str(st, 4, reference);
+	b |= bind_str(st, 5, most_selected);
+	b |= sqlite3_bind_int(st, 6, has_predictions);
+	b |= bind_count(st, 7, missing_outcome);
+	b |= bind_metric(st, 8, m->chi2);
+	b |= bind_metric(st, 9, m->chi2_dof);
+	b |= bind_metric(st, 10, m->chi2_p);
+	b |= bind_metric(st, 11, m->dp_difference);
+	b |= bind_metric(st, 12, m->dp_ratio);
+	b |= bind_metric(st, 13, m->eo_difference);
+	b |= bind_metric(st, 14, m->eo_ratio);
+	b |= bind_metric(st, 15, m->eq_opportunity_difference);
+	b |= bind_metric(st, 16, m->average_odds_difference);
+	rc = insert_row(s, st, b, err, "cannot insert attribute metrics");
+	sqlite3_finalize(st);
+	return rc;
 }

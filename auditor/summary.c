@@ -255,6 +255,154 @@ static int write_suppressed(FILE *out, sqlite3 *db, int64_t run_id, int json,
 	return AUD_OK;
 }
 
+static void jnum(FILE *out, const char *name, sqlite3_stmt *st, int col)
+{
+	fprintf(out, ",\"%s\":", name);
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		fputs("null", out);
+	else
+		fprintf(out, "%.17g", sqlite3_column_double(st, col));
+}
+
+/* "0.1234" or "-" for NULL, into buf. */
+static const char *num(char *buf, size_t cap, sqlite3_stmt *st, int col,
+		       const char *fmt)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		snprintf(buf, cap, "-");
+	else
+		snprintf(buf, cap, fmt, sqlite3_column_double(st, col));
+	return buf;
+}
+
+/* The bias audit: per attribute, its groups most affected first. */
+static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
+		      aud_err *err)
+{
+	sqlite3_stmt *at, *gs;
+	int rc, first = 1, gfirst;
+	char b1[32], b2[32], b3[80], b4[32], b5[32], b6[32];
+
+	if ((rc = prep(db, &at,
+		       "SELECT attribute, reference_group, most_selected_group, "
+		       "chi2_p, missing_outcome, has_predictions, "
+		       "dp_difference, dp_ratio, eo_difference, eo_ratio "
+		       "FROM attribute_metrics WHERE run_id = ?1 "
+		       "ORDER BY attribute",
+		       run_id, err)))
+		return rc;
+	while (sqlite3_step(at) == SQLITE_ROW) {
+		const unsigned char *attr = sqlite3_column_text(at, 0);
+
+		if (json) {
+			fputs(first ? ",\"bias\":[" : ",", out);
+			fputs("{\"attribute\":", out);
+			jstr(out, attr);
+			fputs(",\"reference\":", out);
+			jstr(out, sqlite3_column_text(at, 1));
+			fputs(",\"most_selected\":", out);
+			jstr(out, sqlite3_column_text(at, 2));
+			jnum(out, "chi2_p", at, 3);
+			jint(out, "missing_outcome", at, 4);
+			jnum(out, "dp_difference", at, 6);
+			jnum(out, "dp_ratio", at, 7);
+			jnum(out, "eo_difference", at, 8);
+			jnum(out, "eo_ratio", at, 9);
+		} else {
+			fprintf(out,
+				"\nbias: %s (reference %s, most selected %s, "
+				"chi-square p %s)\n",
+				txt(attr), txt(sqlite3_column_text(at, 1)),
+				txt(sqlite3_column_text(at, 2)),
+				num(b1, sizeof b1, at, 3, "%.3g"));
+			fprintf(out, "  %-30s %9s %7s %9s %-17s %7s %9s  %s\n",
+				"group", "n", "share", "sel.rate", "95% CI",
+				"impact", "p", "flag");
+		}
+		first = 0;
+		if ((rc = prep(db, &gs,
+			       "SELECT group_value, n, share, selection_rate, "
+			       "ci_low, ci_high, impact_ratio, p_value, flag, "
+			       "small, is_reference, impact_ratio_ref, spd_ref, "
+			       "base_rate, tpr, fpr, ppv, test "
+			       "FROM group_metrics WHERE run_id = ?1 AND "
+			       "attribute = ?2 ORDER BY eligible DESC, "
+			       "impact_ratio IS NULL, "
+			       "impact_ratio, group_value",
+			       run_id, err))) {
+			sqlite3_finalize(at);
+			return rc;
+		}
+		sqlite3_bind_text(gs, 2, (const char *)attr, -1,
+				  SQLITE_TRANSIENT);
+		gfirst = 1;
+		while (sqlite3_step(gs) == SQLITE_ROW) {
+			if (json) {
+				fputs(gfirst ? ",\"groups\":[" : ",", out);
+				fputs("{\"value\":", out);
+				jstr(out, sqlite3_column_text(gs, 0));
+				jint(out, "n", gs, 1);
+				jnum(out, "share", gs, 2);
+				jnum(out, "selection_rate", gs, 3);
+				jnum(out, "ci_low", gs, 4);
+				jnum(out, "ci_high", gs, 5);
+				jnum(out, "impact_ratio", gs, 6);
+				jnum(out, "p_value", gs, 7);
+				fputs(",\"flag\":", out);
+				jstr(out, sqlite3_column_text(gs, 8));
+				fprintf(out, ",\"small\":%s",
+					sqlite3_column_int(gs, 9) ? "true"
+								  : "false");
+				fputc('}', out);
+			} else {
+				snprintf(b3, sizeof b3, "[%s, %s]",
+					 num(b4, sizeof b4, gs, 4, "%.4f"),
+					 num(b5, sizeof b5, gs, 5, "%.4f"));
+				fprintf(out,
+					"  %-30.30s %9" PRId64
+					" %6s%% %9s %-17s %7s %9s  %s%s%s\n",
+					txt(sqlite3_column_text(gs, 0)),
+					(int64_t)sqlite3_column_int64(gs, 1),
+					sqlite3_column_type(gs, 2) ==
+							SQLITE_NULL
+						? "-"
+						: (snprintf(b6, sizeof b6,
+							    "%.1f",
+							    100 *
+								sqlite3_column_double(
+									gs, 2)),
+						   b6),
+					num(b1, sizeof b1, gs, 3, "%.4f"), b3,
+					num(b2, sizeof b2, gs, 6, "%.3f"),
+					sqlite3_column_int(gs, 10)
+						? "ref"
+						: num(b4, sizeof b4, gs, 7,
+						      "%.3g"),
+					txt(sqlite3_column_text(gs, 8)),
+					sqlite3_column_int(gs, 9) ? " " : "",
+					sqlite3_column_int(gs, 9)
+						? "(few records: the interval "
+						  "is wider than 0.2)"
+						: "");
+			}
+			gfirst = 0;
+		}
+		sqlite3_finalize(gs);
+		if (json) {
+			fputs(gfirst ? ",\"groups\":[]}" : "]}", out);
+		} else if (sqlite3_column_int64(at, 4) > 0) {
+			fprintf(out,
+				"  %" PRId64 " records had no outcome: counted "
+				"in n, left out of the rates\n",
+				(int64_t)sqlite3_column_int64(at, 4));
+		}
+	}
+	sqlite3_finalize(at);
+	if (json)
+		fputs(first ? ",\"bias\":[]" : "]", out);
+	return AUD_OK;
+}
+
 int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 		      aud_err *err)
 {
@@ -455,7 +603,8 @@ int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 	if (json)
 		fputs(first ? ",\"inputs_with_problems\":[]" : "]", out);
 
-	if ((rc = write_fields(out, db, run_id, json, err)) ||
+	if ((rc = write_bias(out, db, run_id, json, err)) ||
+	    (rc = write_fields(out, db, run_id, json, err)) ||
 	    (rc = write_repeated(out, db, run_id, json, err)) ||
 	    (rc = write_markers(out, db, run_id, json, err)) ||
 	    (rc = write_suppressed(out, db, run_id, json, err)))

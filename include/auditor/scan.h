@@ -10,6 +10,7 @@
 
 #include "auditor/allowlist.h"
 #include "auditor/common.h"
+#include "auditor/groups.h"
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
 #include "auditor/reader.h"
@@ -43,6 +44,7 @@ typedef struct aud_scan_opts {
 	 * failed ("scan interrupted") and the rest are not started. */
 	volatile sig_atomic_t *stop;
 	const aud_allowlist *allowlist; /* NULL: none */
+	const aud_bias_opts *bias;      /* NULL: no bias audit */
 } aud_scan_opts;
 
 /* Matches of this entity are redaction markers left by an earlier scrubber

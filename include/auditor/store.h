@@ -116,6 +116,29 @@ int aud_store_marker_add(aud_store *s, int64_t run_id, int64_t file_id,
 int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
 			     uint64_t count, aud_err *err);
 
+/* Bias audit rows (groups.h, fairness.h): one input's counters of one
+ * group; and, at the run's end, the metrics derived from the summed
+ * counters (NaN metrics are stored as NULL). */
+struct aud_group_counts;
+struct aud_group_metrics;
+struct aud_attribute_metrics;
+int aud_store_group_counts_add(aud_store *s, int64_t run_id, int64_t file_id,
+			       const char *attribute,
+			       const struct aud_group_counts *g, aud_err *err);
+int aud_store_group_metrics_add(aud_store *s, int64_t run_id,
+				const char *attribute,
+				const struct aud_group_counts *g,
+				const struct aud_group_metrics *m,
+				const char *flag, aud_err *err);
+int aud_store_attribute_metrics_add(aud_store *s, int64_t run_id,
+				    const char *attribute, size_t groups,
+				    const char *reference,
+				    const char *most_selected,
+				    int has_predictions,
+				    uint64_t missing_outcome,
+				    const struct aud_attribute_metrics *m,
+				    aud_err *err);
+
 /* The newest run id in the database, or 0 when there is none. */
 int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);
 

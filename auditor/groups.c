@@ -1,0 +1,413 @@
+/*
+ * groups.c: per-group counters for the bias audit (see groups.h). Each
+ * record is looked at once: its fields are matched against the few columns
+ * the options name, then every attribute's group key is built from those
+ * values and its counters advanced. Group values live in an open-addressing
+ * hash table per attribute; what the metrics mean is fairness.c's job, and
+ * storing the counters is the scanner's.
+ */
+#include "auditor/groups.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_MAX 512
+#define MAX_COLS 64
+
+struct gval {
+	aud_group_counts c;
+	char *value;
+};
+
+struct attr {
+	char *name;
+	size_t col[3]; /* indices into aud_groups.col */
+	size_t ncol;
+	struct gval *v;
+	size_t n, cap;
+	long *slot;
+	size_t nslot;
+};
+
+struct aud_groups {
+	const aud_bias_opts *o;
+	char *col[MAX_COLS]; /* every column named by the options, once */
+	size_t ncol;
+	long outcome, prediction, score; /* column indices or -1 */
+	const char *val[MAX_COLS];       /* this record's values */
+	size_t vlen[MAX_COLS];
+	int present[MAX_COLS]; /* non-empty, non-null in this record */
+	int seen[MAX_COLS];    /* named by some record of this input */
+	struct attr *a;
+	size_t na;
+	char key[KEY_MAX + 1];
+};
+
+static long add_col(aud_groups *g, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < g->ncol; i++)
+		if (strlen(g->col[i]) == len && memcmp(g->col[i], name, len) == 0)
+			return (long)i;
+	if (g->ncol == MAX_COLS)
+		return -2;
+	g->col[g->ncol] = malloc(len + 1);
+	if (!g->col[g->ncol])
+		return -1;
+	memcpy(g->col[g->ncol], name, len);
+	g->col[g->ncol][len] = '\0';
+	return (long)g->ncol++;
+}
+
+static int add_attr(aud_groups *g, const char *spec, aud_err *err)
+{
+	struct attr *na = realloc(g->a, (g->na + 1) * sizeof *na), *at;
+	const char *p = spec;
+
+	if (!na)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	g->a = na;
+	at = &na[g->na];
+	memset(at, 0, sizeof *at);
+	while (1) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		long c;
+
+		if (len == 0 || at->ncol == 3)
+			return aud_err_set(err, AUD_EUSAGE,
+					   "--intersect takes 2 or 3 column "
+					   "names separated by commas, not '%s'",
+					   spec);
+		c = add_col(g, p, len);
+		if (c == -1)
+			return aud_err_set(err, AUD_ENOMEM, "out of memory");
+		if (c == -2)
+			return aud_err_set(err, AUD_EUSAGE,
+					   "too many columns in the bias "
+					   "options (at most %d)", MAX_COLS);
+		at->col[at->ncol++] = (size_t)c;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	at->name = strdup(spec);
+	if (!at->name)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	g->na++;
+	return AUD_OK;
+}
+
+int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err)
+{
+	aud_groups *g = calloc(1, sizeof *g);
+	size_t i;
+	int rc = AUD_OK;
+
+	*out = NULL;
+	if (!g)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	g->o = o;
+	g->outcome = g->prediction = g->score = -1;
+	for (i = 0; i < o->ngroups && !rc; i++)
+		if (strchr(o->groups[i], ','))
+			rc = aud_err_set(err, AUD_EUSAGE,
+					 "--group takes one column; use "
+					 "--intersect for '%s'",
+					 o->groups[i]);
+		else
+			rc = add_attr(g, o->groups[i], err);
+	for (i = 0; i < o->nintersections && !rc; i++) {
+		if (!strchr(o->intersections[i], ','))
+			rc = aud_err_set(err, AUD_EUSAGE,
+					 "--intersect takes 2 or 3 column names "
+					 "separated by commas, not '%s'",
+					 o->intersections[i]);
+		else
+			rc = add_attr(g, o->intersections[i], err);
+	}
+	if (!rc && o->outcome &&
+	    (g->outcome = add_col(g, o->outcome, strlen(o->outcome))) < 0)
+		rc = aud_err_set(err, AUD_ENOMEM, "too many columns");
+	if (!rc && o->prediction &&
+	    (g->prediction =
+		     add_col(g, o->prediction, strlen(o->prediction))) < 0)
+		rc = aud_err_set(err, AUD_ENOMEM, "too many columns");
+	if (!rc && o->score &&
+	    (g->score = add_col(g, o->score, strlen(o->score))) < 0)
+		rc = aud_err_set(err, AUD_ENOMEM, "too many columns");
+	if (rc) {
+		aud_groups_free(g);
+		return rc;
+	}
+	*out = g;
+	return AUD_OK;
+}
+
+static uint64_t hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static int grow(struct attr *at)
+{
+	size_t ns = at->nslot ? at->nslot * 2 : 16, i;
+	long *sl = malloc(ns * sizeof *sl);
+
+	if (!sl)
+		return -1;
+	for (i = 0; i < ns; i++)
+		sl[i] = -1;
+	for (i = 0; i < at->n; i++) {
+		size_t h = hash(at->v[i].value, strlen(at->v[i].value)) &
+			   (ns - 1);
+
+		while (sl[h] >= 0)
+			h = (h + 1) & (ns - 1);
+		sl[h] = (long)i;
+	}
+	free(at->slot);
+	at->slot = sl;
+	at->nslot = ns;
+	return 0;
+}
+
+/* The group of key in at, created if new (or "(other)" past the cap). */
+static aud_group_counts *find(struct attr *at, const char *key, size_t len)
+{
+	size_t h;
+	struct gval *gv;
+
+	if (at->n * 2 >= at->nslot && grow(at))
+		return NULL;
+	h = hash(key, len) & (at->nslot - 1);
+	while (at->slot[h] >= 0) {
+		gv = &at->v[at->slot[h]];
+		if (strlen(gv->value) == len && memcmp(gv->value, key, len) == 0)
+			return &gv->c;
+		h = (h + 1) & (at->nslot - 1);
+	}
+	if (at->n >= AUD_GROUPS_MAX_VALUES && strcmp(key, AUD_GROUP_OTHER))
+		return find(at, AUD_GROUP_OTHER, strlen(AUD_GROUP_OTHER));
+	if (at->n == at->cap) {
+		size_t nc = at->cap ? at->cap * 2 : 8;
+		struct gval *nv = realloc(at->v, nc * sizeof *nv);
+
+		if (!nv)
+			return NULL;
+		at->v = nv;
+		at->cap = nc;
+	}
+	gv = &at->v[at->n];
+	memset(gv, 0, sizeof *gv);
+	gv->value = malloc(len + 1);
+	if (!gv->value)
+		return NULL;
+	memcpy(gv->value, key, len);
+	gv->value[len] = '\0';
+	gv->c.value = gv->value;
+	at->slot[h] = (long)at->n++;
+	return &gv->c;
+}
+
+static int in_list(const char *v, size_t len, const char *const *list,
+		   size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == len && memcmp(list[i], v, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Parses a decimal number; 1 on success. */
+static int parse_num(const char *v, size_t len, double *out)
+{
+	char buf[64], *end;
+
+	if (len == 0 || len >= sizeof buf)
+		return 0;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	*out = strtod(buf, &end);
+	return end != buf && *end == '\0' && *out == *out;
+}
+
+/* Builds the group key of attribute at for this record into g->key. */
+static size_t make_key(aud_groups *g, const struct attr *at)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < at->ncol; k++) {
+		size_t c = at->col[k], len;
+		const char *v;
+
+		if (k) {
+			if (n + 3 > KEY_MAX)
+				break;
+			memcpy(g->key + n, " | ", 3);
+			n += 3;
+		}
+		if (g->present[c]) {
+			v = g->val[c];
+			len = g->vlen[c];
+		} else {
+			v = AUD_GROUP_UNKNOWN;
+			len = strlen(v);
+		}
+		if (len > KEY_MAX - n)
+			len = KEY_MAX - n;
+		memcpy(g->key + n, v, len);
+		n += len;
+	}
+	g->key[n] = '\0';
+	return n;
+}
+
+int aud_groups_record(aud_groups *g, const aud_record *rec)
+{
+	const aud_bias_opts *o = g->o;
+	size_t i, c;
+	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0;
+	double score;
+
+	for (c = 0; c < g->ncol; c++)
+		g->present[c] = 0;
+	for (i = 0; i < rec->nfields; i++) {
+		const aud_field *f = &rec->fields[i];
+
+		for (c = 0; c < g->ncol; c++) {
+			if (strlen(g->col[c]) != f->name_len ||
+			    memcmp(g->col[c], f->name, f->name_len) != 0)
+				continue;
+			g->seen[c] = 1;
+			if (f->value_len && f->type != AUD_VAL_NULL &&
+			    !g->present[c]) {
+				g->present[c] = 1;
+				g->val[c] = f->value;
+				g->vlen[c] = f->value_len;
+			}
+		}
+	}
+	if (g->outcome >= 0 && g->present[g->outcome]) {
+		out_known = 1;
+		out_pos = in_list(g->val[g->outcome], g->vlen[g->outcome],
+				  o->positive, o->npositive);
+	}
+	if (g->prediction >= 0 && g->present[g->prediction]) {
+		pred_known = 1;
+		pred_pos = in_list(g->val[g->prediction],
+				   g->vlen[g->prediction],
+				   o->predicted_positive,
+				   o->npredicted_positive);
+	} else if (g->score >= 0 && o->has_threshold &&
+		   g->present[g->score] &&
+		   parse_num(g->val[g->score], g->vlen[g->score], &score)) {
+		pred_known = 1;
+		pred_pos = score >= o->threshold;
+	}
+	for (i = 0; i < g->na; i++) {
+		size_t len = make_key(g, &g->a[i]);
+		aud_group_counts *gc = find(&g->a[i], g->key, len);
+
+		if (!gc)
+			return AUD_ENOMEM;
+		gc->n++;
+		if (out_known) {
+			gc->n_outcome++;
+			gc->pos += (uint64_t)out_pos;
+		}
+		if (pred_known) {
+			gc->n_pred++;
+			gc->pred_pos += (uint64_t)pred_pos;
+		}
+		if (out_known && pred_known) {
+			if (out_pos && pred_pos)
+				gc->tp++;
+			else if (!out_pos && pred_pos)
+				gc->fp++;
+			else if (!out_pos)
+				gc->tn++;
+			else
+				gc->fn++;
+		}
+	}
+	return AUD_OK;
+}
+
+const char *aud_groups_unseen_column(const aud_groups *g)
+{
+	size_t c;
+
+	for (c = 0; c < g->ncol; c++)
+		if (!g->seen[c])
+			return g->col[c];
+	return NULL;
+}
+
+size_t aud_groups_attributes(const aud_groups *g)
+{
+	return g->na;
+}
+
+const char *aud_groups_attribute(const aud_groups *g, size_t a)
+{
+	return a < g->na ? g->a[a].name : NULL;
+}
+
+size_t aud_groups_count(const aud_groups *g, size_t a)
+{
+	return a < g->na ? g->a[a].n : 0;
+}
+
+const aud_group_counts *aud_groups_get(const aud_groups *g, size_t a,
+				       size_t i)
+{
+	if (a >= g->na || i >= g->a[a].n)
+		return NULL;
+	return &g->a[a].v[i].c;
+}
+
+void aud_groups_reset(aud_groups *g)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->na; i++) {
+		struct attr *at = &g->a[i];
+
+		for (j = 0; j < at->n; j++)
+			free(at->v[j].value);
+		at->n = 0;
+		for (j = 0; j < at->nslot; j++)
+			at->slot[j] = -1;
+	}
+	for (i = 0; i < g->ncol; i++)
+		g->seen[i] = 0;
+}
+
+void aud_groups_free(aud_groups *g)
+{
+	size_t i;
+
+	if (!g)
+		return;
+	aud_groups_reset(g);
+	for (i = 0; i < g->na; i++) {
+		free(g->a[i].name);
+		free(g->a[i].v);
+		free(g->a[i].slot);
+	}
+	free(g->a);
+	for (i = 0; i < g->ncol; i++)
+		free(g->col[i]);
+	free(g);
+}
