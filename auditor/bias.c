@@ -44,6 +44,109 @@ static const char *flag_of(const aud_group_counts *g,
 	return NULL;
 }
 
+/*
+ * NYC LL144's scoring rate for a score column: the share of a group's
+ * records that score above the median of the whole sample. The median is
+ * exact: the stored (score, count) rows are walked in order to the middle
+ * record (the mean of the two middle ones for an even count), so no score
+ * is ever held in memory. scoring impact ratio = a group's scoring rate /
+ * the highest scoring rate among eligible groups.
+ */
+static int scoring(aud_store *s, int64_t run_id, attr_rows *a,
+		   const aud_group_metrics *m, aud_err *err)
+{
+	sqlite3 *db = aud_store_db(s);
+	sqlite3_stmt *st = NULL;
+	uint64_t total = 0, seen = 0, lo_pos, hi_pos, *scored, *above;
+	double lo = NAN, hi = NAN, median, best = NAN;
+	size_t i;
+	int rc = AUD_OK;
+
+	scored = calloc(a->n ? a->n : 1, sizeof *scored);
+	above = calloc(a->n ? a->n : 1, sizeof *above);
+	if (!scored || !above) {
+		rc = aud_err_set(err, AUD_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (sqlite3_prepare_v2(db,
+			       "SELECT score, SUM(count) FROM group_scores "
+			       "WHERE run_id = ?1 AND attribute = ?2 "
+			       "GROUP BY score ORDER BY score",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto sqlfail;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		total += (uint64_t)sqlite3_column_int64(st, 1);
+	if (total == 0)
+		goto done; /* no scores: nothing to set */
+	/* 1-based positions of the middle record(s). */
+	lo_pos = (total + 1) / 2;
+	hi_pos = total / 2 + 1;
+	sqlite3_reset(st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		double v = sqlite3_column_double(st, 0);
+		uint64_t c = (uint64_t)sqlite3_column_int64(st, 1);
+
+		if (seen < lo_pos && seen + c >= lo_pos)
+			lo = v;
+		if (seen < hi_pos && seen + c >= hi_pos) {
+			hi = v;
+			break;
+		}
+		seen += c;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	median = lo == hi ? lo : lo / 2 + hi / 2;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT group_value, SUM(count), "
+			       "SUM(CASE WHEN score > ?3 THEN count ELSE 0 END) "
+			       "FROM group_scores WHERE run_id = ?1 AND "
+			       "attribute = ?2 GROUP BY group_value",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto sqlfail;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 3, median);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+
+		for (i = 0; i < a->n; i++)
+			if (v && strcmp(a->values[i], v) == 0) {
+				scored[i] = (uint64_t)sqlite3_column_int64(st, 1);
+				above[i] = (uint64_t)sqlite3_column_int64(st, 2);
+			}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (i = 0; i < a->n; i++)
+		if (m[i].eligible && scored[i] &&
+		    (best != best || (double)above[i] / (double)scored[i] > best))
+			best = (double)above[i] / (double)scored[i];
+	for (i = 0; i < a->n && !rc; i++) {
+		double rate = scored[i] ? (double)above[i] / (double)scored[i]
+					: NAN;
+
+		rc = aud_store_group_scoring_set(s, run_id, a->name,
+						 a->values[i], scored[i], rate,
+						 best > 0 ? rate / best : NAN,
+						 err);
+	}
+	if (!rc)
+		rc = aud_store_attribute_scoring_set(s, run_id, a->name, total,
+						     median, err);
+	goto done;
+sqlfail:
+	rc = aud_err_set(err, AUD_ESTORE, "cannot read group scores: %s",
+			 sqlite3_errmsg(db));
+done:
+	sqlite3_finalize(st);
+	free(scored);
+	free(above);
+	return rc;
+}
+
 static int finish_attr(aud_store *s, int64_t run_id, const aud_bias_opts *o,
 		       attr_rows *a, aud_err *err)
 {
@@ -95,6 +198,8 @@ static int finish_attr(aud_store *s, int64_t run_id, const aud_bias_opts *o,
 			am.most_selected < a->n ? a->values[am.most_selected]
 						: NULL,
 			has_pred, missing, &am, err);
+	if (!rc && o->score)
+		rc = scoring(s, run_id, a, m, err);
 	free(m);
 	return rc;
 }

@@ -130,8 +130,9 @@ static const optdef options[] = {
 	{"predicted-positive", 0, "VALUE[,VALUE...]", O_PREDICTED_POSITIVE,
 	 CMD_SCAN, "none", "prediction values that count as positive"},
 	{"score", 0, "COL", O_SCORE, CMD_SCAN, "none",
-	 "bias audit: a numeric score column (with --threshold: score >= T "
-	 "is a positive prediction)"},
+	 "bias audit: a numeric score column: LL144 scoring rates (the share "
+	 "above the sample median); with --threshold, score >= T is also a "
+	 "positive prediction"},
 	{"threshold", 0, "T", O_THRESHOLD, CMD_SCAN, "none",
 	 "score threshold for a positive prediction"},
 	{"reference", 0, "COL=VALUE", O_REFERENCE, CMD_SCAN,
@@ -882,13 +883,11 @@ static int check_bias(cli *c)
 	if (b->prediction && !b->npredicted_positive)
 		return usage_error("%s", "--prediction needs --predicted-positive "
 				   "VALUE[,...]");
-	if (b->score && !b->has_threshold)
-		return usage_error("%s", "--score needs --threshold T (the "
-				   "LL144 scoring rate over the median is not "
-				   "implemented yet)");
-	if (b->prediction && b->score)
-		return usage_error("%s", "give --prediction or --score, not "
-				   "both");
+	if (b->has_threshold && !b->score)
+		return usage_error("%s", "--threshold needs --score COL");
+	if (b->prediction && b->has_threshold)
+		return usage_error("%s", "give --prediction or --score with "
+				   "--threshold, not both");
 	if (c->reference) {
 		size_t i;
 		int known = 0;

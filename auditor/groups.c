@@ -13,6 +13,7 @@
 
 #define KEY_MAX 512
 #define MAX_COLS 64
+#define SCORE_SLOTS 65536 /* score table size: drained when half full */
 
 struct gval {
 	aud_group_counts c;
@@ -41,6 +42,9 @@ struct aud_groups {
 	struct attr *a;
 	size_t na;
 	char key[KEY_MAX + 1];
+	aud_score_count *sc; /* open addressing, SCORE_SLOTS entries */
+	long *scslot;
+	size_t nsc;
 };
 
 static long add_col(aud_groups *g, const char *name, size_t len)
@@ -137,6 +141,14 @@ int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err)
 	if (!rc && o->score &&
 	    (g->score = add_col(g, o->score, strlen(o->score))) < 0)
 		rc = aud_err_set(err, AUD_ENOMEM, "too many columns");
+	if (!rc && o->score) {
+		g->sc = malloc(SCORE_SLOTS / 2 * sizeof *g->sc);
+		g->scslot = malloc(SCORE_SLOTS * sizeof *g->scslot);
+		if (!g->sc || !g->scslot)
+			rc = aud_err_set(err, AUD_ENOMEM, "out of memory");
+		else
+			aud_groups_scores_clear(g);
+	}
 	if (rc) {
 		aud_groups_free(g);
 		return rc;
@@ -273,12 +285,68 @@ static size_t make_key(aud_groups *g, const struct attr *at)
 	return n;
 }
 
+/* Counts one (attribute, group, score); the table is never more than half
+ * full because the caller drains it when aud_groups_scores_full. */
+static void add_score(aud_groups *g, size_t a, const aud_group_counts *gc,
+		      double score)
+{
+	size_t grp = (size_t)(((const char *)gc - (const char *)g->a[a].v) /
+			      (ptrdiff_t)sizeof(struct gval));
+	uint64_t bits;
+	size_t h;
+	aud_score_count *e;
+
+	if (score == 0)
+		score = 0; /* -0.0 and 0.0 are one score */
+	memcpy(&bits, &score, sizeof bits);
+	h = (size_t)((bits ^ (bits >> 29) ^ (grp * 0x9E3779B97F4A7C15ull) ^
+		      (a << 17)) *
+		     0xBF58476D1CE4E5B9ull) &
+	    (SCORE_SLOTS - 1);
+	while (g->scslot[h] >= 0) {
+		e = &g->sc[g->scslot[h]];
+		if (e->attribute == a && e->group == grp && e->score == score) {
+			e->count++;
+			return;
+		}
+		h = (h + 1) & (SCORE_SLOTS - 1);
+	}
+	e = &g->sc[g->nsc];
+	e->attribute = a;
+	e->group = grp;
+	e->score = score;
+	e->count = 1;
+	g->scslot[h] = (long)g->nsc++;
+}
+
+int aud_groups_scores_full(const aud_groups *g)
+{
+	return g->sc && g->nsc + g->na >= SCORE_SLOTS / 2;
+}
+
+size_t aud_groups_scores(const aud_groups *g, const aud_score_count **out)
+{
+	*out = g->sc;
+	return g->nsc;
+}
+
+void aud_groups_scores_clear(aud_groups *g)
+{
+	size_t i;
+
+	g->nsc = 0;
+	if (g->scslot)
+		for (i = 0; i < SCORE_SLOTS; i++)
+			g->scslot[i] = -1;
+}
+
 int aud_groups_record(aud_groups *g, const aud_record *rec)
 {
 	const aud_bias_opts *o = g->o;
 	size_t i, c;
 	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0;
-	double score;
+	int has_score = 0;
+	double score = 0;
 
 	for (c = 0; c < g->ncol; c++)
 		g->present[c] = 0;
@@ -309,11 +377,15 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 				   g->vlen[g->prediction],
 				   o->predicted_positive,
 				   o->npredicted_positive);
-	} else if (g->score >= 0 && o->has_threshold &&
-		   g->present[g->score] &&
-		   parse_num(g->val[g->score], g->vlen[g->score], &score)) {
-		pred_known = 1;
-		pred_pos = score >= o->threshold;
+	}
+	if (g->score >= 0 && g->present[g->score] &&
+	    parse_num(g->val[g->score], g->vlen[g->score], &score) &&
+	    score - score == 0) { /* finite */
+		has_score = 1;
+		if (g->prediction < 0 && o->has_threshold) {
+			pred_known = 1;
+			pred_pos = score >= o->threshold;
+		}
 	}
 	for (i = 0; i < g->na; i++) {
 		size_t len = make_key(g, &g->a[i]);
@@ -322,6 +394,8 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 		if (!gc)
 			return AUD_ENOMEM;
 		gc->n++;
+		if (has_score)
+			add_score(g, i, gc, score);
 		if (out_known) {
 			gc->n_outcome++;
 			gc->pos += (uint64_t)out_pos;
@@ -392,6 +466,7 @@ void aud_groups_reset(aud_groups *g)
 	}
 	for (i = 0; i < g->ncol; i++)
 		g->seen[i] = 0;
+	aud_groups_scores_clear(g);
 }
 
 void aud_groups_free(aud_groups *g)
@@ -409,5 +484,7 @@ void aud_groups_free(aud_groups *g)
 	free(g->a);
 	for (i = 0; i < g->ncol; i++)
 		free(g->col[i]);
+	free(g->sc);
+	free(g->scslot);
 	free(g);
 }

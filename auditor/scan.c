@@ -129,6 +129,25 @@ static int unseen_column(scan_ctx *c, const char *col)
 	return 1;
 }
 
+/* Moves the score table into the store (it is bounded in memory). */
+static int drain_scores(scan_ctx *c)
+{
+	const aud_score_count *sc;
+	size_t i, n = aud_groups_scores(c->groups, &sc);
+
+	for (i = 0; i < n; i++)
+		if (aud_store_group_score_add(
+			    c->s, c->run_id, c->file_id,
+			    aud_groups_attribute(c->groups, sc[i].attribute),
+			    aud_groups_get(c->groups, sc[i].attribute,
+					   sc[i].group)
+				    ->value,
+			    sc[i].score, sc[i].count, &c->store_err))
+			return -1;
+	aud_groups_scores_clear(c->groups);
+	return 0;
+}
+
 static int on_record(void *ctx, const aud_record *rec)
 {
 	scan_ctx *c = ctx;
@@ -222,6 +241,10 @@ static int on_record(void *ctx, const aud_record *rec)
 			c->store_failed = 1;
 			return 1;
 		}
+		if (aud_groups_scores_full(c->groups) && drain_scores(c)) {
+			c->store_failed = 1;
+			return 1;
+		}
 		/* A CSV's columns are all known after its first row. */
 		if (rec->number == 1 && c->format == AUD_FMT_CSV &&
 		    (col = aud_groups_unseen_column(c->groups)))
@@ -230,11 +253,13 @@ static int on_record(void *ctx, const aud_record *rec)
 	return 0;
 }
 
-/* Writes this input's group counters and clears them. */
+/* Writes this input's group counters and scores and clears them. */
 static int store_groups(scan_ctx *c)
 {
 	size_t a, i;
 
+	if (drain_scores(c))
+		return -1;
 	for (a = 0; a < aud_groups_attributes(c->groups); a++)
 		for (i = 0; i < aud_groups_count(c->groups, a); i++)
 			if (aud_store_group_counts_add(

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,7 +163,16 @@ static const char schema_v1[] =
 	" tpr REAL, fpr REAL, fnr REAL, ppv REAL, npv REAL,"
 	" eligible INTEGER NOT NULL, is_reference INTEGER NOT NULL,"
 	" small INTEGER NOT NULL, flag TEXT,"
+	" scored INTEGER, scoring_rate REAL, scoring_impact_ratio REAL,"
 	" PRIMARY KEY (run_id, attribute, group_value));"
+	"CREATE TABLE group_scores ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER NOT NULL REFERENCES files(file_id),"
+	" attribute TEXT NOT NULL,"
+	" group_value TEXT NOT NULL,"
+	" score REAL NOT NULL,"
+	" count INTEGER NOT NULL);"
+	"CREATE INDEX group_scores_run ON group_scores(run_id, attribute, score);"
 	"CREATE TABLE attribute_metrics ("
 	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	" attribute TEXT NOT NULL,"
@@ -174,6 +184,7 @@ static const char schema_v1[] =
 	" dp_difference REAL, dp_ratio REAL,"
 	" eo_difference REAL, eo_ratio REAL,"
 	" eq_opportunity_difference REAL, average_odds_difference REAL,"
+	" scored INTEGER, score_median REAL,"
 	" PRIMARY KEY (run_id, attribute));"
 	"CREATE INDEX fields_run ON fields(run_id);"
 	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
@@ -268,6 +279,7 @@ enum {
 	S_FENT_INS,
 	S_MARKER_INS,
 	S_SUPP_INS,
+	S_SCORE_INS,
 	S_COUNT
 };
 
@@ -309,6 +321,9 @@ static const char *const stmt_sql[S_COUNT] = {
 		       " entity, values_matched) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_MARKER_INS] = "INSERT INTO markers (run_id, file_id, field,"
 			 " marker, count) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_SCORE_INS] = "INSERT INTO group_scores (run_id, file_id, attribute,"
+			" group_value, score, count) VALUES (?1, ?2, ?3, ?4,"
+			" ?5, ?6)",
 	[S_SUPP_INS] = "INSERT INTO suppressed (run_id, entity, count)"
 		       " VALUES (?1, ?2, ?3) ON CONFLICT (run_id, entity)"
 		       " DO UPDATE SET count = count + excluded.count",
@@ -1176,4 +1191,75 @@ int aud_store_attribute_metrics_add(aud_store *s, int64_t run_id,
 	rc = insert_row(s, st, b, err, "cannot insert attribute metrics");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int aud_store_group_score_add(aud_store *s, int64_t run_id, int64_t file_id,
+			      const char *attribute, const char *group,
+			      double score, uint64_t count, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int b;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	st = s->st[S_SCORE_INS];
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= sqlite3_bind_int64(st, 2, file_id);
+	b |= bind_str(st, 3, attribute);
+	b |= bind_str(st, 4, group);
+	b |= sqlite3_bind_double(st, 5, score);
+	b |= bind_count(st, 6, count);
+	return insert_row(s, st, b, err, "cannot insert group score");
+}
+
+/* Runs a one-off UPDATE in the open transaction: ?1 run, ?2 attribute,
+ * ?3 group, ?4 scored, ?5 and ?6 metrics (the statement may leave out ?3
+ * and ?6). */
+static int update(aud_store *s, const char *sql, int64_t run_id,
+		  const char *a, const char *b, uint64_t scored, double x,
+		  double y, aud_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int bd, rc;
+
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot store scoring rates");
+	bd = sqlite3_bind_int64(st, 1, run_id);
+	bd |= bind_str(st, 2, a);
+	bd |= bind_str(st, 3, b);
+	bd |= bind_count(st, 4, scored);
+	bd |= bind_metric(st, 5, x);
+	if (sqlite3_bind_parameter_count(st) >= 6)
+		bd |= bind_metric(st, 6, y);
+	rc = insert_row(s, st, bd, err, "cannot store scoring rates");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int aud_store_group_scoring_set(aud_store *s, int64_t run_id,
+				const char *attribute, const char *group,
+				uint64_t scored, double rate, double ratio,
+				aud_err *err)
+{
+	return update(s,
+		      "UPDATE group_metrics SET scored = ?4, scoring_rate = ?5,"
+		      " scoring_impact_ratio = ?6 WHERE run_id = ?1 AND"
+		      " attribute = ?2 AND group_value = ?3",
+		      run_id, attribute, group, scored, rate, ratio, err);
+}
+
+int aud_store_attribute_scoring_set(aud_store *s, int64_t run_id,
+				    const char *attribute, uint64_t scored,
+				    double median, aud_err *err)
+{
+	return update(s,
+		      "UPDATE attribute_metrics SET scored = ?4,"
+		      " score_median = ?5 WHERE run_id = ?1 AND attribute = ?2",
+		      run_id, attribute, NULL, scored, median, NAN, err);
 }

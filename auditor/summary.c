@@ -275,6 +275,39 @@ static const char *num(char *buf, size_t cap, sqlite3_stmt *st, int col,
 	return buf;
 }
 
+/* LL144 scoring rates of one attribute, lowest ratio first. */
+static int write_scoring(FILE *out, sqlite3 *db, int64_t run_id,
+			 const unsigned char *attr, double median,
+			 int64_t scored, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	char b1[32], b2[32];
+
+	if ((rc = prep(db, &st,
+		       "SELECT group_value, scored, scoring_rate, "
+		       "scoring_impact_ratio, eligible FROM group_metrics "
+		       "WHERE run_id = ?1 AND attribute = ?2 AND scored > 0 "
+		       "ORDER BY eligible DESC, scoring_impact_ratio IS NULL, "
+		       "scoring_impact_ratio, group_value",
+		       run_id, err)))
+		return rc;
+	sqlite3_bind_text(st, 2, (const char *)attr, -1, SQLITE_TRANSIENT);
+	fprintf(out,
+		"  scoring rate (LL144): share scoring above the median %.6g "
+		"of %" PRId64 " scored records\n",
+		median, scored);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(out, "    %-30.30s %9" PRId64 " %9s  impact %s%s\n",
+			txt(sqlite3_column_text(st, 0)),
+			(int64_t)sqlite3_column_int64(st, 1),
+			num(b1, sizeof b1, st, 2, "%.4f"),
+			num(b2, sizeof b2, st, 3, "%.3f"),
+			sqlite3_column_int(st, 4) ? "" : " (not ranked)");
+	sqlite3_finalize(st);
+	return AUD_OK;
+}
+
 /* The bias audit: per attribute, its groups most affected first. */
 static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 		      aud_err *err)
@@ -286,7 +319,8 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 	if ((rc = prep(db, &at,
 		       "SELECT attribute, reference_group, most_selected_group, "
 		       "chi2_p, missing_outcome, has_predictions, "
-		       "dp_difference, dp_ratio, eo_difference, eo_ratio "
+		       "dp_difference, dp_ratio, eo_difference, eo_ratio, "
+		       "score_median, scored "
 		       "FROM attribute_metrics WHERE run_id = ?1 "
 		       "ORDER BY attribute",
 		       run_id, err)))
@@ -308,6 +342,7 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 			jnum(out, "dp_ratio", at, 7);
 			jnum(out, "eo_difference", at, 8);
 			jnum(out, "eo_ratio", at, 9);
+			jnum(out, "score_median", at, 10);
 		} else {
 			fprintf(out,
 				"\nbias: %s (reference %s, most selected %s, "
@@ -324,7 +359,8 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 			       "SELECT group_value, n, share, selection_rate, "
 			       "ci_low, ci_high, impact_ratio, p_value, flag, "
 			       "small, is_reference, impact_ratio_ref, spd_ref, "
-			       "base_rate, tpr, fpr, ppv, test "
+			       "base_rate, tpr, fpr, ppv, test, scoring_rate, "
+			       "scoring_impact_ratio "
 			       "FROM group_metrics WHERE run_id = ?1 AND "
 			       "attribute = ?2 ORDER BY eligible DESC, "
 			       "impact_ratio IS NULL, "
@@ -353,6 +389,8 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 				fprintf(out, ",\"small\":%s",
 					sqlite3_column_int(gs, 9) ? "true"
 								  : "false");
+				jnum(out, "scoring_rate", gs, 18);
+				jnum(out, "scoring_impact_ratio", gs, 19);
 				fputc('}', out);
 			} else {
 				snprintf(b3, sizeof b3, "[%s, %s]",
@@ -388,6 +426,13 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 			gfirst = 0;
 		}
 		sqlite3_finalize(gs);
+		if (!json && sqlite3_column_type(at, 10) != SQLITE_NULL &&
+		    (rc = write_scoring(out, db, run_id, attr,
+					sqlite3_column_double(at, 10),
+					sqlite3_column_int64(at, 11), err))) {
+			sqlite3_finalize(at);
+			return rc;
+		}
 		if (json) {
 			fputs(gfirst ? ",\"groups\":[]}" : "]}", out);
 		} else if (sqlite3_column_int64(at, 4) > 0) {

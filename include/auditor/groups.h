@@ -66,6 +66,21 @@ size_t aud_groups_count(const aud_groups *g, size_t a);
 const aud_group_counts *aud_groups_get(const aud_groups *g, size_t a,
 				       size_t i);
 
+/* Scores (--score): per attribute and group, how many records had each
+ * exact score value. Kept in a bounded table that the caller drains into
+ * the store whenever aud_groups_scores_full says so, and at every input's
+ * end; the exact median and the LL144 scoring rates are computed from the
+ * stored rows. */
+typedef struct aud_score_count {
+	size_t attribute, group; /* indices for aud_groups_attribute/get */
+	double score;
+	uint64_t count;
+} aud_score_count;
+
+int aud_groups_scores_full(const aud_groups *g);
+size_t aud_groups_scores(const aud_groups *g, const aud_score_count **out);
+void aud_groups_scores_clear(aud_groups *g);
+
 /* Clears the counters for the next input (the attributes stay). */
 void aud_groups_reset(aud_groups *g);
 

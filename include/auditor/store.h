@@ -139,6 +139,23 @@ int aud_store_attribute_metrics_add(aud_store *s, int64_t run_id,
 				    const struct aud_attribute_metrics *m,
 				    aud_err *err);
 
+/* Adds count records of one input whose score was exactly score, in
+ * group of attribute (table group_scores; rows for the same score add). */
+int aud_store_group_score_add(aud_store *s, int64_t run_id, int64_t file_id,
+			      const char *attribute, const char *group,
+			      double score, uint64_t count, aud_err *err);
+
+/* LL144 scoring rates, set after the metrics rows exist: per group, the
+ * records with a score and the share of them above the sample median; per
+ * attribute, the records with a score and the median. */
+int aud_store_group_scoring_set(aud_store *s, int64_t run_id,
+				const char *attribute, const char *group,
+				uint64_t scored, double rate, double ratio,
+				aud_err *err);
+int aud_store_attribute_scoring_set(aud_store *s, int64_t run_id,
+				    const char *attribute, uint64_t scored,
+				    double median, aud_err *err);
+
 /* The newest run id in the database, or 0 when there is none. */
 int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);
 

@@ -94,12 +94,15 @@ def generate(path, seed):
             y = ""  # missing outcome
         pr = rnd.random() < (0.8 if y == "1" else 0.2)
         p = "yes" if pr else "no"
-        rows.append((i, sex, race, y, p))
+        # a score with many ties (two decimals), some records without one
+        sc = "" if rnd.random() < 0.02 else "%.2f" % (rnd.random() * (
+            1.1 if sex == "M" else 1.0))
+        rows.append((i, sex, race, y, p, sc))
     with open(path, "w") as f:
-        f.write("id,sex,race,y,p\n")
+        f.write("id,sex,race,y,p,s\n")
         for r in rows:
-            f.write("%d,%s,%s,%s,%s\n" % r)
-    df = pd.DataFrame(rows, columns=["id", "sex", "race", "y", "p"])
+            f.write("%d,%s,%s,%s,%s,%s\n" % r)
+    df = pd.DataFrame(rows, columns=["id", "sex", "race", "y", "p", "s"])
     return df
 
 
@@ -162,10 +165,24 @@ def expected(df, attr_cols, min_share=0.02):
             m["p_value"], m["test"] = fisher_p(a, b, c, dd), "fisher"
         else:
             m["p_value"], m["test"] = z_test_p(a, a + b, c, c + dd), "z"
+    # LL144 scoring rate: share of the group scoring above the median of
+    # every scored record (pandas' median: the mean of the two middle
+    # values for an even count).
+    scored = d[d["s"] != ""].copy()
+    scored["v"] = scored["s"].astype(float)
+    median = scored["v"].median()
+    sagg = scored.groupby("g")["v"].agg(
+        scored="size", above=lambda v: int((v > median).sum()))
+    best = max(sagg.loc[g, "above"] / sagg.loc[g, "scored"]
+               for g in elig if g in sagg.index)
+    for g, m in out.items():
+        if g in sagg.index:
+            m["scoring_rate"] = sagg.loc[g, "above"] / sagg.loc[g, "scored"]
+            m["scoring_impact_ratio"] = m["scoring_rate"] / best
     rates = [out[g]["selection_rate"] for g in elig]
     tprs = [out[g]["tpr"] for g in elig]
     fprs = [out[g]["fpr"] for g in elig]
-    attr = {"reference": ref,
+    attr = {"reference": ref, "score_median": median,
             "dp_difference": max(rates) - min(rates),
             "dp_ratio": min(rates) / max(rates),
             "eo_difference": max(max(tprs) - min(tprs),
@@ -200,7 +217,7 @@ def main():
     subprocess.run([auditor, "scan", "-q", "--db", db, "--group", "sex",
                     "--group", "race", "--intersect", "sex,race",
                     "--outcome", "y", "--positive", "1", "--prediction",
-                    "p", "--predicted-positive", "yes", csv],
+                    "p", "--predicted-positive", "yes", "--score", "s", csv],
                    check=True, env=dict(os.environ,
                                         AUDITOR_HASH_KEY="bias-check-key-0123"))
     con = sqlite3.connect(db)
@@ -224,7 +241,7 @@ def main():
             for col in ("share", "base_rate", "selection_rate", "ci_low",
                         "ci_high", "impact_ratio", "impact_ratio_ref",
                         "spd_ref", "p_value", "tpr", "fpr", "fnr", "ppv",
-                        "npv"):
+                        "npv", "scoring_rate", "scoring_impact_ratio"):
                 checked += 1
                 if not close(r[col], m.get(col)):
                     print("%s=%s %s: auditor %r, independent %r"
@@ -251,7 +268,7 @@ def main():
                                             want_attr["reference"]))
             bad += 1
         for col in ("dp_difference", "dp_ratio", "eo_difference",
-                    "eo_ratio", "chi2", "chi2_p"):
+                    "eo_ratio", "chi2", "chi2_p", "score_median"):
             checked += 1
             if not close(a[col], want_attr[col]):
                 print("%s %s: auditor %r, independent %r"

@@ -83,6 +83,37 @@ assert b["attribute"] == "a.g" and b["reference"] == "x", b
 assert [g["value"] for g in b["groups"]][:1] == ["z"], b
 PY
 
+# Scores: the exact median over 100,000 distinct scores (more than the
+# in-memory score table holds, so it is drained to the store on the way)
+# and the LL144 scoring rates, against Python's statistics.median.
+python3 - "$T/scores.csv" <<'PY'
+import random, sys
+r = random.Random(5)
+with open(sys.argv[1], "w") as f:
+    f.write("g,s\n")
+    for i in range(100000):
+        g = "a" if i % 3 else "b"
+        f.write("%s,%.9f\n" % (g, r.random() + (0.05 if g == "a" else 0)))
+PY
+run scan --db "$T/sc.db" --hash-key-file "$KEY" --group g --score s "$T/scores.csv"
+expect_rc 0 "scores"
+WANT=$(python3 - "$T/scores.csv" <<'PY'
+import statistics, sys
+rows = [l.strip().split(",") for l in open(sys.argv[1]).readlines()[1:]]
+vals = [float(s) for _, s in rows]
+med = statistics.median(vals)
+out = []
+for grp in ("a", "b"):
+    v = [float(s) for g, s in rows if g == grp]
+    out.append("%s|%d|%.12f" % (grp, len(v), sum(x > med for x in v) / len(v)))
+print("%.12f" % med)
+print("\n".join(out))
+PY
+)
+GOT=$(q "$T/sc.db" "SELECT printf('%.12f', score_median) FROM attribute_metrics"; q "$T/sc.db" "SELECT group_value, scored, printf('%.12f', scoring_rate) FROM group_metrics ORDER BY group_value")
+expect_eq "$GOT" "$WANT" "exact median and scoring rates"
+expect_out 'scoring rate \(LL144\)'
+
 # Usage errors.
 run scan --db "$T/u.db" --hash-key-file "$KEY" --group sex "$C"
 expect_rc 2 "--group without an outcome"
