@@ -5,12 +5,206 @@
  */
 #include "auditor/bias.h"
 #include "auditor/fairness.h"
+#include "auditor/reader.h"
+#include "auditor/statmath.h"
 
+#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef struct exp_row {
+	char *attr, *group;
+	double share;
+} exp_row;
+
+struct aud_expected {
+	exp_row *v;
+	size_t n, cap;
+};
+
+void aud_expected_free(aud_expected *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->n; i++) {
+		free(e->v[i].attr);
+		free(e->v[i].group);
+	}
+	free(e->v);
+	free(e);
+}
+
+typedef struct load_ctx {
+	aud_expected *e;
+	const char *path;
+	aud_err *err;
+	int failed;
+} load_ctx;
+
+static const aud_field *field_named(const aud_record *rec, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rec->nfields; i++)
+		if (strlen(name) == rec->fields[i].name_len &&
+		    memcmp(rec->fields[i].name, name, rec->fields[i].name_len) ==
+			    0)
+			return &rec->fields[i];
+	return NULL;
+}
+
+static int on_expected(void *p, const aud_record *rec)
+{
+	load_ctx *c = p;
+	const aud_field *a = field_named(rec, "attribute");
+	const aud_field *g = field_named(rec, "group");
+	const aud_field *x = field_named(rec, "expected_share");
+	char num[64], *end;
+	double share, sum = 0;
+	exp_row *r;
+	size_t i;
+
+	if (!a || !g || !x) {
+		aud_err_set(c->err, AUD_EUSAGE,
+			    "%s:%llu: expected the columns attribute, group, "
+			    "expected_share",
+			    c->path, (unsigned long long)rec->line);
+		return c->failed = 1;
+	}
+	if (x->value_len == 0 || x->value_len >= sizeof num)
+		share = NAN;
+	else {
+		memcpy(num, x->value, x->value_len);
+		num[x->value_len] = '\0';
+		share = strtod(num, &end);
+		if (*end)
+			share = NAN;
+	}
+	if (!(share >= 0 && share <= 1)) {
+		aud_err_set(c->err, AUD_EUSAGE,
+			    "%s:%llu: expected_share must be a number from 0 "
+			    "to 1",
+			    c->path, (unsigned long long)rec->line);
+		return c->failed = 1;
+	}
+	for (i = 0; i < c->e->n; i++) {
+		r = &c->e->v[i];
+		if (strlen(r->attr) != a->value_len ||
+		    memcmp(r->attr, a->value, a->value_len) != 0)
+			continue;
+		sum += r->share;
+		if (strlen(r->group) == g->value_len &&
+		    memcmp(r->group, g->value, g->value_len) == 0) {
+			aud_err_set(c->err, AUD_EUSAGE,
+				    "%s:%llu: group '%s' of '%s' is listed "
+				    "twice",
+				    c->path, (unsigned long long)rec->line,
+				    r->group, r->attr);
+			return c->failed = 1;
+		}
+	}
+	if (sum + share > 1 + 1e-9) {
+		aud_err_set(c->err, AUD_EUSAGE,
+			    "%s:%llu: the expected shares of '%.*s' add up to "
+			    "more than 1",
+			    c->path, (unsigned long long)rec->line,
+			    (int)a->value_len, a->value);
+		return c->failed = 1;
+	}
+	if (c->e->n == c->e->cap) {
+		size_t nc = c->e->cap ? c->e->cap * 2 : 16;
+		exp_row *nv = realloc(c->e->v, nc * sizeof *nv);
+
+		if (!nv) {
+			aud_err_set(c->err, AUD_ENOMEM, "out of memory");
+			return c->failed = 1;
+		}
+		c->e->v = nv;
+		c->e->cap = nc;
+	}
+	r = &c->e->v[c->e->n];
+	r->attr = strndup(a->value, a->value_len);
+	r->group = strndup(g->value, g->value_len);
+	r->share = share;
+	if (!r->attr || !r->group) {
+		free(r->attr);
+		free(r->group);
+		aud_err_set(c->err, AUD_ENOMEM, "out of memory");
+		return c->failed = 1;
+	}
+	c->e->n++;
+	return 0;
+}
+
+static void on_expected_problem(void *p, const aud_err *e)
+{
+	load_ctx *c = p;
+
+	if (!c->failed) {
+		aud_err_set(c->err, AUD_EUSAGE, "%s:%llu: %s", c->path,
+			    (unsigned long long)(e->line == AUD_NOPOS ? 0
+								      : e->line),
+			    e->msg);
+		c->failed = 1;
+	}
+}
+
+int aud_expected_load(aud_expected **out, const char *path, aud_err *err)
+{
+	aud_reader_opts ro;
+	aud_reader *r = NULL;
+	aud_err rerr; /* the reader's own: err is the callbacks' */
+	load_ctx c;
+	FILE *f;
+	char buf[65536];
+	size_t n;
+	int rc = AUD_OK;
+
+	*out = NULL;
+	memset(&c, 0, sizeof c);
+	c.path = path;
+	c.err = err;
+	c.e = calloc(1, sizeof *c.e);
+	if (!c.e)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	f = fopen(path, "rb");
+	if (!f) {
+		aud_expected_free(c.e);
+		return aud_err_set(err, AUD_EUSAGE, "%s: cannot open: %s", path,
+				   strerror(errno));
+	}
+	memset(&ro, 0, sizeof ro);
+	ro.format = AUD_FMT_CSV;
+	ro.delimiter = ',';
+	ro.max_record_bytes = 1 << 20;
+	aud_err_clear(&rerr);
+	rc = aud_reader_new(&r, &ro, on_expected, on_expected_problem, &c,
+			    &rerr);
+	while (!rc && !c.failed && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		rc = aud_reader_feed(r, buf, n, &rerr);
+	if (!rc && !c.failed)
+		rc = aud_reader_finish(r, &rerr);
+	aud_reader_free(r);
+	fclose(f);
+	if (!c.failed && rc < 0) /* the reader gave up on the file */
+		aud_err_set(err, AUD_EUSAGE, "%s:%llu: %s", path,
+			    (unsigned long long)(rerr.line == AUD_NOPOS
+							 ? 0
+							 : rerr.line),
+			    rerr.msg);
+	if (c.failed || rc) {
+		aud_expected_free(c.e);
+		return c.failed && err && err->code == AUD_ENOMEM ? AUD_ENOMEM
+								  : AUD_EUSAGE;
+	}
+	*out = c.e;
+	return AUD_OK;
+}
 
 typedef struct attr_rows {
 	char *name;
@@ -147,6 +341,101 @@ done:
 	return rc;
 }
 
+/* Groups the expected-shares file lists but no record had: they are
+ * added with zero counts, so the report shows them as missing. */
+static int add_absent(const aud_expected *e, attr_rows *a, aud_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].attr, a->name) != 0)
+			continue;
+		for (j = 0; j < a->n; j++)
+			if (strcmp(a->values[j], e->v[i].group) == 0)
+				break;
+		if (j < a->n)
+			continue;
+		if (a->n == a->cap) {
+			size_t nc = a->cap ? a->cap * 2 : 16;
+			aud_group_counts *ng = realloc(a->g, nc * sizeof *ng);
+			char **nv = ng ? realloc(a->values, nc * sizeof *nv)
+				       : NULL;
+
+			if (ng)
+				a->g = ng;
+			if (!nv)
+				return aud_err_set(err, AUD_ENOMEM,
+						   "out of memory");
+			a->values = nv;
+			a->cap = nc;
+		}
+		a->values[a->n] = strdup(e->v[i].group);
+		if (!a->values[a->n])
+			return aud_err_set(err, AUD_ENOMEM, "out of memory");
+		memset(&a->g[a->n], 0, sizeof a->g[a->n]);
+		for (j = 0; j <= a->n; j++) /* values may have moved */
+			a->g[j].value = a->values[j];
+		a->n++;
+	}
+	return AUD_OK;
+}
+
+/*
+ * EU AI Act Article 10(3) representativeness: for each group the file
+ * lists, representation ratio = (O_g / N) / (e_g / sum of e), the observed
+ * over the expected share among the listed groups, and per
+ * attribute Pearson's goodness-of-fit test over the listed groups:
+ * O_g = records of g, N = the sum of O_g, E_g = N * e_g / (sum of e),
+ * chi2 = sum over E_g > 0 of (O_g - E_g)^2 / E_g, dof = listed groups - 1,
+ * p = Q(dof/2, chi2/2).
+ */
+static int representativeness(aud_store *s, int64_t run_id,
+			      const aud_expected *e, attr_rows *a,
+			      aud_err *err)
+{
+	double esum = 0, chi2 = 0, n = 0;
+	size_t i, j, k = 0;
+	int rc = AUD_OK;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->v[i].attr, a->name) == 0)
+			for (j = 0; j < a->n; j++)
+				if (strcmp(a->values[j], e->v[i].group) == 0) {
+					esum += e->v[i].share;
+					n += (double)a->g[j].n;
+					k++;
+				}
+	if (k == 0)
+		return AUD_OK;
+	for (i = 0; i < e->n && !rc; i++) {
+		if (strcmp(e->v[i].attr, a->name) != 0)
+			continue;
+		for (j = 0; j < a->n; j++)
+			if (strcmp(a->values[j], e->v[i].group) == 0)
+				break;
+		if (j == a->n)
+			continue;
+		if (esum > 0 && e->v[i].share > 0) {
+			double x = n * e->v[i].share / esum;
+			double d = (double)a->g[j].n - x;
+
+			chi2 += d * d / x;
+		}
+		rc = aud_store_group_expected_set(
+			s, run_id, a->name, a->values[j], e->v[i].share,
+			e->v[i].share > 0 && n > 0
+				? ((double)a->g[j].n / n) /
+					  (e->v[i].share / esum)
+				: NAN,
+			err);
+	}
+	if (!rc)
+		rc = aud_store_attribute_gof_set(
+			s, run_id, a->name, k - 1, k > 1 ? chi2 : NAN,
+			k > 1 ? aud_chi2_sf(chi2, (double)(k - 1)) : NAN, err);
+	return rc;
+}
+
 static int finish_attr(aud_store *s, int64_t run_id, const aud_bias_opts *o,
 		       attr_rows *a, aud_err *err)
 {
@@ -177,6 +466,8 @@ static int finish_attr(aud_store *s, int64_t run_id, const aud_bias_opts *o,
 					   list);
 		}
 	}
+	if (o->expected && (rc = add_absent(o->expected, a, err)))
+		return rc;
 	m = calloc(a->n, sizeof *m);
 	if (!m)
 		return aud_err_set(err, AUD_ENOMEM, "out of memory");
@@ -200,6 +491,8 @@ static int finish_attr(aud_store *s, int64_t run_id, const aud_bias_opts *o,
 			has_pred, missing, &am, err);
 	if (!rc && o->score)
 		rc = scoring(s, run_id, a, m, err);
+	if (!rc && o->expected)
+		rc = representativeness(s, run_id, o->expected, a, err);
 	free(m);
 	return rc;
 }

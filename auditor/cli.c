@@ -61,7 +61,8 @@ enum {
 	O_SCORE,
 	O_THRESHOLD,
 	O_REFERENCE,
-	O_MIN_SHARE
+	O_MIN_SHARE,
+	O_EXPECTED
 };
 
 typedef struct optdef {
@@ -141,6 +142,10 @@ static const optdef options[] = {
 	{"min-share", 0, "X", O_MIN_SHARE, CMD_SCAN, "0.02",
 	 "groups under this share of the records are reported but left out of "
 	 "the impact-ratio ranking (NYC LL144)"},
+	{"expected-shares", 0, "FILE", O_EXPECTED, CMD_SCAN, "none",
+	 "representativeness (EU AI Act Art. 10): a CSV attribute,group,"
+	 "expected_share; gives observed/expected and a goodness-of-fit "
+	 "test"},
 	{"help", 'h', NULL, O_HELP, CMD_SCAN | CMD_PATTERNS, NULL,
 	 "show this help and exit"},
 };
@@ -167,6 +172,7 @@ typedef struct cli {
 	strlist groups, intersect, positive, predicted_positive;
 	aud_bias_opts bias;
 	char *reference; /* copy of COL=VALUE, split at '=' */
+	const char *expected_path;
 } cli;
 
 
@@ -449,6 +455,9 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 		c->bias.reference_value = eq + 1;
 		break;
 	}
+	case O_EXPECTED:
+		c->expected_path = val;
+		break;
 	case O_MIN_SHARE: {
 		char *end;
 
@@ -824,6 +833,7 @@ static char *options_json(const cli *c)
 		fputc('}', f);
 	}
 	fprintf(f, ",\"min_share\":%.17g", c->bias.min_share);
+	json_opt(f, "expected_shares", c->expected_path);
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
 	json_opt(f, "fail_on", c->fail_any ? "any" : "none");
@@ -869,7 +879,8 @@ static int check_bias(cli *c)
 	b->npositive = c->positive.n;
 	b->predicted_positive = c->predicted_positive.v;
 	b->npredicted_positive = c->predicted_positive.n;
-	if (!any && (b->outcome || b->prediction || b->score || c->reference))
+	if (!any && (b->outcome || b->prediction || b->score || c->reference ||
+		     c->expected_path))
 		return usage_error("%s", "--outcome, --prediction, --score and "
 				   "--reference need --group or --intersect");
 	if (!any)
@@ -909,6 +920,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	aud_patternset *ps = NULL;
 	aud_keyhash *kh = NULL;
 	aud_allowlist *al = NULL;
+	aud_expected *ex = NULL;
 	aud_store *st = NULL;
 	aud_inputs inputs = {0};
 	aud_walk_opts wo;
@@ -940,6 +952,15 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		fprintf(stderr, "auditor: %s\n", err.msg);
 		rc = err.code == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
 		goto done_rc;
+	}
+	if (c->expected_path) {
+		if (aud_expected_load(&ex, c->expected_path, &err)) {
+			fprintf(stderr, "auditor: %s\n", err.msg);
+			rc = err.code == AUD_EUSAGE ? AUD_EXIT_USAGE
+						    : AUD_EXIT_ERROR;
+			goto done_rc;
+		}
+		c->bias.expected = ex;
 	}
 	rc = get_key(c, key, sizeof key, &keylen, &key_source);
 	if (rc)
@@ -1044,6 +1065,7 @@ done_rc:
 	aud_inputs_free(&inputs);
 	aud_keyhash_free(kh);
 	aud_allowlist_free(al);
+	aud_expected_free(ex);
 	aud_patterns_free(ps);
 	return rc;
 }

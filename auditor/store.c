@@ -164,6 +164,7 @@ static const char schema_v1[] =
 	" eligible INTEGER NOT NULL, is_reference INTEGER NOT NULL,"
 	" small INTEGER NOT NULL, flag TEXT,"
 	" scored INTEGER, scoring_rate REAL, scoring_impact_ratio REAL,"
+	" expected_share REAL, representation_ratio REAL,"
 	" PRIMARY KEY (run_id, attribute, group_value));"
 	"CREATE TABLE group_scores ("
 	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
@@ -185,6 +186,7 @@ static const char schema_v1[] =
 	" eo_difference REAL, eo_ratio REAL,"
 	" eq_opportunity_difference REAL, average_odds_difference REAL,"
 	" scored INTEGER, score_median REAL,"
+	" gof_chi2 REAL, gof_dof INTEGER, gof_p REAL,"
 	" PRIMARY KEY (run_id, attribute));"
 	"CREATE INDEX fields_run ON fields(run_id);"
 	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
@@ -1262,4 +1264,25 @@ int aud_store_attribute_scoring_set(aud_store *s, int64_t run_id,
 		      "UPDATE attribute_metrics SET scored = ?4,"
 		      " score_median = ?5 WHERE run_id = ?1 AND attribute = ?2",
 		      run_id, attribute, NULL, scored, median, NAN, err);
+}
+
+int aud_store_group_expected_set(aud_store *s, int64_t run_id,
+				 const char *attribute, const char *group,
+				 double expected, double ratio, aud_err *err)
+{
+	return update(s,
+		      "UPDATE group_metrics SET expected_share = ?5,"
+		      " representation_ratio = ?6 WHERE run_id = ?1 AND"
+		      " attribute = ?2 AND group_value = ?3",
+		      run_id, attribute, group, 0, expected, ratio, err);
+}
+
+int aud_store_attribute_gof_set(aud_store *s, int64_t run_id,
+				const char *attribute, uint64_t dof,
+				double chi2, double p, aud_err *err)
+{
+	return update(s,
+		      "UPDATE attribute_metrics SET gof_dof = ?4, gof_chi2 = ?5,"
+		      " gof_p = ?6 WHERE run_id = ?1 AND attribute = ?2",
+		      run_id, attribute, NULL, dof, chi2, p, err);
 }

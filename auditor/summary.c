@@ -308,6 +308,40 @@ static int write_scoring(FILE *out, sqlite3 *db, int64_t run_id,
 	return AUD_OK;
 }
 
+/* Representativeness: observed against expected shares. */
+static int write_representation(FILE *out, sqlite3 *db, int64_t run_id,
+				const unsigned char *attr, double chi2,
+				int64_t dof, double p, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	char b1[32];
+
+	if ((rc = prep(db, &st,
+		       "SELECT group_value, n, expected_share, "
+		       "representation_ratio FROM group_metrics WHERE "
+		       "run_id = ?1 AND attribute = ?2 AND expected_share IS "
+		       "NOT NULL ORDER BY representation_ratio, group_value",
+		       run_id, err)))
+		return rc;
+	sqlite3_bind_text(st, 2, (const char *)attr, -1, SQLITE_TRANSIENT);
+	fprintf(out,
+		"  representativeness: goodness of fit chi-square %.4g, dof "
+		"%" PRId64 ", p %.3g\n",
+		chi2, dof, p);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(out,
+			"    %-30.30s %9" PRId64 "  expected %.4f  observed/"
+			"expected %s%s\n",
+			txt(sqlite3_column_text(st, 0)),
+			(int64_t)sqlite3_column_int64(st, 1),
+			sqlite3_column_double(st, 2),
+			num(b1, sizeof b1, st, 3, "%.3f"),
+			sqlite3_column_int64(st, 1) == 0 ? "  (missing)" : "");
+	sqlite3_finalize(st);
+	return AUD_OK;
+}
+
 /* The bias audit: per attribute, its groups most affected first. */
 static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 		      aud_err *err)
@@ -320,7 +354,7 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 		       "SELECT attribute, reference_group, most_selected_group, "
 		       "chi2_p, missing_outcome, has_predictions, "
 		       "dp_difference, dp_ratio, eo_difference, eo_ratio, "
-		       "score_median, scored "
+		       "score_median, scored, gof_chi2, gof_dof, gof_p "
 		       "FROM attribute_metrics WHERE run_id = ?1 "
 		       "ORDER BY attribute",
 		       run_id, err)))
@@ -343,6 +377,8 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 			jnum(out, "eo_difference", at, 8);
 			jnum(out, "eo_ratio", at, 9);
 			jnum(out, "score_median", at, 10);
+			jnum(out, "gof_chi2", at, 12);
+			jnum(out, "gof_p", at, 14);
 		} else {
 			fprintf(out,
 				"\nbias: %s (reference %s, most selected %s, "
@@ -360,7 +396,8 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 			       "ci_low, ci_high, impact_ratio, p_value, flag, "
 			       "small, is_reference, impact_ratio_ref, spd_ref, "
 			       "base_rate, tpr, fpr, ppv, test, scoring_rate, "
-			       "scoring_impact_ratio "
+			       "scoring_impact_ratio, expected_share, "
+			       "representation_ratio "
 			       "FROM group_metrics WHERE run_id = ?1 AND "
 			       "attribute = ?2 ORDER BY eligible DESC, "
 			       "impact_ratio IS NULL, "
@@ -391,6 +428,8 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 								  : "false");
 				jnum(out, "scoring_rate", gs, 18);
 				jnum(out, "scoring_impact_ratio", gs, 19);
+				jnum(out, "expected_share", gs, 20);
+				jnum(out, "representation_ratio", gs, 21);
 				fputc('}', out);
 			} else {
 				snprintf(b3, sizeof b3, "[%s, %s]",
@@ -430,6 +469,15 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 		    (rc = write_scoring(out, db, run_id, attr,
 					sqlite3_column_double(at, 10),
 					sqlite3_column_int64(at, 11), err))) {
+			sqlite3_finalize(at);
+			return rc;
+		}
+		if (!json && sqlite3_column_type(at, 12) != SQLITE_NULL &&
+		    (rc = write_representation(out, db, run_id, attr,
+					       sqlite3_column_double(at, 12),
+					       sqlite3_column_int64(at, 13),
+					       sqlite3_column_double(at, 14),
+					       err))) {
 			sqlite3_finalize(at);
 			return rc;
 		}

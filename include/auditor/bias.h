@@ -13,6 +13,18 @@
 #include "auditor/groups.h"
 #include "auditor/store.h"
 
+/* Expected shares (--expected-shares FILE): a CSV with the header
+ * attribute,group,expected_share, one row per group, for EU AI Act
+ * Article 10(3) representativeness. */
+typedef struct aud_expected aud_expected;
+
+/* Loads FILE. Returns 0, or AUD_EUSAGE with "FILE:LINE: ..." for a
+ * missing column, a share that is not a number in [0, 1], a group listed
+ * twice, or shares of one attribute that add up to more than 1 (+1e-9).
+ * Free with aud_expected_free. */
+int aud_expected_load(aud_expected **out, const char *path, aud_err *err);
+void aud_expected_free(aud_expected *e);
+
 /* Computes and stores the metrics of run_id. Returns 0, AUD_EUSAGE when
  * --reference names a group that does not exist (err lists those that
  * do), or AUD_ESTORE / AUD_ENOMEM. */

@@ -41,6 +41,7 @@ typedef struct aud_bias_opts {
 	const char *reference_attr;         /* --reference COL=VALUE */
 	const char *reference_value;
 	double min_share;                   /* --min-share, default 0.02 */
+	const struct aud_expected *expected; /* --expected-shares, or NULL */
 } aud_bias_opts;
 
 typedef struct aud_groups aud_groups;

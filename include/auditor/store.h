@@ -156,6 +156,15 @@ int aud_store_attribute_scoring_set(aud_store *s, int64_t run_id,
 				    const char *attribute, uint64_t scored,
 				    double median, aud_err *err);
 
+/* Representativeness (--expected-shares): per group, the expected share
+ * and observed / expected; per attribute, the goodness-of-fit test. */
+int aud_store_group_expected_set(aud_store *s, int64_t run_id,
+				 const char *attribute, const char *group,
+				 double expected, double ratio, aud_err *err);
+int aud_store_attribute_gof_set(aud_store *s, int64_t run_id,
+				const char *attribute, uint64_t dof,
+				double chi2, double p, aud_err *err);
+
 /* The newest run id in the database, or 0 when there is none. */
 int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);
 

@@ -114,6 +114,30 @@ GOT=$(q "$T/sc.db" "SELECT printf('%.12f', score_median) FROM attribute_metrics"
 expect_eq "$GOT" "$WANT" "exact median and scoring rates"
 expect_out 'scoring rate \(LL144\)'
 
+# Representativeness: expected shares F 0.5, M 0.4, Z 0.1 (Z absent).
+# Listed groups observed: F 5, M 5, Z 0 -> N 10; E = 5, 4, 1;
+# chi2 = 0/5 + 1/4 + 1/1 = 1.25, dof 2, p = exp(-1.25/2);
+# observed/expected: F (5/10)/0.5 = 1, M (5/10)/0.4 = 1.25, Z 0.
+printf 'attribute,group,expected_share\nsex,F,0.5\nsex,M,0.4\nsex,Z,0.1\n' >"$T/exp.csv"
+run scan --db "$T/e.db" --hash-key-file "$KEY" --group sex --outcome hired --positive yes --expected-shares "$T/exp.csv" "$C"
+expect_rc 0 "expected shares"
+expect_sql "$T/e.db" "SELECT group_value, n, expected_share, printf('%.6f', representation_ratio) FROM group_metrics WHERE expected_share IS NOT NULL ORDER BY group_value" \
+"F|5|0.5|1.000000
+M|5|0.4|1.250000
+Z|0|0.1|0.000000"
+expect_sql "$T/e.db" "SELECT printf('%.12f', gof_chi2), gof_dof, printf('%.12f', gof_p) FROM attribute_metrics" \
+  "1.250000000000|2|$(python3 -c 'import math; print("%.12f" % math.exp(-1.25/2))')"
+expect_out 'representativeness: goodness of fit chi-square 1.25, dof 2'
+expect_out 'Z +0 +expected 0.1000 +observed/expected 0.000  \(missing\)'
+printf 'attribute,group,expected_share\nsex,F,0.7\nsex,M,0.4\n' >"$T/bad.csv"
+run scan --db "$T/e2.db" --hash-key-file "$KEY" --group sex --outcome hired --positive yes --expected-shares "$T/bad.csv" "$C"
+expect_rc 2 "shares over 1"
+expect_err 'bad.csv:3: the expected shares of .sex. add up to more than 1'
+printf 'attr,grp,share\nsex,F,0.5\n' >"$T/bad2.csv"
+run scan --db "$T/e3.db" --hash-key-file "$KEY" --group sex --outcome hired --positive yes --expected-shares "$T/bad2.csv" "$C"
+expect_rc 2 "bad header"
+expect_err 'bad2.csv:2: expected the columns attribute, group, expected_share'
+
 # Usage errors.
 run scan --db "$T/u.db" --hash-key-file "$KEY" --group sex "$C"
 expect_rc 2 "--group without an outcome"
