@@ -187,7 +187,14 @@ def expected(df, attr_cols, min_share=0.02):
             "dp_ratio": min(rates) / max(rates),
             "eo_difference": max(max(tprs) - min(tprs),
                                  max(fprs) - min(fprs)),
-            "eo_ratio": min(min(tprs) / max(tprs), min(fprs) / max(fprs))}
+            "eo_ratio": min(min(tprs) / max(tprs), min(fprs) / max(fprs)),
+            "eq_opportunity_difference": max(tprs) - min(tprs),
+            # AIF360's average odds difference against the reference, the
+            # largest in absolute value over the other eligible groups
+            "average_odds_difference": max(
+                abs(((out[g]["fpr"] - out[ref]["fpr"]) +
+                     (out[g]["tpr"] - out[ref]["tpr"])) / 2)
+                for g in elig if g != ref)}
     # chi-square over all groups with a denominator: 2 x G table
     ks = [out[g]["k"] for g in out]
     ns = [out[g]["kn"] for g in out]
@@ -268,7 +275,8 @@ def main():
                                             want_attr["reference"]))
             bad += 1
         for col in ("dp_difference", "dp_ratio", "eo_difference",
-                    "eo_ratio", "chi2", "chi2_p", "score_median"):
+                    "eo_ratio", "chi2", "chi2_p", "score_median",
+                    "eq_opportunity_difference", "average_odds_difference"):
             checked += 1
             if not close(a[col], want_attr[col]):
                 print("%s %s: auditor %r, independent %r"
