@@ -14,12 +14,15 @@
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
 #include "auditor/reader.h"
+#include "auditor/report.h"
 #include "auditor/scan.h"
 #include "auditor/store.h"
 #include "auditor/summary.h"
+#include "auditor/verify.h"
 #include "auditor/walk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <openssl/crypto.h>
@@ -32,6 +35,8 @@
 
 #define CMD_SCAN 0x1u
 #define CMD_PATTERNS 0x2u
+#define CMD_REPORT 0x4u
+#define CMD_VERIFY 0x8u
 
 enum {
 	O_HELP = 1,
@@ -62,7 +67,10 @@ enum {
 	O_THRESHOLD,
 	O_REFERENCE,
 	O_MIN_SHARE,
-	O_EXPECTED
+	O_EXPECTED,
+	O_RUN,
+	O_REPORT_FORMAT,
+	O_OUTPUT
 };
 
 typedef struct optdef {
@@ -78,6 +86,15 @@ typedef struct optdef {
 static const optdef options[] = {
 	{"db", 'd', "FILE", O_DB, CMD_SCAN, "auditor.db",
 	 "SQLite database to write (created 0600; a new run is appended)"},
+	{"db", 'd', "FILE", O_DB, CMD_REPORT | CMD_VERIFY, "auditor.db",
+	 "SQLite database to read"},
+	{"run", 'r', "ID", O_RUN, CMD_REPORT | CMD_VERIFY, "the latest run",
+	 "which run"},
+	{"format", 'f', "FMT", O_REPORT_FORMAT, CMD_REPORT, "text",
+	 "text, json, markdown or csv (csv writes one file per table into "
+	 "the -o folder)"},
+	{"output", 'o', "PATH", O_OUTPUT, CMD_REPORT, "stdout",
+	 "write the report to PATH (created 0600); a folder for csv"},
 	{"format", 'f', "FMT", O_FORMAT, CMD_SCAN, "auto",
 	 "input format: auto, csv or jsonl (auto: by extension, else by "
 	 "content)"},
@@ -108,7 +125,7 @@ static const optdef options[] = {
 	 "largest record kept in memory (suffixes K, M, G)"},
 	{"max-decoded-bytes", 0, "N", O_MAX_DECODED, CMD_SCAN, "0 (no limit)",
 	 "stop decoding an input past N bytes (suffixes K, M, G, T)"},
-	{"fail-on", 0, "POLICY", O_FAIL_ON, CMD_SCAN, "none",
+	{"fail-on", 0, "POLICY", O_FAIL_ON, CMD_SCAN | CMD_REPORT, "none",
 	 "exit 1 when the policy is met: 'any' (any finding that is not a "
 	 "placeholder) or 'none'"},
 	{"json", 0, NULL, O_JSON, CMD_SCAN, "off",
@@ -146,7 +163,8 @@ static const optdef options[] = {
 	 "representativeness (EU AI Act Art. 10): a CSV attribute,group,"
 	 "expected_share; gives observed/expected and a goodness-of-fit "
 	 "test"},
-	{"help", 'h', NULL, O_HELP, CMD_SCAN | CMD_PATTERNS, NULL,
+	{"help", 'h', NULL, O_HELP,
+	 CMD_SCAN | CMD_PATTERNS | CMD_REPORT | CMD_VERIFY, NULL,
 	 "show this help and exit"},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -173,6 +191,8 @@ typedef struct cli {
 	aud_bias_opts bias;
 	char *reference; /* copy of COL=VALUE, split at '=' */
 	const char *expected_path;
+	int64_t run_id; /* report, verify: 0 = latest */
+	const char *report_format, *output;
 } cli;
 
 
@@ -254,6 +274,8 @@ static void print_help(FILE *out, const char *cmd)
 			      "  auditor scan [options] INPUT...\n"
 			      "  auditor patterns list [options]\n"
 			      "  auditor patterns test [options] [PATH...]\n"
+			      "  auditor report [options]\n"
+			      "  auditor verify [options]\n"
 			      "  auditor --version | --help | COMMAND --help\n"
 			      "\n",
 			      out);
@@ -264,6 +286,24 @@ static void print_help(FILE *out, const char *cmd)
 		      "Options:\n",
 		      out);
 		print_options(out, CMD_SCAN);
+	}
+	if (!cmd || strcmp(cmd, "report") == 0) {
+		fputs("\nauditor report [options]\n"
+		      "  Writes a run from the database as text, JSON, Markdown "
+		      "or CSV, with its\n  manifest (tool version, run, options, "
+		      "pattern hash, every input's SHA-256).\n"
+		      "  Never rescans; the same database gives the same bytes."
+		      "\n\nOptions:\n",
+		      out);
+		print_options(out, CMD_REPORT);
+	}
+	if (!cmd || strcmp(cmd, "verify") == 0) {
+		fputs("\nauditor verify [options]\n"
+		      "  Re-hashes a run's inputs: which still match, changed "
+		      "or went missing\n  (exit 1 when any differ).\n\n"
+		      "Options:\n",
+		      out);
+		print_options(out, CMD_VERIFY);
 	}
 	if (!cmd || strcmp(cmd, "patterns") == 0) {
 		fputs("\nauditor patterns list|test [options] [PATH...]\n"
@@ -364,7 +404,10 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 {
 	switch (o->id) {
 	case O_HELP:
-		print_help(stdout, cmd == CMD_SCAN ? "scan" : "patterns");
+		print_help(stdout, cmd == CMD_SCAN	   ? "scan"
+				   : cmd == CMD_REPORT ? "report"
+				   : cmd == CMD_VERIFY ? "verify"
+						       : "patterns");
 		return -1;
 	case O_DB:
 		c->db = val;
@@ -457,6 +500,26 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	}
 	case O_EXPECTED:
 		c->expected_path = val;
+		break;
+	case O_RUN: {
+		char *end;
+		long long v = strtoll(val, &end, 10);
+
+		if (end == val || *end || v <= 0)
+			return usage_error("--run takes a run id (1, 2, ...), "
+					   "not '%s'", val);
+		c->run_id = v;
+		break;
+	}
+	case O_REPORT_FORMAT:
+		if (strcmp(val, "text") && strcmp(val, "json") &&
+		    strcmp(val, "markdown") && strcmp(val, "csv"))
+			return usage_error("--format takes text, json, markdown "
+					   "or csv, not '%s'", val);
+		c->report_format = val;
+		break;
+	case O_OUTPUT:
+		c->output = val;
 		break;
 	case O_MIN_SHARE: {
 		char *end;
@@ -1070,6 +1133,124 @@ done_rc:
 	return rc;
 }
 
+/* Opens an existing database for reading a run; sets *run_id to the
+ * chosen or latest run. Returns 0 or an exit code (message printed). */
+static int open_existing(cli *c, aud_store **st, int64_t *run_id)
+{
+	aud_err err;
+	struct stat sb;
+
+	aud_err_clear(&err);
+	if (stat(c->db, &sb) != 0) {
+		fprintf(stderr, "auditor: %s: no such database\n", c->db);
+		return AUD_EXIT_ERROR;
+	}
+	if (aud_store_open(st, c->db, &err)) {
+		print_err(&err, NULL);
+		return AUD_EXIT_ERROR;
+	}
+	*run_id = c->run_id;
+	if (!*run_id && aud_store_latest_run(*st, run_id, &err)) {
+		print_err(&err, NULL);
+		return AUD_EXIT_ERROR;
+	}
+	if (!*run_id || !aud_report_run_exists(*st, *run_id)) {
+		fprintf(stderr, "auditor: %s: no run %lld\n", c->db,
+			(long long)*run_id);
+		return AUD_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int cmd_report(cli *c, int argc, char **argv)
+{
+	aud_store *st = NULL;
+	int64_t run_id = 0;
+	aud_err err;
+	FILE *out = stdout;
+	int rc;
+
+	aud_err_clear(&err);
+	rc = parse_args(c, argc, argv, 2, CMD_REPORT);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (c->inputs.n)
+		return usage_error("unexpected argument '%s'", c->inputs.v[0]);
+	if (!c->report_format)
+		c->report_format = "text";
+	if (strcmp(c->report_format, "csv") == 0 && !c->output)
+		return usage_error("%s", "--format csv needs -o FOLDER");
+	if ((rc = open_existing(c, &st, &run_id)))
+		goto done;
+	if (strcmp(c->report_format, "csv") == 0) {
+		rc = aud_report_csv(c->output, st, run_id, &err);
+	} else {
+		if (c->output) {
+			int fd = open(c->output,
+				      O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC,
+				      0600);
+
+			if (fd < 0 || fchmod(fd, 0600) != 0 ||
+			    !(out = fdopen(fd, "w"))) {
+				fprintf(stderr, "auditor: %s: cannot write: "
+					"%s\n", c->output, strerror(errno));
+				if (fd >= 0)
+					close(fd);
+				rc = AUD_EXIT_ERROR;
+				goto done;
+			}
+		}
+		rc = aud_report_write(out, st, run_id, c->report_format, &err);
+		if (out != stdout && fclose(out) != 0 && !rc)
+			rc = aud_err_set(&err, AUD_EIO, "%s: cannot write",
+					 c->output);
+	}
+	if (rc) {
+		print_err(&err, NULL);
+		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+	}
+done:
+	aud_store_close(st);
+	return rc;
+}
+
+static void on_verify(void *ctx, const char *path, const char *status,
+		      const char *detail)
+{
+	(void)ctx;
+	printf("%-12s %s", status, path);
+	if (strcmp(status, "ok") != 0)
+		printf(": %s", detail);
+	putchar('\n');
+}
+
+static int cmd_verify(cli *c, int argc, char **argv)
+{
+	aud_store *st = NULL;
+	int64_t run_id = 0;
+	aud_err err;
+	int rc;
+
+	aud_err_clear(&err);
+	rc = parse_args(c, argc, argv, 2, CMD_VERIFY);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (c->inputs.n)
+		return usage_error("unexpected argument '%s'", c->inputs.v[0]);
+	if ((rc = open_existing(c, &st, &run_id)))
+		goto done;
+	rc = aud_verify_run(st, run_id, on_verify, NULL, &err);
+	if (rc < 0) {
+		print_err(&err, NULL);
+		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+	} else {
+		rc = rc ? AUD_EXIT_FINDINGS : AUD_EXIT_OK;
+	}
+done:
+	aud_store_close(st);
+	return rc;
+}
+
 int aud_cli_main(int argc, char **argv)
 {
 	cli c;
@@ -1095,6 +1276,10 @@ int aud_cli_main(int argc, char **argv)
 		rc = cmd_scan(&c, argc, argv);
 	else if (strcmp(argv[1], "patterns") == 0)
 		rc = cmd_patterns(&c, argc, argv);
+	else if (strcmp(argv[1], "report") == 0)
+		rc = cmd_report(&c, argc, argv);
+	else if (strcmp(argv[1], "verify") == 0)
+		rc = cmd_verify(&c, argc, argv);
 	else if (argv[1][0] == '-')
 		rc = usage_error("unknown option '%s'", argv[1]);
 	else

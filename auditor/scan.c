@@ -445,13 +445,32 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 		if (r.size_bytes < 0)
 			r.size_bytes = (int64_t)aud_decoder_raw_bytes(d);
 	}
-	if (c->store_failed)
+	if (c->store_failed) {
+		if (c->store_err.code == AUD_EUSAGE) {
+			aud_err ue;
+
+			/* The bias options do not fit this input: say so on
+			 * its row; the run stops. */
+			aud_err_clear(&ue);
+			r.status = "failed";
+			r.error = c->store_err.msg;
+			aud_store_file_end(c->s, c->file_id, &r, &ue);
+		}
 		goto done;
+	}
 	if (c->groups && r.records > 0) {
 		const char *col = aud_groups_unseen_column(c->groups);
 
 		if (col) {
+			aud_err ue;
+
+			/* Record the refusal on the input's row, then stop
+			 * the run: the options do not fit the data. */
 			unseen_column(c, col);
+			aud_err_clear(&ue);
+			r.status = "failed";
+			r.error = c->store_err.msg;
+			aud_store_file_end(c->s, c->file_id, &r, &ue);
 			goto done;
 		}
 	}

@@ -1,0 +1,77 @@
+# auditor report and auditor verify: every format from the database alone,
+# byte-identical for the same database, the manifest with each input's
+# SHA-256, CSV with RFC 4180 quoting, and verify telling which inputs still
+# match, changed or went missing.
+. "$AUD_SRC/tests/cli/lib.sh"
+
+mkdir -p "$T/in"
+printf 'id,name,email,sex,hired\n1,"Lee, Ann",ann.lee@gmail.com,F,yes\n2,Bo,"bo ""the"" k@yahoo.com",M,no\n3,Cy,cy.r@aol.com,M,yes\n' >"$T/in/a.csv"
+printf '{"text":"call 415 867 2671 or mail dee.x@gmail.com"}\n' | gzip -c >"$T/in/b.jsonl.gz"
+run scan --db "$T/r.db" --hash-key-file "$KEY" -q --group sex --outcome hired --positive yes "$T/in/a.csv" "$T/in/b.jsonl.gz"
+expect_rc 2 "scan (b.jsonl.gz has no column sex)"
+run scan --db "$T/r.db" --hash-key-file "$KEY" -q "$T/in/a.csv" "$T/in/b.jsonl.gz"
+expect_rc 0 "scan"
+
+for f in text json markdown; do
+  run report --db "$T/r.db" --format $f
+  expect_rc 0 "report $f"
+  cp "$OUT" "$T/$f.1"
+  run report --db "$T/r.db" --format $f
+  cmp -s "$OUT" "$T/$f.1" && ok || bad "report $f is not byte-identical"
+done
+run report --db "$T/r.db" --run 2 --format json
+python3 - "$OUT" "$(sha256sum "$T/in/a.csv" | cut -d' ' -f1)" <<'PY' && ok || bad "json manifest"
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["manifest"]
+assert m["tool"] == "auditor" and m["run_id"] == 2 and m["status"] == "complete", m
+assert m["inputs"][0]["sha256"] == sys.argv[2], m["inputs"]
+assert m["inputs"][1]["compression"] == "gzip", m["inputs"]
+assert m["options"]["command"] == "scan", m["options"]
+assert d["summary"]["findings"] >= 3, d["summary"]
+PY
+run report --db "$T/r.db" --run 2
+expect_out "^auditor report: run 2"
+expect_out "sha256 $(sha256sum "$T/in/a.csv" | cut -d' ' -f1)"
+run report --db "$T/r.db" --run 2 --format markdown -o "$T/r.md"
+expect_rc 0 "markdown to a file"
+expect_eq "$(stat -c %a "$T/r.md")" 600 "report file mode"
+grep -q '^## Findings by entity' "$T/r.md" && ok || bad "markdown sections"
+
+# CSV: one file per table, quoted as RFC 4180 says.
+run report --db "$T/r.db" --run 2 --format csv -o "$T/csv"
+expect_rc 0 "csv"
+for t in manifest files findings entity_counts fields repeated_values markers group_metrics attribute_metrics; do
+  [ -f "$T/csv/$t.csv" ] && ok || bad "no $t.csv"
+done
+python3 - "$T/csv" <<'PY' && ok || bad "csv parses"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/files.csv", newline="")))
+assert len(rows) == 2 and rows[0]["path"].endswith("a.csv"), rows
+f = list(csv.DictReader(open(sys.argv[1] + "/findings.csv", newline="")))
+assert all("@" not in r["masked"] or "*" in r["masked"] for r in f), f
+PY
+run report --db "$T/r.db" --format csv
+expect_rc 2 "csv without -o"
+
+# Errors.
+run report --db "$T/none.db"
+expect_rc 3 "missing database"
+expect_err 'none.db: no such database'
+run report --db "$T/r.db" --run 9
+expect_rc 2 "unknown run"
+run report --db "$T/r.db" --format pdf
+expect_rc 2 "unknown format"
+
+# verify: all match, then one changed and one gone.
+run verify --db "$T/r.db"
+expect_rc 0 "verify unchanged"
+expect_out "^ok +$T/in/a.csv"
+printf '4,Di,di@x.io,F,no\n' >>"$T/in/a.csv"
+rm "$T/in/b.jsonl.gz"
+run verify --db "$T/r.db"
+expect_rc 1 "verify after changes"
+expect_out "^changed +$T/in/a.csv: SHA-256"
+expect_out "^missing +$T/in/b.jsonl.gz"
+
+finish
