@@ -13,6 +13,7 @@
 #include "auditor/common.h"
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
+#include "auditor/policy.h"
 #include "auditor/reader.h"
 #include "auditor/report.h"
 #include "auditor/scan.h"
@@ -126,8 +127,9 @@ static const optdef options[] = {
 	{"max-decoded-bytes", 0, "N", O_MAX_DECODED, CMD_SCAN, "0 (no limit)",
 	 "stop decoding an input past N bytes (suffixes K, M, G, T)"},
 	{"fail-on", 0, "POLICY", O_FAIL_ON, CMD_SCAN | CMD_REPORT, "none",
-	 "exit 1 when the policy is met: 'any' (any finding that is not a "
-	 "placeholder) or 'none'"},
+	 "exit 1 when a rule holds, listing each: rules separated by commas, "
+	 "such as US_SSN>0, secrets>0, pii.rate>1e-4, EMAIL_ADDRESS.distinct>10, "
+	 "impact_ratio<0.8, failed_inputs>0; 'any' is any>0"},
 	{"json", 0, NULL, O_JSON, CMD_SCAN, "off",
 	 "print the summary as JSON"},
 	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
@@ -184,7 +186,8 @@ typedef struct cli {
 	const char *hash_key_file;
 	const char *allowlist;
 	uint64_t max_record, max_decoded;
-	int fail_any;
+	const char *fail_on;  /* --fail-on text */
+	aud_policy *policy;   /* parsed, NULL for none */
 	int json, quiet;
 	unsigned show_problems;
 	strlist groups, intersect, positive, predicted_positive;
@@ -542,15 +545,17 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 			return usage_error("--max-decoded-bytes takes a size "
 					   "such as 10G, not '%s'", val);
 		break;
-	case O_FAIL_ON:
-		if (strcmp(val, "any") == 0)
-			c->fail_any = 1;
-		else if (strcmp(val, "none") == 0)
-			c->fail_any = 0;
-		else
-			return usage_error("--fail-on takes 'any' or 'none', "
-					   "not '%s'", val);
+	case O_FAIL_ON: {
+		aud_err e;
+
+		aud_err_clear(&e);
+		aud_policy_free(c->policy);
+		c->policy = NULL;
+		c->fail_on = val;
+		if (aud_policy_parse(&c->policy, val, &e))
+			return usage_error("--fail-on: %s", e.msg);
 		break;
+	}
 	case O_JSON:
 		c->json = 1;
 		break;
@@ -899,7 +904,7 @@ static char *options_json(const cli *c)
 	json_opt(f, "expected_shares", c->expected_path);
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
-	json_opt(f, "fail_on", c->fail_any ? "any" : "none");
+	json_opt(f, "fail_on", c->fail_on ? c->fail_on : "none");
 	json_list(f, "inputs", &c->inputs);
 	fputs("}", f);
 	fclose(f);
@@ -925,6 +930,26 @@ static void catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void on_broken(void *ctx, const char *rule, const char *detail)
+{
+	(void)ctx;
+	fprintf(stderr, "auditor: --fail-on: %s: %s\n", rule, detail);
+}
+
+/* Evaluates --fail-on on run_id; prints each broken rule on stderr.
+ * Returns how many broke, or -1 after printing an error. */
+static int check_policy(cli *c, aud_store *st, int64_t run_id)
+{
+	aud_err err;
+	int n;
+
+	aud_err_clear(&err);
+	n = aud_policy_check(c->policy, st, run_id, on_broken, NULL, &err);
+	if (n < 0)
+		print_err(&err, NULL);
+	return n;
 }
 
 /* Fills c->bias from the options and checks that they fit together.
@@ -1118,8 +1143,16 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		exit_code = 128 + (int)stop_signal;
 	else if (tot.files_failed || tot.files_warning)
 		exit_code = AUD_EXIT_ERROR;
-	else if (c->fail_any && tot.findings > 0)
-		exit_code = AUD_EXIT_FINDINGS;
+	if (c->policy) {
+		int broken = check_policy(c, st, run_id);
+
+		if (broken < 0) {
+			rc = AUD_EXIT_ERROR;
+			goto done_rc;
+		}
+		if (broken && exit_code == AUD_EXIT_OK)
+			exit_code = AUD_EXIT_FINDINGS;
+	}
 	rc = exit_code;
 done_rc:
 	OPENSSL_cleanse(key, sizeof key);
@@ -1208,6 +1241,11 @@ static int cmd_report(cli *c, int argc, char **argv)
 	if (rc) {
 		print_err(&err, NULL);
 		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+	} else if (c->policy) {
+		int broken = check_policy(c, st, run_id);
+
+		rc = broken < 0 ? AUD_EXIT_ERROR
+				: broken ? AUD_EXIT_FINDINGS : AUD_EXIT_OK;
 	}
 done:
 	aud_store_close(st);
@@ -1291,6 +1329,7 @@ int aud_cli_main(int argc, char **argv)
 	free(c.positive.v);
 	free(c.predicted_positive.v);
 	free(c.reference);
+	aud_policy_free(c.policy);
 	free(c.patterns.v);
 	free(c.inputs.v);
 	fflush(stdout);

@@ -55,11 +55,11 @@ struct aud_policy {
  * the pattern files so that a report on an old database classifies the
  * same way whatever pattern files are installed now. */
 static const char *const secrets[] = {
-	"AWS_ACCESS_KEY", "AWS_SECRET_KEY",  "GITHUB_TOKEN",
-	"GITLAB_TOKEN",   "SLACK_TOKEN",     "SLACK_WEBHOOK",
-	"STRIPE_KEY",     "GOOGLE_API_KEY",  "OPENAI_API_KEY",
+	"AWS_ACCESS_KEY",  "AWS_SECRET_KEY", "GITHUB_TOKEN",
+	"GITLAB_TOKEN",    "SLACK_TOKEN",    "SLACK_WEBHOOK",
+	"STRIPE_KEY",      "GOOGLE_API_KEY", "OPENAI_API_KEY",
 	"ANTHROPIC_API_KEY", "TWILIO_KEY",   "SENDGRID_KEY",
-	"NPM_TOKEN",      "PRIVATE_KEY",     "JWT",
+	"NPM_TOKEN",       "PRIVATE_KEY",    "JWT",
 	"URL_CREDENTIALS", "GENERIC_SECRET",
 };
 #define NSECRETS (sizeof secrets / sizeof secrets[0])
@@ -247,20 +247,22 @@ static int parse_rule(struct rule *r, const char *s, const char *end,
 					   suf);
 	}
 
-	/* Operator: two-character ones first. */
-	if (p + 1 < end && p[0] == '>' && p[1] == '=')
-		r->op = OP_GE, p += 2;
-	else if (p + 1 < end && p[0] == '<' && p[1] == '=')
-		r->op = OP_LE, p += 2;
-	else if (p + 1 < end && p[0] == '=' && p[1] == '=')
-		r->op = OP_EQ, p += 2;
-	else if (p + 1 < end && p[0] == '!' && p[1] == '=')
-		r->op = OP_NE, p += 2;
-	else if (p < end && p[0] == '>')
-		r->op = OP_GT, p += 1;
-	else if (p < end && p[0] == '<')
-		r->op = OP_LT, p += 1;
-	else
+	/* Operator: the two-character ones first, so ">=" is not read as
+	 * ">" followed by "=0". */
+	found = 0;
+	for (i = 0; i < 2 && !found; i++) {
+		size_t w = 2 - i, k;
+
+		for (k = 0; k < 6 && !found; k++)
+			if (strlen(opnames[k]) == w &&
+			    (size_t)(end - p) >= w &&
+			    memcmp(p, opnames[k], w) == 0) {
+				r->op = (enum op)k;
+				p += w;
+				found = 1;
+			}
+	}
+	if (!found)
 		return aud_err_set(err, AUD_EUSAGE,
 				   "--fail-on: rule '%.*s': missing operator "
 				   "after the subject (expected one of > >= "

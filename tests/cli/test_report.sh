@@ -63,6 +63,29 @@ expect_rc 2 "unknown run"
 run report --db "$T/r.db" --format pdf
 expect_rc 2 "unknown format"
 
+# CI gates: the same policy on scan and on report, each broken rule listed.
+# Run 2 has 4 records: a.csv holds 3 emails (ann.lee, k@yahoo.com inside
+# bo's quoted text, cy.r); b.jsonl.gz a phone and dee.x's email.
+run report --db "$T/r.db" --run 2 --fail-on 'EMAIL_ADDRESS>2,PHONE_NUMBER>=1,secrets>0,US_SSN>0'
+expect_rc 1 "report --fail-on"
+expect_err '^auditor: --fail-on: EMAIL_ADDRESS>2: 4 findings$'
+expect_err '^auditor: --fail-on: PHONE_NUMBER>=1: 1 finding$'
+expect_no_err 'secrets>0|US_SSN>0' "unbroken rules"
+run report --db "$T/r.db" --run 2 --fail-on 'EMAIL_ADDRESS.rate>0.75'
+expect_rc 1 "rate: 4 findings in 4 records"
+expect_err 'EMAIL_ADDRESS.rate>0.75: rate 1 \(4 findings in 4 records\)'
+run report --db "$T/r.db" --run 2 --fail-on 'EMAIL_ADDRESS.rate>1,secrets>0'
+expect_rc 0 "nothing broken"
+# F hired 1 of 1, M 1 of 2: M's impact ratio is 0.5.
+run scan --db "$T/g.db" --hash-key-file "$KEY" -q --fail-on 'impact_ratio<0.5' --group sex --outcome hired --positive yes "$T/in/a.csv"
+expect_rc 0 "impact ratio 0.5 is not < 0.5"
+run scan --db "$T/g.db" --hash-key-file "$KEY" -q --fail-on 'impact_ratio<0.8' --group sex --outcome hired --positive yes "$T/in/a.csv"
+expect_rc 1 "impact ratio 0.5 < 0.8"
+expect_err 'impact_ratio<0.8: lowest impact ratio 0.5 \(sex = M\)'
+run scan --db "$T/g.db" --hash-key-file "$KEY" --fail-on 'US_SSN>>0' "$T/in/a.csv"
+expect_rc 2 "bad policy"
+expect_err -- '--fail-on'
+
 # verify: all match, then one changed and one gone.
 run verify --db "$T/r.db"
 expect_rc 0 "verify unchanged"
