@@ -14,6 +14,7 @@
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
 #include "auditor/policy.h"
+#include "auditor/progress.h"
 #include "auditor/reader.h"
 #include "auditor/report.h"
 #include "auditor/scan.h"
@@ -71,7 +72,9 @@ enum {
 	O_EXPECTED,
 	O_RUN,
 	O_REPORT_FORMAT,
-	O_OUTPUT
+	O_OUTPUT,
+	O_PROGRESS,
+	O_NO_PROGRESS
 };
 
 typedef struct optdef {
@@ -134,6 +137,11 @@ static const optdef options[] = {
 	 "print the summary as JSON"},
 	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
 	 "print no summary (diagnostics still go to stderr)"},
+	{"progress", 0, NULL, O_PROGRESS, CMD_SCAN,
+	 "on when stderr is a terminal",
+	 "show progress on stderr (bytes, records, findings, MB/s, ETA)"},
+	{"no-progress", 0, NULL, O_NO_PROGRESS, CMD_SCAN, NULL,
+	 "never show progress"},
 	{"show-problems", 0, "N", O_SHOW_PROBLEMS, CMD_SCAN, "10",
 	 "print at most N record problems per input on stderr"},
 	{"group", 'g', "COL", O_GROUP, CMD_SCAN, "none",
@@ -189,6 +197,7 @@ typedef struct cli {
 	const char *fail_on;  /* --fail-on text */
 	aud_policy *policy;   /* parsed, NULL for none */
 	int json, quiet;
+	int progress; /* -1 auto, 0 off, 1 on */
 	unsigned show_problems;
 	strlist groups, intersect, positive, predicted_positive;
 	aud_bias_opts bias;
@@ -524,6 +533,12 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_OUTPUT:
 		c->output = val;
 		break;
+	case O_PROGRESS:
+		c->progress = 1;
+		break;
+	case O_NO_PROGRESS:
+		c->progress = 0;
+		break;
 	case O_MIN_SHARE: {
 		char *end;
 
@@ -776,7 +791,8 @@ static void on_diag(void *ctx, aud_diag_kind kind, const char *path,
 {
 	char buf[1200];
 
-	(void)ctx;
+	if (ctx) /* a progress line is being drawn: clear it first */
+		aud_progress_clear(ctx);
 	aud_err_format(buf, sizeof buf, e, path);
 	switch (kind) {
 	case AUD_DIAG_FAILED:
@@ -1009,6 +1025,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	aud_keyhash *kh = NULL;
 	aud_allowlist *al = NULL;
 	aud_expected *ex = NULL;
+	aud_progress prog;
 	aud_store *st = NULL;
 	aud_inputs inputs = {0};
 	aud_walk_opts wo;
@@ -1113,9 +1130,25 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.diag = on_diag;
 	so.stop = &stop_signal;
 	so.allowlist = al;
+	if (c->progress == 1 || (c->progress == -1 && isatty(2))) {
+		uint64_t total = 0;
+		struct stat sb;
+
+		for (i = 0; i < inputs.n; i++)
+			if (!inputs.v[i].error && strcmp(inputs.v[i].path, "-") &&
+			    stat(inputs.v[i].path, &sb) == 0 &&
+			    S_ISREG(sb.st_mode))
+				total += (uint64_t)sb.st_size;
+		aud_progress_init(&prog, stderr, total);
+		so.progress = aud_progress_update;
+		so.progress_ctx = &prog;
+		so.diag_ctx = &prog;
+	}
 	so.bias = (c->groups.n || c->intersect.n) ? &c->bias : NULL;
 	catch_signals();
 	rc = aud_scan_inputs(st, run_id, &inputs, ps, kh, &so, &tot, &err);
+	if (so.progress)
+		aud_progress_clear(&prog);
 	if (!rc && so.bias && !tot.interrupted)
 		rc = aud_bias_finish(st, run_id, so.bias, &err);
 	if (rc) {
@@ -1298,6 +1331,7 @@ int aud_cli_main(int argc, char **argv)
 	c.db = "auditor.db";
 	c.max_record = 16u << 20;
 	c.bias.min_share = 0.02;
+	c.progress = -1;
 	if (argc < 2)
 		return usage_error("%s", "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

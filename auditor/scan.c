@@ -50,7 +50,25 @@ typedef struct scan_ctx {
 	uint64_t nsuppressed;
 	aud_err store_err;
 	int store_failed;
+	uint64_t raw_done, decoded_done, records_done; /* finished inputs */
+	size_t input, ninputs;
 } scan_ctx;
+
+static void progress(scan_ctx *c, aud_decoder *d, aud_reader *rd)
+{
+	aud_scan_progress p;
+
+	if (!c->o->progress)
+		return;
+	p.raw_bytes = c->raw_done + aud_decoder_raw_bytes(d);
+	p.decoded_bytes = c->decoded_done + aud_decoder_decoded_bytes(d);
+	p.records = c->records_done + aud_reader_records(rd);
+	p.findings = c->findings;
+	p.input = c->input;
+	p.inputs = c->ninputs;
+	p.path = c->path;
+	c->o->progress(c->o->progress_ctx, &p);
+}
 
 static void suppress(scan_ctx *c, const char *entity)
 {
@@ -360,6 +378,7 @@ static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
 		rc = aud_reader_feed(rd, buf, (size_t)n, &e);
 		if (rc)
 			break;
+		progress(c, d, rd);
 		if (c->o->stop && *c->o->stop) {
 			aud_err_set(fail, AUD_EIO, "scan interrupted");
 			aud_err_place(fail, aud_reader_records(rd) + 1,
@@ -526,6 +545,9 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 	t->files++;
 	t->records += r.records;
 	t->bytes_decoded += r.bytes_decoded;
+	c->records_done += r.records;
+	c->decoded_done += r.bytes_decoded;
+	c->raw_done += r.size_bytes > 0 ? (uint64_t)r.size_bytes : 0;
 	if (strcmp(r.status, "failed") == 0)
 		t->files_failed++;
 	else if (strcmp(r.status, "warning") == 0)
@@ -564,9 +586,11 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 		goto done;
 	if (opts->bias && (rc = aud_groups_new(&c.groups, opts->bias, err)))
 		goto done;
+	c.ninputs = inputs->n;
 	for (i = 0; i < inputs->n; i++) {
 		if (opts->stop && *opts->stop)
 			break;
+		c.input = i;
 		if (scan_one(&c, &inputs->v[i], buf, &t)) {
 			if (err)
 				*err = c.store_err;

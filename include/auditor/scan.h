@@ -31,6 +31,8 @@ typedef enum aud_diag_kind {
 typedef void (*aud_diag_fn)(void *ctx, aud_diag_kind kind, const char *path,
 			    const aud_err *err);
 
+struct aud_scan_progress;
+
 typedef struct aud_scan_opts {
 	aud_format format;       /* AUTO: by name, else by sniffing */
 	char delimiter;          /* 0: by name (.tsv tab) else ',' */
@@ -45,7 +47,19 @@ typedef struct aud_scan_opts {
 	volatile sig_atomic_t *stop;
 	const aud_allowlist *allowlist; /* NULL: none */
 	const aud_bias_opts *bias;      /* NULL: no bias audit */
+	/* Called after every decoded chunk (cheap: the callee rate-limits
+	 * its output). NULL: none. */
+	void (*progress)(void *ctx, const struct aud_scan_progress *p);
+	void *progress_ctx;
 } aud_scan_opts;
+
+typedef struct aud_scan_progress {
+	uint64_t raw_bytes;     /* raw bytes read, all inputs so far */
+	uint64_t decoded_bytes; /* decoded bytes, all inputs so far */
+	uint64_t records, findings;
+	size_t input, inputs;   /* 0-based index of the current input */
+	const char *path;
+} aud_scan_progress;
 
 /* Matches of this entity are redaction markers left by an earlier scrubber
  * (<EMAIL>, [REDACTED]): counted per field in the markers table, never
