@@ -74,7 +74,8 @@ enum {
 	O_REPORT_FORMAT,
 	O_OUTPUT,
 	O_PROGRESS,
-	O_NO_PROGRESS
+	O_NO_PROGRESS,
+	O_BASELINE
 };
 
 typedef struct optdef {
@@ -95,8 +96,12 @@ static const optdef options[] = {
 	{"run", 'r', "ID", O_RUN, CMD_REPORT | CMD_VERIFY, "the latest run",
 	 "which run"},
 	{"format", 'f', "FMT", O_REPORT_FORMAT, CMD_REPORT, "text",
-	 "text, json, markdown or csv (csv writes one file per table into "
-	 "the -o folder)"},
+	 "text, json, markdown, csv (one file per table into the -o folder) "
+	 "or baseline (the run's findings as known ones, for --baseline)"},
+	{"baseline", 0, "FILE", O_BASELINE, CMD_SCAN | CMD_REPORT, "none",
+	 "known findings (from report --format baseline): --fail-on leaves "
+	 "them out; matched by entity, field and keyed hash, so it survives "
+	 "reshuffled and re-sharded data"},
 	{"output", 'o', "PATH", O_OUTPUT, CMD_REPORT, "stdout",
 	 "write the report to PATH (created 0600); a folder for csv"},
 	{"format", 'f', "FMT", O_FORMAT, CMD_SCAN, "auto",
@@ -205,6 +210,7 @@ typedef struct cli {
 	const char *expected_path;
 	int64_t run_id; /* report, verify: 0 = latest */
 	const char *report_format, *output;
+	const char *baseline;
 } cli;
 
 
@@ -525,9 +531,10 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	}
 	case O_REPORT_FORMAT:
 		if (strcmp(val, "text") && strcmp(val, "json") &&
-		    strcmp(val, "markdown") && strcmp(val, "csv"))
-			return usage_error("--format takes text, json, markdown "
-					   "or csv, not '%s'", val);
+		    strcmp(val, "markdown") && strcmp(val, "csv") &&
+		    strcmp(val, "baseline"))
+			return usage_error("--format takes text, json, markdown, "
+					   "csv or baseline, not '%s'", val);
 		c->report_format = val;
 		break;
 	case O_OUTPUT:
@@ -535,6 +542,9 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 		break;
 	case O_PROGRESS:
 		c->progress = 1;
+		break;
+	case O_BASELINE:
+		c->baseline = val;
 		break;
 	case O_NO_PROGRESS:
 		c->progress = 0;
@@ -921,6 +931,7 @@ static char *options_json(const cli *c)
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
 	json_opt(f, "fail_on", c->fail_on ? c->fail_on : "none");
+	json_opt(f, "baseline", c->baseline);
 	json_list(f, "inputs", &c->inputs);
 	fputs("}", f);
 	fclose(f);
@@ -960,8 +971,22 @@ static int check_policy(cli *c, aud_store *st, int64_t run_id)
 {
 	aud_err err;
 	int n;
+	char fp[17];
+	uint64_t known = 0;
 
 	aud_err_clear(&err);
+	if (c->baseline && !aud_store_has_baseline(st)) {
+		if (aud_report_key_fingerprint(st, run_id, fp) ||
+		    aud_store_baseline_load(st, c->baseline, fp, &known,
+					    &err)) {
+			if (!err.msg[0])
+				aud_err_set(&err, AUD_EUSAGE,
+					    "run %lld has no key fingerprint",
+					    (long long)run_id);
+			print_err(&err, NULL);
+			return -1;
+		}
+	}
 	n = aud_policy_check(c->policy, st, run_id, on_broken, NULL, &err);
 	if (n < 0)
 		print_err(&err, NULL);
@@ -1050,6 +1075,8 @@ static int cmd_scan(cli *c, int argc, char **argv)
 				   "file, a folder or - for stdin)");
 	if ((rc = check_bias(c)))
 		return rc;
+	if (c->baseline && !c->policy)
+		return usage_error("%s", "--baseline goes with --fail-on");
 	rc = load_patterns(&ps, c, &none);
 	if (rc)
 		return rc;
@@ -1244,6 +1271,8 @@ static int cmd_report(cli *c, int argc, char **argv)
 		return usage_error("unexpected argument '%s'", c->inputs.v[0]);
 	if (!c->report_format)
 		c->report_format = "text";
+	if (c->baseline && !c->policy)
+		return usage_error("%s", "--baseline goes with --fail-on");
 	if (strcmp(c->report_format, "csv") == 0 && !c->output)
 		return usage_error("%s", "--format csv needs -o FOLDER");
 	if ((rc = open_existing(c, &st, &run_id)))
@@ -1251,6 +1280,8 @@ static int cmd_report(cli *c, int argc, char **argv)
 	if (strcmp(c->report_format, "csv") == 0) {
 		rc = aud_report_csv(c->output, st, run_id, &err);
 	} else {
+		int baseline = strcmp(c->report_format, "baseline") == 0;
+
 		if (c->output) {
 			int fd = open(c->output,
 				      O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC,
@@ -1266,7 +1297,9 @@ static int cmd_report(cli *c, int argc, char **argv)
 				goto done;
 			}
 		}
-		rc = aud_report_write(out, st, run_id, c->report_format, &err);
+		rc = baseline ? aud_store_baseline_write(out, st, run_id, &err)
+			      : aud_report_write(out, st, run_id,
+						 c->report_format, &err);
 		if (out != stdout && fclose(out) != 0 && !rc)
 			rc = aud_err_set(&err, AUD_EIO, "%s: cannot write",
 					 c->output);

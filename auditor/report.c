@@ -433,3 +433,21 @@ int aud_report_csv(const char *dir, aud_store *s, int64_t run_id,
 			return rc;
 	return AUD_OK;
 }
+
+int aud_report_key_fingerprint(aud_store *s, int64_t run_id, char out[17])
+{
+	sqlite3_stmt *st;
+	int rc = AUD_EUSAGE;
+
+	out[0] = '\0';
+	if (prep(aud_store_db(s), &st,
+		 "SELECT hash_key_fingerprint FROM runs WHERE run_id = ?1",
+		 run_id, NULL))
+		return AUD_ESTORE;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		snprintf(out, 17, "%s", txt(sqlite3_column_text(st, 0)));
+		rc = AUD_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

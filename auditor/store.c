@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -352,6 +353,7 @@ struct counter {
 };
 
 struct aud_store {
+	int baseline; /* temp.auditor_baseline is loaded */
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *st[S_COUNT];
@@ -1299,4 +1301,169 @@ int aud_store_attribute_gof_set(aud_store *s, int64_t run_id,
 		      "UPDATE attribute_metrics SET gof_dof = ?4, gof_chi2 = ?5,"
 		      " gof_p = ?6 WHERE run_id = ?1 AND attribute = ?2",
 		      run_id, attribute, NULL, dof, chi2, p, err);
+}
+
+/* ---- baselines ------------------------------------------------------ */
+
+/* aud_fold_field(path): JSON array indices folded, messages[3].content ->
+ * messages[].content, so a baseline survives reshuffled records. */
+static void fold_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in = sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]), i, k = 0;
+	char *out;
+
+	(void)argc;
+	if (!in) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	out = sqlite3_malloc(n + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		out[k++] = (char)in[i];
+		if (in[i] == '[')
+			while (i + 1 < n && in[i + 1] >= '0' && in[i + 1] <= '9')
+				i++;
+	}
+	sqlite3_result_text(ctx, out, k, sqlite3_free);
+}
+
+static int baseline_prepare(aud_store *s, aud_err *err)
+{
+	if (sqlite3_create_function(s->db, "aud_fold_field", 1,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    fold_field, NULL, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot register aud_fold_field");
+	return AUD_OK;
+}
+
+int aud_store_baseline_write(FILE *out, aud_store *s, int64_t run_id,
+			     aud_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = baseline_prepare(s, err)))
+		return rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT hash_key_fingerprint FROM runs WHERE "
+			       "run_id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot write baseline");
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return aud_err_set(err, AUD_EUSAGE, "no run %" PRId64, run_id);
+	}
+	fprintf(out,
+		"# auditor baseline v1: known findings as entity, field and "
+		"keyed value hash\n# key-fingerprint %s\n",
+		sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0)
+					   : "-");
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT DISTINCT entity, aud_fold_field(field), "
+			       "value_hash FROM findings WHERE run_id = ?1 AND "
+			       "evidence <> 'placeholder' AND value_hash IS NOT "
+			       "NULL ORDER BY 1, 2, 3",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot write baseline");
+	sqlite3_bind_int64(st, 1, run_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(out, "%s\t%s\t%s\n", sqlite3_column_text(st, 0),
+			sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "",
+			sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	return AUD_OK;
+}
+
+int aud_store_baseline_load(aud_store *s, const char *path,
+			    const char *key_fingerprint, uint64_t *entries,
+			    aud_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	sqlite3_stmt *st = NULL;
+	char line[1024];
+	unsigned lineno = 0;
+	int rc = AUD_OK, seen_key = 0;
+
+	*entries = 0;
+	if (!f)
+		return aud_err_set(err, AUD_EUSAGE, "%s: cannot open: %s", path,
+				   strerror(errno));
+	if ((rc = baseline_prepare(s, err)))
+		goto done;
+	if (sqlite3_exec(s->db,
+			 "CREATE TEMP TABLE IF NOT EXISTS auditor_baseline ("
+			 " entity TEXT, field TEXT, value_hash TEXT,"
+			 " PRIMARY KEY (entity, field, value_hash))",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT OR IGNORE INTO temp.auditor_baseline "
+			       "VALUES (?1, ?2, ?3)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = fail(s, err, "cannot load baseline");
+		goto done;
+	}
+	while (fgets(line, sizeof line, f)) {
+		char *t1, *t2, *nl;
+
+		lineno++;
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		if (strncmp(line, "# key-fingerprint ", 18) == 0) {
+			seen_key = 1;
+			if (key_fingerprint &&
+			    strcmp(line + 18, key_fingerprint) != 0) {
+				rc = aud_err_set(err, AUD_EUSAGE,
+						 "%s: made with another hash key "
+						 "(fingerprint %s, this run %s): "
+						 "its hashes cannot match",
+						 path, line + 18, key_fingerprint);
+				goto done;
+			}
+			continue;
+		}
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		t1 = strchr(line, '\t');
+		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (!t2 || strchr(t2 + 1, '\t')) {
+			rc = aud_err_set(err, AUD_EUSAGE,
+					 "%s:%u: expected ENTITY<tab>FIELD<tab>"
+					 "HASH",
+					 path, lineno);
+			goto done;
+		}
+		*t1 = *t2 = '\0';
+		sqlite3_bind_text(st, 1, line, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, t1 + 1, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, t2 + 1, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = fail(s, err, "cannot load baseline");
+			goto done;
+		}
+		sqlite3_reset(st);
+		(*entries)++;
+	}
+	if (!seen_key)
+		rc = aud_err_set(err, AUD_EUSAGE,
+				 "%s: not an auditor baseline (no "
+				 "key-fingerprint line)",
+				 path);
+	else
+		s->baseline = 1;
+done:
+	sqlite3_finalize(st);
+	fclose(f);
+	return rc;
+}
+
+int aud_store_has_baseline(const aud_store *s)
+{
+	return s && s->baseline;
 }

@@ -26,6 +26,10 @@ int aud_report_write(FILE *out, aud_store *s, int64_t run_id,
 int aud_report_csv(const char *dir, aud_store *s, int64_t run_id,
 		   aud_err *err);
 
+/* The hash-key fingerprint of run_id into out. 0, or AUD_EUSAGE when the
+ * run or its fingerprint is not there. */
+int aud_report_key_fingerprint(aud_store *s, int64_t run_id, char out[17]);
+
 /* Does the run exist? 1 or 0. */
 int aud_report_run_exists(aud_store *s, int64_t run_id);
 

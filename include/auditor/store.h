@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define AUD_STORE_SCHEMA_VERSION 1
 
@@ -164,6 +165,19 @@ int aud_store_group_expected_set(aud_store *s, int64_t run_id,
 int aud_store_attribute_gof_set(aud_store *s, int64_t run_id,
 				const char *attribute, uint64_t dof,
 				double chi2, double p, aud_err *err);
+
+/* Baselines: known findings, as (entity, field with array indices folded,
+ * keyed value hash), so they survive reshuffled and re-sharded data.
+ * aud_store_baseline_write writes run_id's as text; aud_store_baseline_load
+ * loads a file into a temporary table of this connection (refusing one made
+ * with another key than key_fingerprint, unless it is NULL), after which
+ * --fail-on leaves its findings out. */
+int aud_store_baseline_write(FILE *out, aud_store *s, int64_t run_id,
+			     aud_err *err);
+int aud_store_baseline_load(aud_store *s, const char *path,
+			    const char *key_fingerprint, uint64_t *entries,
+			    aud_err *err);
+int aud_store_has_baseline(const aud_store *s);
 
 /* The newest run id in the database, or 0 when there is none. */
 int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);

@@ -86,6 +86,30 @@ run scan --db "$T/g.db" --hash-key-file "$KEY" --fail-on 'US_SSN>>0' "$T/in/a.cs
 expect_rc 2 "bad policy"
 expect_err -- '--fail-on'
 
+# Baselines: accept known findings; they stay accepted when the records
+# are reshuffled, re-sharded and their JSON array positions move.
+printf '%s\n' '{"m":[{"t":"hi"},{"t":"mail ann.lee@gmail.com"}]}' '{"m":[{"t":"call 415 867 2671"}]}' >"$T/b1.jsonl"
+run scan --db "$T/bl.db" --hash-key-file "$KEY" -q "$T/b1.jsonl"
+run report --db "$T/bl.db" --format baseline -o "$T/known.txt"
+expect_rc 0 "write baseline"
+grep -q '^EMAIL_ADDRESS	m\[\].t	' "$T/known.txt" && ok || bad "baseline lines (folded field)"
+printf '%s\n' '{"m":[{"t":"call 415 867 2671"},{"t":"x"}]}' >"$T/s1.jsonl"
+printf '%s\n' '{"m":[{"t":"a"},{"t":"b"},{"t":"mail ann.lee@gmail.com"}]}' >"$T/s2.jsonl"
+run scan --db "$T/bl2.db" --hash-key-file "$KEY" -q --fail-on any --baseline "$T/known.txt" "$T/s2.jsonl" "$T/s1.jsonl"
+expect_rc 0 "known findings, reshuffled and re-sharded"
+printf '%s\n' '{"m":[{"t":"new: bo.k@yahoo.com"}]}' >>"$T/s1.jsonl"
+run scan --db "$T/bl2.db" --hash-key-file "$KEY" -q --fail-on any --baseline "$T/known.txt" "$T/s2.jsonl" "$T/s1.jsonl"
+expect_rc 1 "a new finding"
+expect_err -- '--fail-on: any>0: 1 finding$'
+run report --db "$T/bl2.db" --fail-on 'EMAIL_ADDRESS>0' --baseline "$T/known.txt"
+expect_rc 1 "report with the baseline"
+printf 'another-key-0123456789abcdef\n' >"$T/k2"
+run scan --db "$T/bl3.db" --hash-key-file "$T/k2" -q --fail-on any --baseline "$T/known.txt" "$T/s2.jsonl"
+expect_rc 3 "baseline from another key"
+expect_err 'made with another hash key'
+run scan --db "$T/bl4.db" --hash-key-file "$KEY" -q --baseline "$T/known.txt" "$T/s2.jsonl"
+expect_rc 2 "--baseline without --fail-on"
+
 # verify: all match, then one changed and one gone.
 run verify --db "$T/r.db"
 expect_rc 0 "verify unchanged"
