@@ -145,7 +145,7 @@ static const optdef options[] = {
 	{"progress", 0, NULL, O_PROGRESS, CMD_SCAN,
 	 "on when stderr is a terminal",
 	 "show progress on stderr (bytes, records, findings, MB/s, ETA)"},
-	{"no-progress", 0, NULL, O_NO_PROGRESS, CMD_SCAN, NULL,
+	{"no-progress", 0, NULL, O_NO_PROGRESS, CMD_SCAN, "off",
 	 "never show progress"},
 	{"show-problems", 0, "N", O_SHOW_PROBLEMS, CMD_SCAN, "10",
 	 "print at most N record problems per input on stderr"},
@@ -179,7 +179,7 @@ static const optdef options[] = {
 	 "expected_share; gives observed/expected and a goodness-of-fit "
 	 "test"},
 	{"help", 'h', NULL, O_HELP,
-	 CMD_SCAN | CMD_PATTERNS | CMD_REPORT | CMD_VERIFY, NULL,
+	 CMD_SCAN | CMD_PATTERNS | CMD_REPORT | CMD_VERIFY, "off",
 	 "show this help and exit"},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -344,6 +344,95 @@ static void print_help(FILE *out, const char *cmd)
 		      "(the run is marked interrupted; findings so far are "
 		      "kept).\n",
 		      out);
+}
+
+/* Writes s for roff: a leading dot or quote escaped, backslashes and
+ * hyphens of option names kept literal. */
+static void roff(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void man_options(FILE *out, unsigned cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		const optdef *o = &options[i];
+
+		if (!(o->cmds & cmd))
+			continue;
+		fputs(".TP\n", out);
+		if (o->shortname)
+			fprintf(out, "\\fB\\-%c\\fR, ", o->shortname);
+		fputs("\\fB\\-\\-", out);
+		roff(out, o->name);
+		fputs("\\fR", out);
+		if (o->arg) {
+			fputs(" \\fI", out);
+			roff(out, o->arg);
+			fputs("\\fR", out);
+		}
+		fputc('\n', out);
+		roff(out, o->help);
+		if (o->def) {
+			fputs(" [default: ", out);
+			roff(out, o->def);
+			fputc(']', out);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* The manual page, made from the same option table as --help (cmake builds
+ * auditor.1 with `auditor help --man` and installs it). */
+static void print_man(FILE *out)
+{
+	fputs(".TH AUDITOR 1 \"\" \"auditor " AUD_VERSION "\" \"User Commands\"\n"
+	      ".SH NAME\nauditor \\- audit datasets for personal data, secrets "
+	      "and bias before training\n"
+	      ".SH SYNOPSIS\n"
+	      "\\fBauditor scan\\fR [\\fIoptions\\fR] \\fIINPUT\\fR...\n.br\n"
+	      "\\fBauditor report\\fR [\\fIoptions\\fR]\n.br\n"
+	      "\\fBauditor verify\\fR [\\fIoptions\\fR]\n.br\n"
+	      "\\fBauditor patterns\\fR \\fBlist\\fR|\\fBtest\\fR "
+	      "[\\fIoptions\\fR] [\\fIPATH\\fR...]\n"
+	      ".SH DESCRIPTION\n"
+	      "\\fBauditor\\fR streams CSV and JSONL files (plain, gzip, zstd "
+	      "or stdin), finds personal data and secrets with PCRE2 patterns "
+	      "confirmed by checksums and context, audits outcomes for bias "
+	      "per group, and writes everything into a SQLite database. Raw "
+	      "values are never stored: a finding keeps a masked preview, a "
+	      "keyed hash and its place.\n"
+	      ".SH SCAN OPTIONS\n",
+	      out);
+	man_options(out, CMD_SCAN);
+	fputs(".SH REPORT OPTIONS\n", out);
+	man_options(out, CMD_REPORT);
+	fputs(".SH VERIFY OPTIONS\n", out);
+	man_options(out, CMD_VERIFY);
+	fputs(".SH PATTERNS OPTIONS\n", out);
+	man_options(out, CMD_PATTERNS);
+	fputs(".SH ENVIRONMENT\n.TP\n\\fBAUDITOR_HASH_KEY\\fR\nkey for the "
+	      "keyed hashes when \\fB\\-\\-hash\\-key\\-file\\fR is not "
+	      "given\n.TP\n\\fBAUDITOR_PATTERNS\\fR\nfolder of the built-in "
+	      "pattern files\n"
+	      ".SH EXIT STATUS\n0 clean; 1 a \\fB\\-\\-fail\\-on\\fR rule holds "
+	      "or \\fBverify\\fR found a difference; 2 usage error; 3 an "
+	      "input, a pattern file or the database failed; 130 or 143 "
+	      "interrupted by SIGINT or SIGTERM.\n"
+	      ".SH FILES\n\\fIauditor.db\\fR, the default database, created "
+	      "with mode 0600.\n",
+	      out);
 }
 
 /* Parses "16M", "1G", "4096" into *out. */
@@ -1367,6 +1456,11 @@ int aud_cli_main(int argc, char **argv)
 	c.progress = -1;
 	if (argc < 2)
 		return usage_error("%s", "no command given");
+	if (strcmp(argv[1], "help") == 0 && argc > 2 &&
+	    strcmp(argv[2], "--man") == 0) {
+		print_man(stdout);
+		return 0;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		print_help(stdout, argc > 2 ? argv[2] : NULL);
