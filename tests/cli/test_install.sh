@@ -15,13 +15,13 @@ N=$(ls "$T/p/share/auditor/patterns/"*.pat | wc -l)
 env -u AUDITOR_PATTERNS "$T/p/bin/auditor" patterns list >"$OUT" 2>"$ERR"
 RC=$?
 expect_rc 0 "installed binary lists its patterns"
-expect_out "$T/p/share/auditor/patterns/pii-global.pat"
+expect_out "$T/p/bin/../share/auditor/patterns/pii-global.pat"
 
 # Every long option of every command's --help is in the man page.
 MAN="$T/p/share/man/man1/auditor.1"
 for cmd in scan report verify patterns; do
   "$AUDITOR" $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u | while read -r o; do
-    esc=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+    esc=$(printf '%s' "$o" | sed 's/-/\\-/g')
     grep -qF -- "$esc" "$MAN" || echo "missing $o"
   done
 done >"$T/missing"
