@@ -843,6 +843,20 @@ int aud_store_file_end(aud_store *s, int64_t file_id, const aud_file_result *r,
 	return tx_commit(s, err);
 }
 
+/* Runs an insert whose parameters are bound (b: the OR of the bind
+ * results) in the open transaction, and counts it toward the batch. */
+static int insert_row(aud_store *s, sqlite3_stmt *st, int b, aud_err *err,
+		      const char *doing)
+{
+	if (b != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return fail(s, err, doing);
+	}
+	if (run(s, st, err, doing))
+		return AUD_ESTORE;
+	return tx_row(s, err);
+}
+
 int aud_store_finding_add(aud_store *s, const aud_finding_row *f, aud_err *err)
 {
 	sqlite3_stmt *st;
@@ -868,13 +882,7 @@ int aud_store_finding_add(aud_store *s, const aud_finding_row *f, aud_err *err)
 	b |= sqlite3_bind_double(st, 11, f->confidence);
 	b |= bind_str(st, 12, f->masked);
 	b |= bind_str(st, 13, f->value_hash);
-	if (b != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
-		return fail(s, err, "cannot insert finding");
-	}
-	if (run(s, st, err, "cannot insert finding"))
-		return AUD_ESTORE;
-	return tx_row(s, err);
+	return insert_row(s, st, b, err, "cannot insert finding");
 }
 
 int aud_store_problem_add(aud_store *s, int64_t run_id, int64_t file_id,
@@ -976,18 +984,6 @@ void aud_store_close(aud_store *s)
 	free(s);
 }
 
-/* Runs one of the column-profile inserts in the open transaction. */
-static int insert_row(aud_store *s, sqlite3_stmt *st, int b, aud_err *err,
-		      const char *doing)
-{
-	if (b != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
-		return fail(s, err, doing);
-	}
-	if (run(s, st, err, doing))
-		return AUD_ESTORE;
-	return tx_row(s, err);
-}
 
 int aud_store_field_add(aud_store *s, const aud_field_row *f, aud_err *err)
 {
