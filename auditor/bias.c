@@ -247,7 +247,7 @@ static const char *flag_of(const aud_group_counts *g,
  * the highest scoring rate among eligible groups.
  */
 static int scoring(aud_store *s, int64_t run_id, attr_rows *a,
-		   const aud_group_metrics *m, aud_err *err)
+		   const aud_group_metrics *m, double min_share, aud_err *err)
 {
 	sqlite3 *db = aud_store_db(s);
 	sqlite3_stmt *st = NULL;
@@ -314,8 +314,13 @@ static int scoring(aud_store *s, int64_t run_id, attr_rows *a,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	/* Ranked for the scoring ratio: as for selection rates, but a
+	 * group needs scored records rather than outcomes (a run may have
+	 * scores only). */
 	for (i = 0; i < a->n; i++)
-		if (m[i].eligible && scored[i] &&
+		if (!strstr(a->values[i], AUD_GROUP_UNKNOWN) &&
+		    strcmp(a->values[i], AUD_GROUP_OTHER) != 0 &&
+		    m[i].share >= min_share && scored[i] &&
 		    (best != best || (double)above[i] / (double)scored[i] > best))
 			best = (double)above[i] / (double)scored[i];
 	for (i = 0; i < a->n && !rc; i++) {
@@ -490,7 +495,7 @@ static int finish_attr(aud_store *s, int64_t run_id, const aud_bias_opts *o,
 						: NULL,
 			has_pred, missing, &am, err);
 	if (!rc && o->score)
-		rc = scoring(s, run_id, a, m, err);
+		rc = scoring(s, run_id, a, m, o->min_share, err);
 	if (!rc && o->expected)
 		rc = representativeness(s, run_id, o->expected, a, err);
 	free(m);

@@ -17,6 +17,7 @@
 #include "auditor/progress.h"
 #include "auditor/reader.h"
 #include "auditor/report.h"
+#include "auditor/report_profiles.h"
 #include "auditor/scan.h"
 #include "auditor/store.h"
 #include "auditor/summary.h"
@@ -75,7 +76,8 @@ enum {
 	O_OUTPUT,
 	O_PROGRESS,
 	O_NO_PROGRESS,
-	O_BASELINE
+	O_BASELINE,
+	O_PROFILE
 };
 
 typedef struct optdef {
@@ -102,6 +104,10 @@ static const optdef options[] = {
 	 "known findings (from report --format baseline): --fail-on leaves "
 	 "them out; matched by entity, field and keyed hash, so it survives "
 	 "reshuffled and re-sharded data"},
+	{"profile", 0, "NAME", O_PROFILE, CMD_REPORT, "none",
+	 "a compliance layout: ll144 (NYC Local Law 144 bias audit), eeoc "
+	 "(four-fifths table) or eu-ai-act (Article 10 evidence); with "
+	 "--format text or markdown"},
 	{"output", 'o', "PATH", O_OUTPUT, CMD_REPORT, "stdout",
 	 "write the report to PATH (created 0600); a folder for csv"},
 	{"format", 'f', "FMT", O_FORMAT, CMD_SCAN, "auto",
@@ -211,6 +217,7 @@ typedef struct cli {
 	int64_t run_id; /* report, verify: 0 = latest */
 	const char *report_format, *output;
 	const char *baseline;
+	const char *profile;
 } cli;
 
 
@@ -634,6 +641,13 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 		break;
 	case O_BASELINE:
 		c->baseline = val;
+		break;
+	case O_PROFILE:
+		if (strcmp(val, "ll144") && strcmp(val, "eeoc") &&
+		    strcmp(val, "eu-ai-act"))
+			return usage_error("--profile takes ll144, eeoc or "
+					   "eu-ai-act, not '%s'", val);
+		c->profile = val;
 		break;
 	case O_NO_PROGRESS:
 		c->progress = 0;
@@ -1364,6 +1378,10 @@ static int cmd_report(cli *c, int argc, char **argv)
 		return usage_error("%s", "--baseline goes with --fail-on");
 	if (strcmp(c->report_format, "csv") == 0 && !c->output)
 		return usage_error("%s", "--format csv needs -o FOLDER");
+	if (c->profile && strcmp(c->report_format, "text") &&
+	    strcmp(c->report_format, "markdown"))
+		return usage_error("%s", "--profile goes with --format text or "
+				   "markdown");
 	if ((rc = open_existing(c, &st, &run_id)))
 		goto done;
 	if (strcmp(c->report_format, "csv") == 0) {
@@ -1386,9 +1404,16 @@ static int cmd_report(cli *c, int argc, char **argv)
 				goto done;
 			}
 		}
-		rc = baseline ? aud_store_baseline_write(out, st, run_id, &err)
-			      : aud_report_write(out, st, run_id,
-						 c->report_format, &err);
+		if (c->profile)
+			rc = aud_report_profile(
+				out, st, run_id, c->profile,
+				strcmp(c->report_format, "markdown") == 0,
+				&err);
+		else if (baseline)
+			rc = aud_store_baseline_write(out, st, run_id, &err);
+		else
+			rc = aud_report_write(out, st, run_id,
+					      c->report_format, &err);
 		if (out != stdout && fclose(out) != 0 && !rc)
 			rc = aud_err_set(&err, AUD_EIO, "%s: cannot write",
 					 c->output);
