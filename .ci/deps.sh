@@ -7,7 +7,7 @@ pkgs=(
   build-essential cmake pkg-config      # compiler and build
   libcsv-dev libpcre2-dev libsqlite3-dev zlib1g-dev libzstd-dev
   libssl-dev                            # OpenSSL libcrypto: SHA-256, HMAC
-  sqlite3 gzip zstd pigz python3 python3-pandas util-linux  # used by the tests
+  sqlite3 gzip zstd pigz python3 python3-pandas python3-jsonschema util-linux  # used by the tests
 )
 missing=()
 for p in "${pkgs[@]}"; do

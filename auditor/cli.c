@@ -18,6 +18,7 @@
 #include "auditor/reader.h"
 #include "auditor/report.h"
 #include "auditor/report_profiles.h"
+#include "auditor/report_sarif.h"
 #include "auditor/scan.h"
 #include "auditor/store.h"
 #include "auditor/summary.h"
@@ -98,8 +99,9 @@ static const optdef options[] = {
 	{"run", 'r', "ID", O_RUN, CMD_REPORT | CMD_VERIFY, "the latest run",
 	 "which run"},
 	{"format", 'f', "FMT", O_REPORT_FORMAT, CMD_REPORT, "text",
-	 "text, json, markdown, csv (one file per table into the -o folder) "
-	 "or baseline (the run's findings as known ones, for --baseline)"},
+	 "text, json, markdown, html (one self-contained page), sarif "
+	 "(SARIF 2.1.0), csv (one file per table into the -o folder) or "
+	 "baseline (the run's findings as known ones, for --baseline)"},
 	{"baseline", 0, "FILE", O_BASELINE, CMD_SCAN | CMD_REPORT, "none",
 	 "known findings (from report --format baseline): --fail-on leaves "
 	 "them out; matched by entity, field and keyed hash, so it survives "
@@ -628,9 +630,11 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_REPORT_FORMAT:
 		if (strcmp(val, "text") && strcmp(val, "json") &&
 		    strcmp(val, "markdown") && strcmp(val, "csv") &&
-		    strcmp(val, "baseline"))
+		    strcmp(val, "baseline") && strcmp(val, "sarif") &&
+		    strcmp(val, "html"))
 			return usage_error("--format takes text, json, markdown, "
-					   "csv or baseline, not '%s'", val);
+					   "html, sarif, csv or baseline, not "
+					   "'%s'", val);
 		c->report_format = val;
 		break;
 	case O_OUTPUT:
@@ -1411,6 +1415,8 @@ static int cmd_report(cli *c, int argc, char **argv)
 				&err);
 		else if (baseline)
 			rc = aud_store_baseline_write(out, st, run_id, &err);
+		else if (strcmp(c->report_format, "sarif") == 0)
+			rc = aud_report_sarif(out, st, run_id, &err);
 		else
 			rc = aud_report_write(out, st, run_id,
 					      c->report_format, &err);

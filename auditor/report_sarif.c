@@ -21,8 +21,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#define SARIF_SCHEMA                                                       \
-	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/"      \
+#define SARIF_SCHEMA                                                           \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/"          \
 	"schemas/sarif-schema-2.1.0.json"
 
 /* Escapes s[0..len) into a JSON string body (no quotes). Ill-formed UTF-8
@@ -98,8 +98,8 @@ void aud_report_sarif_uri(FILE *out, const char *path)
 	}
 }
 
-static int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql,
-		int64_t run_id, aud_err *err)
+static int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, int64_t run_id,
+		aud_err *err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
 		return aud_err_set(err, AUD_ESTORE, "cannot read the run: %s",
@@ -121,7 +121,7 @@ static int step_done(sqlite3 *db, int rc, aud_err *err)
 static const char *level_of(const char *entity)
 {
 	return aud_policy_entity_in_group(entity, "secrets") == 1 ? "error"
-								   : "warning";
+								  : "warning";
 }
 
 /* tool.driver with its rules: the patterns that have real findings. A
@@ -177,8 +177,8 @@ static int invocation(FILE *out, sqlite3 *db, int64_t run_id,
 
 	fprintf(out, ",\n\"invocations\":[{\"executionSuccessful\":%s",
 		status && strcmp((const char *)status, "complete") == 0
-			? "true"
-			: "false");
+		    ? "true"
+		    : "false");
 	opt_str(out, "startTimeUtc", start);
 	opt_str(out, "endTimeUtc", end);
 	if ((rc = prep(db, &st,
@@ -204,9 +204,8 @@ static int invocation(FILE *out, sqlite3 *db, int64_t run_id,
 		else
 			fprintf(out, "%" PRId64 " problem records",
 				(int64_t)sqlite3_column_int64(st, 7));
-		fprintf(out,
-			"\"},\"locations\":[{\"physicalLocation\":{"
-			"\"artifactLocation\":{\"uri\":\"");
+		fprintf(out, "\"},\"locations\":[{\"physicalLocation\":{"
+			     "\"artifactLocation\":{\"uri\":\"");
 		aud_report_sarif_uri(out, txt(sqlite3_column_text(st, 1)));
 		fprintf(out, "\",\"index\":%" PRId64 "}",
 			(int64_t)sqlite3_column_int64(st, 0));
@@ -226,8 +225,8 @@ static int invocation(FILE *out, sqlite3 *db, int64_t run_id,
 				sep = ",";
 			}
 			if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-				fprintf(out,
-					"%s\"decodedByteOffset\":%" PRId64, sep,
+				fprintf(out, "%s\"decodedByteOffset\":%" PRId64,
+					sep,
 					(int64_t)sqlite3_column_int64(st, 6));
 			fputc('}', out);
 		}
@@ -288,25 +287,40 @@ static int artifacts(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
 	return rc;
 }
 
-enum { R_ID, R_PATTERN, R_ENTITY, R_FIELD, R_MASKED, R_EVIDENCE, R_CONF,
-       R_RECORD, R_LINE, R_OFFSET, R_LENGTH, R_HASH, R_PATH, R_COMP,
-       R_RULE, R_ART };
+enum {
+	R_ID,
+	R_PATTERN,
+	R_ENTITY,
+	R_FIELD,
+	R_MASKED,
+	R_EVIDENCE,
+	R_CONF,
+	R_RECORD,
+	R_LINE,
+	R_OFFSET,
+	R_LENGTH,
+	R_HASH,
+	R_PATH,
+	R_COMP,
+	R_RULE,
+	R_ART
+};
 
 /* One result per real finding. Rule and artifact indexes come from the
  * same orderings as the rules and artifacts arrays. */
 static const char results_sql[] =
-	"WITH r AS MATERIALIZED (SELECT pattern_id, ROW_NUMBER() OVER "
-	"(ORDER BY pattern_id) - 1 AS i FROM (SELECT DISTINCT pattern_id "
-	"FROM findings WHERE run_id = ?1 AND evidence <> 'placeholder')), "
-	"a AS MATERIALIZED (SELECT file_id, path, compression, ROW_NUMBER() "
-	"OVER (ORDER BY file_id) - 1 AS i FROM files WHERE run_id = ?1) "
-	"SELECT f.finding_id, f.pattern_id, f.entity, f.field, f.masked, "
-	"f.evidence, f.confidence, f.record, f.line, f.byte_offset, "
-	"f.length, f.value_hash, a.path, a.compression, r.i, a.i "
-	"FROM findings f JOIN r ON r.pattern_id = f.pattern_id "
-	"JOIN a ON a.file_id = f.file_id "
-	"WHERE f.run_id = ?1 AND f.evidence <> 'placeholder' "
-	"ORDER BY f.finding_id";
+    "WITH r AS MATERIALIZED (SELECT pattern_id, ROW_NUMBER() OVER "
+    "(ORDER BY pattern_id) - 1 AS i FROM (SELECT DISTINCT pattern_id "
+    "FROM findings WHERE run_id = ?1 AND evidence <> 'placeholder')), "
+    "a AS MATERIALIZED (SELECT file_id, path, compression, ROW_NUMBER() "
+    "OVER (ORDER BY file_id) - 1 AS i FROM files WHERE run_id = ?1) "
+    "SELECT f.finding_id, f.pattern_id, f.entity, f.field, f.masked, "
+    "f.evidence, f.confidence, f.record, f.line, f.byte_offset, "
+    "f.length, f.value_hash, a.path, a.compression, r.i, a.i "
+    "FROM findings f JOIN r ON r.pattern_id = f.pattern_id "
+    "JOIN a ON a.file_id = f.file_id "
+    "WHERE f.run_id = ?1 AND f.evidence <> 'placeholder' "
+    "ORDER BY f.finding_id";
 
 static int has_int(sqlite3_stmt *st, int col, int64_t min)
 {

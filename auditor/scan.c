@@ -493,7 +493,13 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 			goto done;
 		}
 	}
-	if (c->groups && store_groups(c)) {
+	/* A failed input's bias counters would describe an unknown part of
+	 * it, and its last record may be cut in two (a broken quote): they
+	 * are dropped, and the input's failure is on its files row. Its
+	 * findings stay. */
+	if (c->groups && failed) {
+		aud_groups_reset(c->groups);
+	} else if (c->groups && store_groups(c)) {
 		c->store_failed = 1;
 		goto done;
 	}

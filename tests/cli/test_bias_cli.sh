@@ -138,6 +138,13 @@ run scan --db "$T/e3.db" --hash-key-file "$KEY" --group sex --outcome hired --po
 expect_rc 2 "bad header"
 expect_err 'bad2.csv:2: expected the columns attribute, group, expected_share'
 
+# A failed input's counters are left out (its last record may be cut in
+# two); its findings stay.
+printf 'id,sex,hired\n1,F,yes\n2,"M,no\n' >"$T/broken.csv"
+run scan --db "$T/f.db" --hash-key-file "$KEY" -q --group sex --outcome hired --positive yes "$C" "$T/broken.csv"
+expect_rc 3 "one input fails"
+expect_sql "$T/f.db" "SELECT COUNT(DISTINCT file_id), SUM(n) FROM group_counts" "1|12"
+
 # Usage errors.
 run scan --db "$T/u.db" --hash-key-file "$KEY" --group sex "$C"
 expect_rc 2 "--group without an outcome"
