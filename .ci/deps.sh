@@ -8,6 +8,7 @@ pkgs=(
   libcsv-dev libpcre2-dev libsqlite3-dev zlib1g-dev libzstd-dev
   libssl-dev                            # OpenSSL libcrypto: SHA-256, HMAC
   sqlite3 gzip zstd pigz python3 python3-pandas python3-jsonschema util-linux  # used by the tests
+  chromium                              # renders the HTML report in a test
 )
 missing=()
 for p in "${pkgs[@]}"; do

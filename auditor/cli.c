@@ -19,6 +19,7 @@
 #include "auditor/report.h"
 #include "auditor/report_profiles.h"
 #include "auditor/report_sarif.h"
+#include "auditor/report_html.h"
 #include "auditor/scan.h"
 #include "auditor/store.h"
 #include "auditor/summary.h"
@@ -1417,6 +1418,8 @@ static int cmd_report(cli *c, int argc, char **argv)
 			rc = aud_store_baseline_write(out, st, run_id, &err);
 		else if (strcmp(c->report_format, "sarif") == 0)
 			rc = aud_report_sarif(out, st, run_id, &err);
+		else if (strcmp(c->report_format, "html") == 0)
+			rc = aud_report_html(out, st, run_id, &err);
 		else
 			rc = aud_report_write(out, st, run_id,
 					      c->report_format, &err);
