@@ -79,7 +79,8 @@ enum {
 	O_PROGRESS,
 	O_NO_PROGRESS,
 	O_BASELINE,
-	O_PROFILE
+	O_PROFILE,
+	O_RESUME
 };
 
 typedef struct optdef {
@@ -151,6 +152,10 @@ static const optdef options[] = {
 	 "print the summary as JSON"},
 	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
 	 "print no summary (diagnostics still go to stderr)"},
+	{"resume", 0, NULL, O_RESUME, CMD_SCAN, "off",
+	 "continue the database's last run if it was interrupted or killed: "
+	 "inputs it finished with the same SHA-256 are skipped, unfinished "
+	 "ones scanned again (same inputs, key and patterns)"},
 	{"progress", 0, NULL, O_PROGRESS, CMD_SCAN,
 	 "on when stderr is a terminal",
 	 "show progress on stderr (bytes, records, findings, MB/s, ETA)"},
@@ -221,6 +226,7 @@ typedef struct cli {
 	const char *report_format, *output;
 	const char *baseline;
 	const char *profile;
+	int resume;
 } cli;
 
 
@@ -646,6 +652,9 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 		break;
 	case O_BASELINE:
 		c->baseline = val;
+		break;
+	case O_RESUME:
+		c->resume = 1;
 		break;
 	case O_PROFILE:
 		if (strcmp(val, "ll144") && strcmp(val, "eeoc") &&
@@ -1250,7 +1259,29 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		aud_allowlist_sha256_hex(al, alsha);
 		meta.allowlist_sha256 = alsha;
 	}
-	if (aud_store_run_begin(st, &meta, &run_id, &err)) {
+	if (c->resume) {
+		char was_fp[17], was_pat[65];
+
+		if (aud_store_run_resume(st, &run_id, was_fp, was_pat, &err)) {
+			print_err(&err, NULL);
+			rc = err.code == AUD_EUSAGE ? AUD_EXIT_USAGE
+						    : AUD_EXIT_ERROR;
+			goto done_rc;
+		}
+		/* The same key and patterns, or the counts would mix two
+		 * different scans. */
+		if (strcmp(was_fp, fp) != 0 || strcmp(was_pat, patsha) != 0) {
+			fprintf(stderr,
+				"auditor: run %lld was started with another %s; "
+				"--resume needs the same\n",
+				(long long)run_id,
+				strcmp(was_fp, fp) ? "hash key"
+						   : "pattern set");
+			aud_store_run_end(st, run_id, "interrupted", &err);
+			rc = AUD_EXIT_USAGE;
+			goto done_rc;
+		}
+	} else if (aud_store_run_begin(st, &meta, &run_id, &err)) {
 		print_err(&err, NULL);
 		rc = AUD_EXIT_ERROR;
 		goto done_rc;
@@ -1265,6 +1296,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.diag = on_diag;
 	so.stop = &stop_signal;
 	so.allowlist = al;
+	so.resume = c->resume;
 	if (c->progress == 1 || (c->progress == -1 && isatty(2))) {
 		uint64_t total = 0;
 		struct stat sb;

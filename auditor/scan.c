@@ -417,6 +417,24 @@ static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
 	aud_reader_free(rd);
 }
 
+/* Does path still have the SHA-256 want? (Read in full to know.) */
+static int same_hash(const char *path, const char *want)
+{
+	aud_decoder *d = NULL;
+	aud_err e;
+	char got[65];
+	int same = 0;
+
+	aud_err_clear(&e);
+	if (aud_decoder_open(&d, path, NULL, &e) == 0 &&
+	    aud_decoder_drain(d, &e) == 0) {
+		aud_decoder_sha256_hex(d, got);
+		same = strcmp(got, want) == 0;
+	}
+	aud_decoder_close(d);
+	return same;
+}
+
 static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 		    aud_scan_totals *t)
 {
@@ -437,6 +455,23 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 	r.status = "ok";
 	r.error_record = r.error_line = r.error_offset = AUD_NOPOS;
 
+	if (c->o->resume && !in->error && strcmp(in->path, "-") != 0) {
+		char was[65];
+		int warned;
+
+		if (aud_store_file_done(c->s, c->run_id, c->path, was,
+					&warned) &&
+		    same_hash(in->path, was)) {
+			t->resumed++;
+			t->files++;
+			if (warned)
+				t->files_warning++;
+			return 0; /* finished before the interruption */
+		}
+		if (aud_store_file_forget(c->s, c->run_id, c->path,
+					  &c->store_err))
+			return -1;
+	}
 	if (aud_store_file_begin(c->s, c->run_id, c->path, &c->file_id,
 				 &c->store_err))
 		return -1;
@@ -444,6 +479,7 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 		aud_err_set(&fail, AUD_EIO, "%s", in->error);
 		failed = 1;
 	} else {
+		memset(&dopts, 0, sizeof dopts);
 		dopts.max_decoded_bytes = c->o->max_decoded_bytes;
 		if (aud_decoder_open(&d, in->path, &dopts, &e)) {
 			fail = e;

@@ -1463,3 +1463,121 @@ int aud_store_has_baseline(const aud_store *s)
 {
 	return s && s->baseline;
 }
+
+/* ---- resuming a run ------------------------------------------------- */
+
+int aud_store_run_resume(aud_store *s, int64_t *run_id, char fingerprint[17],
+			 char patterns_sha[65], aud_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AUD_OK;
+
+	*run_id = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT run_id, hash_key_fingerprint, "
+			       "patterns_sha256, status FROM runs ORDER BY "
+			       "run_id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot read runs");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return aud_err_set(err, AUD_EUSAGE,
+				   "%s: no run to resume", s->path);
+	}
+	*run_id = sqlite3_column_int64(st, 0);
+	snprintf(fingerprint, 17, "%s",
+		 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+	snprintf(patterns_sha, 65, "%s",
+		 sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "");
+	if (strcmp((const char *)sqlite3_column_text(st, 3), "running") &&
+	    strcmp((const char *)sqlite3_column_text(st, 3), "interrupted"))
+		rc = aud_err_set(err, AUD_EUSAGE,
+				 "%s: the last run (%lld) is %s: nothing to "
+				 "resume",
+				 s->path, (long long)*run_id,
+				 sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_prepare_v2(s->db,
+			       "UPDATE runs SET status = 'running', "
+			       "finished_at = NULL WHERE run_id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "cannot resume run");
+	sqlite3_bind_int64(st, 1, *run_id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? AUD_OK
+					     : fail(s, err, "cannot resume run");
+	sqlite3_finalize(st);
+	return rc ? rc : tx_commit(s, err);
+}
+
+int aud_store_file_done(aud_store *s, int64_t run_id, const char *path,
+			char sha256[65], int *warning)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	sha256[0] = '\0';
+	*warning = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT sha256, status = 'warning', records "
+			       "FROM files WHERE run_id = ?1 AND "
+			       "path = ?2 AND status IN ('ok', 'warning') AND "
+			       "sha256 IS NOT NULL ORDER BY file_id DESC "
+			       "LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(sha256, 65, "%s", sqlite3_column_text(st, 0));
+		*warning = sqlite3_column_int(st, 1);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int aud_store_file_forget(aud_store *s, int64_t run_id, const char *path,
+			  aud_err *err)
+{
+	/* Every row that hangs off an unfinished attempt of this input. */
+	static const char *const sql[] = {
+		"DELETE FROM findings WHERE file_id IN (SELECT file_id FROM "
+		"files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM problems WHERE file_id IN (SELECT file_id FROM "
+		"files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM fields WHERE file_id IN (SELECT file_id FROM "
+		"files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM field_entities WHERE file_id IN (SELECT file_id "
+		"FROM files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM markers WHERE file_id IN (SELECT file_id FROM "
+		"files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM group_counts WHERE file_id IN (SELECT file_id FROM "
+		"files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM group_scores WHERE file_id IN (SELECT file_id FROM "
+		"files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM files WHERE run_id = ?1 AND path = ?2",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	for (i = 0; i < sizeof sql / sizeof *sql; i++) {
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			return fail(s, err, "cannot forget an unfinished input");
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return fail(s, err, "cannot forget an unfinished input");
+		}
+		sqlite3_finalize(st);
+	}
+	s->nctr = 0; /* cached problem counts: reread from the database */
+	return tx_commit(s, err);
+}

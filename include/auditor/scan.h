@@ -51,6 +51,10 @@ typedef struct aud_scan_opts {
 	 * its output). NULL: none. */
 	void (*progress)(void *ctx, const struct aud_scan_progress *p);
 	void *progress_ctx;
+	/* Resuming run_id: an input the run already finished with the same
+	 * SHA-256 is skipped; any unfinished attempt of an input is deleted
+	 * before it is scanned again. */
+	int resume;
 } aud_scan_opts;
 
 typedef struct aud_scan_progress {
@@ -72,6 +76,7 @@ typedef struct aud_scan_totals {
 	uint64_t pattern_limit_hits;
 	uint64_t suppressed; /* findings the allowlist accepted */
 	uint64_t markers;    /* redaction markers counted */
+	uint64_t resumed;    /* inputs skipped: finished before (--resume) */
 	int interrupted; /* stopped through opts->stop */
 } aud_scan_totals;
 

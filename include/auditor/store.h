@@ -179,6 +179,22 @@ int aud_store_baseline_load(aud_store *s, const char *path,
 			    aud_err *err);
 int aud_store_has_baseline(const aud_store *s);
 
+/* Resuming (scan --resume): aud_store_run_resume takes the newest run if
+ * it is "running" (killed) or "interrupted", sets it running again and
+ * gives its id, key fingerprint and pattern hash (AUD_EUSAGE when there is
+ * nothing to resume). aud_store_file_done says whether path was finished
+ * in that run (status ok or warning) and gives the SHA-256 it had then
+ * and whether it ended with a warning.
+ * aud_store_file_forget deletes every row of path's unfinished attempts
+ * in the run (the file row, findings, problems, profile, counters), so
+ * scanning it again counts it once. */
+int aud_store_run_resume(aud_store *s, int64_t *run_id, char fingerprint[17],
+			 char patterns_sha[65], aud_err *err);
+int aud_store_file_done(aud_store *s, int64_t run_id, const char *path,
+			char sha256[65], int *warning);
+int aud_store_file_forget(aud_store *s, int64_t run_id, const char *path,
+			  aud_err *err);
+
 /* The newest run id in the database, or 0 when there is none. */
 int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);
 
