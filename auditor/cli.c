@@ -80,7 +80,8 @@ enum {
 	O_NO_PROGRESS,
 	O_BASELINE,
 	O_PROFILE,
-	O_RESUME
+	O_RESUME,
+	O_MAX_RATIO
 };
 
 typedef struct optdef {
@@ -144,6 +145,9 @@ static const optdef options[] = {
 	 "largest record kept in memory (suffixes K, M, G)"},
 	{"max-decoded-bytes", 0, "N", O_MAX_DECODED, CMD_SCAN, "0 (no limit)",
 	 "stop decoding an input past N bytes (suffixes K, M, G, T)"},
+	{"max-ratio", 0, "N", O_MAX_RATIO, CMD_SCAN, "200",
+	 "stop an input whose decompression ratio passes N:1 once more than "
+	 "1 GiB is decoded (a decompression bomb); 0 for no limit"},
 	{"fail-on", 0, "POLICY", O_FAIL_ON, CMD_SCAN | CMD_REPORT, "none",
 	 "exit 1 when a rule holds, listing each: rules separated by commas, "
 	 "such as US_SSN>0, secrets>0, pii.rate>1e-4, EMAIL_ADDRESS.distinct>10, "
@@ -213,6 +217,7 @@ typedef struct cli {
 	const char *hash_key_file;
 	const char *allowlist;
 	uint64_t max_record, max_decoded;
+	double max_ratio;
 	const char *fail_on;  /* --fail-on text */
 	aud_policy *policy;   /* parsed, NULL for none */
 	int json, quiet;
@@ -656,6 +661,15 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_RESUME:
 		c->resume = 1;
 		break;
+	case O_MAX_RATIO: {
+		char *end;
+
+		c->max_ratio = strtod(val, &end);
+		if (end == val || *end || !(c->max_ratio >= 0))
+			return usage_error("--max-ratio takes a number such as "
+					   "1000 (0: no limit), not '%s'", val);
+		break;
+	}
 	case O_PROFILE:
 		if (strcmp(val, "ll144") && strcmp(val, "eeoc") &&
 		    strcmp(val, "eu-ai-act"))
@@ -1047,6 +1061,7 @@ static char *options_json(const cli *c)
 	json_opt(f, "expected_shares", c->expected_path);
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
+	fprintf(f, ",\"max_ratio\":%.17g", c->max_ratio);
 	json_opt(f, "fail_on", c->fail_on ? c->fail_on : "none");
 	json_opt(f, "baseline", c->baseline);
 	json_list(f, "inputs", &c->inputs);
@@ -1292,6 +1307,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.delimiter = c->delimiter;
 	so.max_record_bytes = (size_t)c->max_record;
 	so.max_decoded_bytes = c->max_decoded;
+	so.max_ratio = c->max_ratio;
 	so.max_problems_shown = c->show_problems;
 	so.diag = on_diag;
 	so.stop = &stop_signal;
@@ -1520,6 +1536,7 @@ int aud_cli_main(int argc, char **argv)
 	c.max_record = 16u << 20;
 	c.bias.min_share = 0.02;
 	c.progress = -1;
+	c.max_ratio = 200;
 	if (argc < 2)
 		return usage_error("%s", "no command given");
 	if (strcmp(argv[1], "help") == 0 && argc > 2 &&

@@ -19,6 +19,20 @@
  *
  * Messages do not repeat the path: the caller names the input.
  *
+ * A regular file is read up to the size it had when opened and no
+ * further, as tar(1) does: a writer appending faster than we scan would
+ * otherwise keep the scan going for ever. The hash and counts then cover
+ * that prefix, and aud_decoder_changed says the file grew or was rewritten
+ * (size or mtime differ at the end). A file that shrinks under us is an
+ * error: its end is gone, so what was read is not the whole file.
+ * (Regular files of size 0 at open, such as those in /proc, are read to
+ * their end: they have no size to trust.)
+ *
+ * The bomb guard compares decoded bytes with the raw bytes the codec has
+ * consumed, not with those read ahead into the raw buffer: a 256 KiB
+ * read-ahead would otherwise hide a deflate bomb (at most ~1032:1) from a
+ * limit of 1000:1 until many gigabytes were decoded.
+ *
  * Choices: zero bytes after the last gzip member (tape or block padding)
  * are accepted and ignored if they run to the end of the file, as gzip(1)
  * does; any other trailing bytes are an error. Trailing bytes after a zstd
@@ -50,9 +64,13 @@ struct aud_decoder {
 	int own_fd; /* 0 for stdin: never closed here */
 	aud_compression comp;
 	uint64_t max;	    /* max_decoded_bytes, 0 = none */
+	double ratio;	    /* max_ratio, 0 = none */
 	uint64_t raw_bytes; /* read from fd and hashed */
 	uint64_t decoded;   /* handed out to the caller */
 	int64_t fsize;
+	uint64_t cap;	       /* regular files: read no more than this */
+	struct timespec mtime; /* at open, to see a rewrite in place */
+	char changed[160];     /* why the file looks changed, "" if not */
 	EVP_MD_CTX *sha;
 
 	unsigned char *raw;
@@ -113,15 +131,53 @@ static ptrdiff_t report(const aud_decoder *d, aud_err *err)
 	return d->ecode;
 }
 
+/* At the size seen at open: notes whether the file has changed since. */
+static void look_changed(aud_decoder *d)
+{
+	struct stat st;
+
+	if (d->changed[0] || fstat(d->fd, &st) != 0)
+		return;
+	if ((uint64_t)st.st_size > d->cap)
+		snprintf(d->changed, sizeof d->changed,
+			 "file grew while being read (%llu bytes now): "
+			 "scanned the %llu bytes it had when opened",
+			 (unsigned long long)st.st_size,
+			 (unsigned long long)d->cap);
+	else if (st.st_mtim.tv_sec != d->mtime.tv_sec ||
+		 st.st_mtim.tv_nsec != d->mtime.tv_nsec)
+		snprintf(d->changed, sizeof d->changed,
+			 "file was modified while being read");
+}
+
 /* read(2) with EINTR retry; hashes and counts what it got. Returns the
  * byte count, 0 at end of file, or -1 with errno set. */
 static ssize_t rawread(aud_decoder *d, void *buf, size_t n)
 {
 	ssize_t r;
 
+	if (d->cap) {
+		if (d->raw_bytes >= d->cap) {
+			d->eof = 1;
+			look_changed(d);
+			return 0;
+		}
+		if (n > d->cap - d->raw_bytes)
+			n = (size_t)(d->cap - d->raw_bytes);
+	}
 	do
 		r = read(d->fd, buf, n);
 	while (r < 0 && errno == EINTR);
+	if (r == 0 && d->cap) {
+		fail(d, AUD_EIO,
+		     "file shrank while being read (end of file after %llu "
+		     "of %llu bytes)",
+		     (unsigned long long)d->raw_bytes,
+		     (unsigned long long)d->cap);
+		errno = EIO;
+		d->eof = 1;
+		return -1;
+	}
 	if (r > 0) {
 		EVP_DigestUpdate(d->sha, buf, (size_t)r);
 		d->raw_bytes += (uint64_t)r;
@@ -202,6 +258,7 @@ int aud_decoder_open(aud_decoder **out, const char *path,
 		return aud_err_set(err, AUD_ENOMEM, "out of memory");
 	d->fd = -1;
 	d->max = opts ? opts->max_decoded_bytes : 0;
+	d->ratio = opts && opts->max_ratio > 0 ? opts->max_ratio : 0;
 	d->fsize = -1;
 
 	if (strcmp(path, "-") == 0) {
@@ -229,6 +286,8 @@ int aud_decoder_open(aud_decoder **out, const char *path,
 	if (S_ISREG(st.st_mode) && d->own_fd) {
 		/* stdin is -1 even when redirected from a file. */
 		d->fsize = (int64_t)st.st_size;
+		d->cap = (uint64_t)st.st_size;
+		d->mtime = st.st_mtim;
 		(void)posix_fadvise(d->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
 
@@ -492,6 +551,20 @@ static int dec_zstd(aud_decoder *d, unsigned char *out, size_t cap, size_t *got)
 	return rc;
 }
 
+/* The bomb guard: records AUD_ELIMIT (reported from the next read on)
+ * when decoded / consumed raw bytes passes the ratio. */
+static void check_ratio(aud_decoder *d)
+{
+	uint64_t used = d->raw_bytes - (d->len - d->pos);
+
+	if ((double)d->decoded <= d->ratio * (double)used)
+		return;
+	fail(d, AUD_ELIMIT,
+	     "decompression ratio over %.15g:1 after %llu bytes (a "
+	     "decompression bomb?); raise --max-ratio to read it",
+	     d->ratio, (unsigned long long)d->decoded);
+}
+
 ptrdiff_t aud_decoder_read(aud_decoder *d, void *buf, size_t cap, aud_err *err)
 {
 	unsigned char *out = buf;
@@ -536,6 +609,8 @@ ptrdiff_t aud_decoder_read(aud_decoder *d, void *buf, size_t cap, aud_err *err)
 		     (unsigned long long)d->max);
 	}
 	d->decoded += got;
+	if (d->ratio > 0 && d->decoded > AUD_DECODER_RATIO_AFTER)
+		check_ratio(d);
 	if (got > 0)
 		return (ptrdiff_t)got;
 	if (rc < 0 || d->ecode)
@@ -551,6 +626,8 @@ int aud_decoder_drain(aud_decoder *d, aud_err *err)
 	d->pos = d->len = 0;
 	while (!d->eof) {
 		r = rawread(d, d->raw, RAW_CAP);
+		if (r < 0 && d->ecode == AUD_EIO)
+			return aud_err_set(err, AUD_EIO, "%s", d->emsg);
 		if (r < 0)
 			return aud_err_set(err, AUD_EIO, "read error: %s",
 					   strerror(errno));
@@ -570,6 +647,11 @@ uint64_t aud_decoder_raw_bytes(const aud_decoder *d) { return d->raw_bytes; }
 uint64_t aud_decoder_decoded_bytes(const aud_decoder *d) { return d->decoded; }
 
 int64_t aud_decoder_file_size(const aud_decoder *d) { return d->fsize; }
+
+const char *aud_decoder_changed(const aud_decoder *d)
+{
+	return d->changed[0] ? d->changed : NULL;
+}
 
 void aud_decoder_sha256_hex(const aud_decoder *d, char out[65])
 {

@@ -98,6 +98,9 @@ static const char *problem_kind(const aud_err *e)
 {
 	if (strstr(e->msg, "PCRE2's match or depth limit"))
 		return "pattern_limit";
+	if (strncmp(e->msg, "file grew", 9) == 0 ||
+	    strncmp(e->msg, "file was modified", 17) == 0)
+		return "changed";
 	if (e->code == AUD_ELIMIT)
 		return "too_long";
 	if (strncmp(e->msg, "invalid UTF-8", 13) == 0)
@@ -338,7 +341,7 @@ static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
 	aud_reader *rd = NULL;
 	aud_reader_opts ro;
 	ptrdiff_t n;
-	int rc = 0;
+	int rc = 0, stopped = 0, ended_line = 1;
 	char delim = ',';
 	aud_format fmt;
 	aud_err e;
@@ -378,17 +381,22 @@ static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
 		rc = aud_reader_feed(rd, buf, (size_t)n, &e);
 		if (rc)
 			break;
+		ended_line = buf[n - 1] == '\n';
 		progress(c, d, rd);
 		if (c->o->stop && *c->o->stop) {
 			aud_err_set(fail, AUD_EIO, "scan interrupted");
 			aud_err_place(fail, aud_reader_records(rd) + 1,
 				      AUD_NOPOS, aud_decoder_decoded_bytes(d));
 			*failed = 1;
+			stopped = 1;
 			break;
 		}
 		n = aud_decoder_read(d, buf, CHUNK, &e);
 	}
-	if (rc < 0 && !c->store_failed) {
+	if (stopped) {
+		/* Interrupted: the cut last line is not a record to report
+		 * on; the input is scanned again by --resume. */
+	} else if (rc < 0 && !c->store_failed) {
 		*fail = e; /* the reader gave up on this input */
 		*failed = 1;
 	} else if (rc == 0) {
@@ -402,8 +410,12 @@ static void scan_stream(scan_ctx *c, aud_decoder *d, char *buf,
 			*failed = 1;
 			if (fail->record == AUD_NOPOS)
 				fail->record = aud_reader_records(rd) + 1;
+			/* The line counter already counts a line that
+			 * has started; the next line only if the last
+			 * chunk ended one. */
 			if (fail->line == AUD_NOPOS)
-				fail->line = aud_reader_lines(rd) + 1;
+				fail->line = aud_reader_lines(rd) +
+					     (ended_line ? 1 : 0);
 		}
 		/* Flush the last record: for a truncated stream it is the
 		 * data before the fault, which must still be scanned. */
@@ -481,6 +493,7 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 	} else {
 		memset(&dopts, 0, sizeof dopts);
 		dopts.max_decoded_bytes = c->o->max_decoded_bytes;
+		dopts.max_ratio = c->o->max_ratio;
 		if (aud_decoder_open(&d, in->path, &dopts, &e)) {
 			fail = e;
 			failed = 1;
@@ -490,6 +503,15 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 		scan_stream(c, d, buf, &r, &fail, &failed);
 		if (!(c->o->stop && *c->o->stop) &&
 		    aud_decoder_drain(d, &e) == 0) {
+			const char *chg = aud_decoder_changed(d);
+
+			if (chg) { /* grew or was rewritten while read */
+				aud_err ce;
+
+				aud_err_clear(&ce);
+				aud_err_set(&ce, AUD_EIO, "%s", chg);
+				on_problem(c, &ce);
+			}
 			aud_decoder_sha256_hex(d, sha);
 			r.sha256 = sha;
 		}

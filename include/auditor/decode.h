@@ -26,7 +26,19 @@ const char *aud_compression_name(aud_compression c);
 
 typedef struct aud_decoder_opts {
 	uint64_t max_decoded_bytes; /* 0: no limit; else AUD_ELIMIT past it */
+	/* Decompression-bomb guard, 0: none. Once more than
+	 * AUD_DECODER_RATIO_AFTER bytes were decoded, a read after which
+	 * decoded bytes / raw bytes consumed by the codec exceeds max_ratio
+	 * still returns its bytes, and every later read returns AUD_ELIMIT
+	 * ("decompression ratio over N:1 after X bytes ..."). Plain input
+	 * has a ratio of 1, so any max_ratio >= 1 never stops it. Deflate
+	 * cannot pass about 1032:1; zstd can reach far more. */
+	double max_ratio;
 } aud_decoder_opts;
+
+/* The ratio guard looks only past this many decoded bytes (1 GiB): small
+ * inputs that compress very well are not bombs. */
+#define AUD_DECODER_RATIO_AFTER (1ull << 30)
 
 typedef struct aud_decoder aud_decoder;
 
@@ -40,8 +52,9 @@ int aud_decoder_open(aud_decoder **out, const char *path,
 
 /* Reads up to cap decoded bytes into buf. Returns the number of bytes (> 0),
  * 0 at the clean end of the input, or a negative code: AUD_EFORMAT for a
- * corrupt or truncated stream, AUD_EIO for a read error, AUD_ELIMIT when
- * max_decoded_bytes is passed, AUD_ENOMEM. On error err->offset is the
+ * corrupt or truncated stream, AUD_EIO for a read error (or a file that
+ * shrank, see aud_decoder_changed), AUD_ELIMIT when max_decoded_bytes or
+ * max_ratio is passed, AUD_ENOMEM. On error err->offset is the
  * decoded offset reached; bytes decoded before the fault were all returned
  * by earlier calls. After an error every further call returns the same
  * error. */
@@ -60,6 +73,15 @@ uint64_t aud_decoder_raw_bytes(const aud_decoder *d);     /* read so far */
 uint64_t aud_decoder_decoded_bytes(const aud_decoder *d); /* handed out */
 /* Size from fstat for regular files, -1 for pipes and stdin. */
 int64_t aud_decoder_file_size(const aud_decoder *d);
+
+/* A regular file (other than stdin) is read only up to the size it had
+ * when opened, so a writer appending to it cannot keep a scan going for
+ * ever; a file that shrinks while being read gives AUD_EIO ("file shrank
+ * while being read ..."). Once the end is reached (or drained), this
+ * returns why the file looks changed since it was opened ("file grew
+ * while being read ...", "file was modified while being read"), or NULL.
+ * Static storage in d, valid until aud_decoder_close. */
+const char *aud_decoder_changed(const aud_decoder *d);
 
 /* Lower-case hex SHA-256 of the raw bytes read so far, NUL-terminated. */
 void aud_decoder_sha256_hex(const aud_decoder *d, char out[65]);

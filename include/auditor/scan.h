@@ -38,6 +38,7 @@ typedef struct aud_scan_opts {
 	char delimiter;          /* 0: by name (.tsv tab) else ',' */
 	size_t max_record_bytes; /* 0: 16 MiB */
 	uint64_t max_decoded_bytes; /* 0: none */
+	double max_ratio;           /* decompression ratio guard, 0: none */
 	unsigned max_problems_shown; /* per input, through diag; 0: 10 */
 	aud_diag_fn diag;
 	void *diag_ctx;

@@ -204,7 +204,7 @@ typedef struct result {
  * bytes, checks that the error is sticky, and fills r. */
 static void decode(const char *path, size_t bs, uint64_t max, result *r)
 {
-	aud_decoder_opts o = {max};
+	aud_decoder_opts o = {.max_decoded_bytes = max};
 	aud_decoder *d = NULL;
 	unsigned char *buf = malloc(bs);
 	size_t cap = 1 << 20;
@@ -741,6 +741,197 @@ static void test_bomb(void)
 	done(&r);
 }
 
+/* --- the ratio guard ------------------------------------------------ */
+
+/* Writes `times` copies of one compressed member/frame of 64 MiB of zeros
+ * (gzip at level 6 is ~1028:1, deflate's ceiling is ~1032:1; zstd far
+ * more), so multi-gigabyte bombs cost the test only a few MB on disk. */
+static void put_zeros(const char *name, int zstd, unsigned times)
+{
+	size_t zn = 64u << 20, n;
+	unsigned char *z = calloc(1, zn), *c;
+	unsigned i;
+
+	c = zstd ? zst(z, zn, 0, &n) : gz(z, zn, &n);
+	put(name, c, n, "wb");
+	for (i = 1; i < times; i++)
+		put(name, c, n, "ab");
+	free(c);
+	free(z);
+}
+
+/* Reads path to the end or the first error, 1 MiB at a time, keeping no
+ * output; checks that all bytes were zeros and that an error is sticky. */
+static ptrdiff_t ratio_read(const char *path, double ratio, uint64_t *dec,
+			    aud_err *err)
+{
+	aud_decoder_opts o = {.max_ratio = ratio};
+	aud_decoder *d = NULL;
+	size_t bs = 1u << 20, i;
+	unsigned char *buf = malloc(bs);
+	ptrdiff_t k;
+	int nonzero = 0;
+	aud_err e2;
+
+	aud_err_clear(err);
+	*dec = 0;
+	if (aud_decoder_open(&d, path, &o, err) != 0) {
+		free(buf);
+		return err->code;
+	}
+	while ((k = aud_decoder_read(d, buf, bs, err)) > 0)
+		for (i = 0; i < (size_t)k; i++)
+			nonzero |= buf[i];
+	CHECK(!nonzero);
+	*dec = aud_decoder_decoded_bytes(d);
+	if (k < 0) {
+		aud_err_clear(&e2);
+		CHECK_EQ_INT(aud_decoder_read(d, buf, bs, &e2), k);
+		CHECK_STR(e2.msg, err->msg);
+	}
+	aud_decoder_close(d);
+	free(buf);
+	return k;
+}
+
+static void test_ratio(void)
+{
+	const uint64_t gib = 1ull << 30, mib = 1u << 20;
+	char want[200];
+	uint64_t dec;
+	aud_err e;
+	ptrdiff_t k;
+	int fd;
+
+	/* 17 x 64 MiB = 1088 MiB at ~1028:1: over 1000:1 once past 1 GiB.
+	 * The check follows each 1 MiB read, so it stops within 1 MiB. */
+	put_zeros("r17.gz", 0, 17);
+	k = ratio_read(tpath("r17.gz"), 1000, &dec, &e);
+	CHECK_EQ_INT(k, AUD_ELIMIT);
+	CHECK(dec > gib && dec <= gib + mib);
+	CHECK_EQ_INT(e.offset, dec);
+	snprintf(want, sizeof want,
+		 "decompression ratio over 1000:1 after %llu bytes (a "
+		 "decompression bomb?); raise --max-ratio to read it",
+		 (unsigned long long)dec);
+	CHECK_STR(e.msg, want);
+	/* zstd: the same stop, a fractional limit printed as given. */
+	put_zeros("r17.zst", 1, 17);
+	k = ratio_read(tpath("r17.zst"), 1500.5, &dec, &e);
+	CHECK_EQ_INT(k, AUD_ELIMIT);
+	CHECK(dec > gib && dec <= gib + mib);
+	snprintf(want, sizeof want,
+		 "decompression ratio over 1500.5:1 after %llu bytes (a "
+		 "decompression bomb?); raise --max-ratio to read it",
+		 (unsigned long long)dec);
+	CHECK_STR(e.msg, want);
+
+	/* Under 1 GiB nothing is checked, whatever the ratio. */
+	put_zeros("r15.zst", 1, 15);
+	k = ratio_read(tpath("r15.zst"), 2.5, &dec, &e);
+	CHECK_EQ_INT(k, 0);
+	CHECK_EQ_INT(dec, 15 * 64 * mib);
+
+	/* Plain input is 1:1, so even a limit of 1 never stops it (a sparse
+	 * file: 1 GiB + 1 MiB of zeros that take no disk). This also shows a
+	 * ratio under the limit past 1 GiB reads to the end. */
+	fd = open(tpath("sparse.bin"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, (off_t)(gib + mib)) == 0);
+	close(fd);
+	k = ratio_read(tpath("sparse.bin"), 1, &dec, &e);
+	CHECK_EQ_INT(k, 0);
+	CHECK_EQ_INT(dec, gib + mib);
+}
+
+/* --- files that change while being read ------------------------------ */
+
+/* Reads d to the end or an error in reads of bs; returns the last return
+ * and adds the bytes to *n. */
+static ptrdiff_t read_rest(aud_decoder *d, size_t bs, size_t *n,
+			   aud_err *err)
+{
+	unsigned char *buf = malloc(bs);
+	ptrdiff_t k;
+
+	while ((k = aud_decoder_read(d, buf, bs, err)) > 0)
+		*n += (size_t)k;
+	free(buf);
+	return k;
+}
+
+static void test_changing(void)
+{
+	static const struct timespec old[2] = {{1000000000, 0},
+					       {1000000000, 0}};
+	aud_decoder *d = NULL;
+	unsigned char buf[100];
+	char hex[65], want[65];
+	size_t n;
+	aud_err e;
+	int fd;
+
+	/* Growth: only the 1000 bytes there at open are read and hashed. */
+	put("grow.txt", pay, 1000, "wb");
+	aud_err_clear(&e);
+	CHECK_EQ_INT(aud_decoder_open(&d, tpath("grow.txt"), NULL, &e), 0);
+	CHECK_EQ_INT(aud_decoder_read(d, buf, sizeof buf, &e), 100);
+	CHECK(aud_decoder_changed(d) == NULL);
+	put("grow.txt", pay + 1000, 500, "ab");
+	n = 100;
+	CHECK_EQ_INT(read_rest(d, 4096, &n, &e), 0);
+	CHECK_EQ_INT(n, 1000);
+	CHECK_EQ_INT(aud_decoder_raw_bytes(d), 1000);
+	CHECK(aud_decoder_changed(d) != NULL);
+	if (aud_decoder_changed(d))
+		CHECK_STR(aud_decoder_changed(d),
+			  "file grew while being read (1500 bytes now): "
+			  "scanned the 1000 bytes it had when opened");
+	aud_decoder_sha256_hex(d, hex);
+	hexof(pay, 1000, want);
+	CHECK_STR(hex, want);
+	aud_decoder_close(d);
+
+	/* Unchanged: NULL at the end too. */
+	CHECK_EQ_INT(aud_decoder_open(&d, tpath("grow.txt"), NULL, &e), 0);
+	n = 0;
+	CHECK_EQ_INT(read_rest(d, 4096, &n, &e), 0);
+	CHECK_EQ_INT(n, 1500);
+	CHECK(aud_decoder_changed(d) == NULL);
+	aud_decoder_close(d);
+
+	/* Rewritten in place, same size, other mtime. */
+	CHECK_EQ_INT(aud_decoder_open(&d, tpath("grow.txt"), NULL, &e), 0);
+	CHECK_EQ_INT(aud_decoder_read(d, buf, sizeof buf, &e), 100);
+	CHECK(utimensat(AT_FDCWD, tpath("grow.txt"), old, 0) == 0);
+	n = 100;
+	CHECK_EQ_INT(read_rest(d, 4096, &n, &e), 0);
+	CHECK_EQ_INT(n, 1500);
+	CHECK(aud_decoder_changed(d) != NULL);
+	if (aud_decoder_changed(d))
+		CHECK_STR(aud_decoder_changed(d),
+			  "file was modified while being read");
+	aud_decoder_close(d);
+
+	/* Shrinking: the first raw buffer (256 KiB, read at open to sniff)
+	 * is handed out, then the end is missing: AUD_EIO at that offset. */
+	put("shrink.txt", pay, 600000, "wb");
+	CHECK_EQ_INT(aud_decoder_open(&d, tpath("shrink.txt"), NULL, &e), 0);
+	CHECK_EQ_INT(aud_decoder_read(d, buf, sizeof buf, &e), 100);
+	fd = open(tpath("shrink.txt"), O_WRONLY);
+	CHECK(fd >= 0 && ftruncate(fd, 10) == 0);
+	close(fd);
+	n = 100;
+	CHECK_EQ_INT(read_rest(d, 4096, &n, &e), AUD_EIO);
+	CHECK_EQ_INT(n, 262144);
+	CHECK_EQ_INT(e.offset, 262144);
+	CHECK_STR(e.msg, "file shrank while being read (end of file after "
+			 "262144 of 600000 bytes)");
+	/* The error is the read's; a drain has nothing more to read. */
+	CHECK_EQ_INT(aud_decoder_drain(d, &e), 0);
+	CHECK_EQ_INT(aud_decoder_raw_bytes(d), 262144);
+	aud_decoder_close(d);
+}
+
 static void test_open_errors(void)
 {
 	aud_decoder *d = (aud_decoder *)&d;
@@ -765,7 +956,7 @@ static void test_open_errors(void)
  * SHA-256 and size. */
 static void drain_case(const char *name, uint64_t max, int code)
 {
-	aud_decoder_opts o = {max};
+	aud_decoder_opts o = {.max_decoded_bytes = max};
 	aud_decoder *d;
 	unsigned char buf[4096];
 	char want[65], got[65];
@@ -909,6 +1100,8 @@ int main(void)
 	RUN(test_zstd_damaged);
 	RUN(test_limit);
 	RUN(test_bomb);
+	RUN(test_ratio);
+	RUN(test_changing);
 	RUN(test_open_errors);
 	RUN(test_drain);
 	RUN(test_stdin);
