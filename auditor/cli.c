@@ -81,7 +81,8 @@ enum {
 	O_BASELINE,
 	O_PROFILE,
 	O_RESUME,
-	O_MAX_RATIO
+	O_MAX_RATIO,
+	O_SHARD
 };
 
 typedef struct optdef {
@@ -156,6 +157,10 @@ static const optdef options[] = {
 	 "print the summary as JSON"},
 	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
 	 "print no summary (diagnostics still go to stderr)"},
+	{"shard", 0, "I/N", O_SHARD, CMD_SCAN, "0/1 (everything)",
+	 "scan only the I-th (0-based) of N slices of the inputs, taken from "
+	 "the expanded list sorted by path: N tasks with the same arguments "
+	 "cover every file once"},
 	{"resume", 0, NULL, O_RESUME, CMD_SCAN, "off",
 	 "continue the database's last run if it was interrupted or killed: "
 	 "inputs it finished with the same SHA-256 are skipped, unfinished "
@@ -232,6 +237,7 @@ typedef struct cli {
 	const char *baseline;
 	const char *profile;
 	int resume;
+	unsigned long shard_i, shard_n;
 } cli;
 
 
@@ -661,6 +667,18 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_RESUME:
 		c->resume = 1;
 		break;
+	case O_SHARD: {
+		char *end, *end2;
+
+		c->shard_i = strtoul(val, &end, 10);
+		if (end == val || *end != '/' ||
+		    (c->shard_n = strtoul(end + 1, &end2, 10), *end2) ||
+		    end2 == end + 1 || c->shard_n == 0 ||
+		    c->shard_i >= c->shard_n || c->shard_n > 1000000)
+			return usage_error("--shard takes I/N with 0 <= I < N, "
+					   "not '%s'", val);
+		break;
+	}
 	case O_MAX_RATIO: {
 		char *end;
 
@@ -1062,6 +1080,8 @@ static char *options_json(const cli *c)
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
 	fprintf(f, ",\"max_ratio\":%.17g", c->max_ratio);
+	if (c->shard_n > 1)
+		fprintf(f, ",\"shard\":\"%lu/%lu\"", c->shard_i, c->shard_n);
 	json_opt(f, "fail_on", c->fail_on ? c->fail_on : "none");
 	json_opt(f, "baseline", c->baseline);
 	json_list(f, "inputs", &c->inputs);
@@ -1249,6 +1269,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		}
 	}
 
+	aud_inputs_shard(&inputs, c->shard_i, c->shard_n);
 	if (inputs.skipped)
 		fprintf(stderr,
 			"auditor: note: %zu file%s in folders not scanned: "

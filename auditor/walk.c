@@ -188,6 +188,33 @@ int aud_walk(aud_inputs *out, const char *path, const aud_walk_opts *opts,
 	return AUD_OK;
 }
 
+static int cmp_input(const void *a, const void *b)
+{
+	const aud_input *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	/* The same path twice: keep the given order (stable). */
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+void aud_inputs_shard(aud_inputs *in, size_t index, size_t count)
+{
+	size_t i, n = 0;
+
+	if (count < 2)
+		return;
+	qsort(in->v, in->n, sizeof *in->v, cmp_input);
+	for (i = 0; i < in->n; i++) {
+		if (i % count == index) {
+			in->v[n++] = in->v[i];
+		} else {
+			free(in->v[i].path);
+			free(in->v[i].error);
+		}
+	}
+	in->n = n;
+}
+
 void aud_inputs_free(aud_inputs *in)
 {
 	size_t i;

@@ -45,6 +45,12 @@ int aud_walk(aud_inputs *out, const char *path, const aud_walk_opts *opts,
  * its last component, with fnmatch(3) without FNM_PATHNAME. */
 int aud_walk_glob_match(const char *glob, const char *path);
 
+/* Keeps the index-th of count slices of in: the inputs sorted by path,
+ * every count-th from position index. The slice depends only on the set of
+ * paths, not on the order they were given, so count tasks given the same
+ * arguments cover every input exactly once. 0 <= index < count. */
+void aud_inputs_shard(aud_inputs *in, size_t index, size_t count);
+
 void aud_inputs_free(aud_inputs *in);
 
 #endif
