@@ -9,6 +9,7 @@ pkgs=(
   libssl-dev                            # OpenSSL libcrypto: SHA-256, HMAC
   sqlite3 gzip zstd pigz python3 python3-pandas python3-jsonschema util-linux  # used by the tests
   chromium                              # renders the HTML report in a test
+  clang libclang-rt-14-dev              # libFuzzer harnesses (tests/fuzz)
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -366,7 +366,8 @@ static int header_row(csvr *c)
 		nlen[i] = cand.len;
 		k = c->fields[i].value_len;
 		if (aud_buf_append(&c->colnames, cand.p, cand.len) ||
-		    aud_buf_append(&c->colnames, c->vals.p + voff, k))
+		    aud_buf_append(&c->colnames,
+				   c->vals.p ? c->vals.p + voff : "", k))
 			goto done;
 	}
 	for (i = 0; i < n; i++) {
@@ -462,6 +463,10 @@ static int data_row(csvr *c)
 		for (i = 0; i < n; i++)
 			c->fpos[i] = (struct fpos){c->rec_off, 0};
 	}
+	/* Make every extra name first: making one may move xnames, which
+	 * would leave the names of earlier fields dangling. */
+	if (n > c->ncols && extra_name(c, n - 1, &un.name, &un.name_len))
+		return nomem(c->err);
 	for (i = 0; i < n; i++) {
 		aud_field *f = &c->fields[i];
 
