@@ -13,6 +13,7 @@
  * paths stay relative URI references without a uriBaseId.
  */
 #include "auditor/report_sarif.h"
+#include "auditor/summary.h"
 #include "auditor/policy.h"
 #include "auditor/utf8.h"
 
@@ -25,39 +26,10 @@
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/"          \
 	"schemas/sarif-schema-2.1.0.json"
 
-/* Escapes s[0..len) into a JSON string body (no quotes). Ill-formed UTF-8
- * is replaced by U+FFFD one byte at a time; square brackets are escaped
- * with a backslash when brackets is set, because SARIF message text reads
- * "[text](n)" as an embedded link (SARIF 2.1.0, 3.11.6). */
+/* JSON text; see aud_json_chars for the bracket escape. */
 static void esc(FILE *out, const char *s, size_t len, int brackets)
 {
-	size_t i = 0, ok;
-
-	while (i < len) {
-		ok = i + aud_utf8_invalid_at(s + i, len - i);
-		for (; i < ok; i++) {
-			unsigned char ch = (unsigned char)s[i];
-
-			if (ch == '"' || ch == '\\')
-				fprintf(out, "\\%c", ch);
-			else if (brackets && (ch == '[' || ch == ']'))
-				fprintf(out, "\\\\%c", ch);
-			else if (ch == '\n')
-				fputs("\\n", out);
-			else if (ch == '\t')
-				fputs("\\t", out);
-			else if (ch == '\r')
-				fputs("\\r", out);
-			else if (ch < 0x20 || ch == 0x7f)
-				fprintf(out, "\\u%04x", ch);
-			else
-				fputc(ch, out);
-		}
-		if (i < len) {
-			fputs("\\ufffd", out);
-			i++;
-		}
-	}
+	aud_json_chars(out, s, len, brackets);
 }
 
 static void jstr(FILE *out, const char *s)

@@ -5,6 +5,7 @@
  * ones. Ordering is fixed (count, then name) so the output is stable.
  */
 #include "auditor/summary.h"
+#include "auditor/utf8.h"
 
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -12,27 +13,41 @@
 
 #define TOP_FIELDS 20
 
+void aud_json_chars(FILE *out, const char *s, size_t len, int brackets)
+{
+	size_t i = 0, ok;
+
+	while (i < len) {
+		ok = i + aud_utf8_invalid_at(s + i, len - i);
+		for (; i < ok; i++) {
+			unsigned char ch = (unsigned char)s[i];
+
+			if (ch == '"' || ch == '\\')
+				fprintf(out, "\\%c", ch);
+			else if (brackets && (ch == '[' || ch == ']'))
+				fprintf(out, "\\\\%c", ch);
+			else if (ch == '\n')
+				fputs("\\n", out);
+			else if (ch == '\t')
+				fputs("\\t", out);
+			else if (ch == '\r')
+				fputs("\\r", out);
+			else if (ch < 0x20 || ch == 0x7f)
+				fprintf(out, "\\u%04x", ch);
+			else
+				fputc(ch, out);
+		}
+		if (i < len) { /* not UTF-8: JSON text must be */
+			fputs("\\ufffd", out);
+			i++;
+		}
+	}
+}
+
 void aud_json_string(FILE *out, const char *s, size_t len)
 {
-	size_t i;
-
 	fputc('"', out);
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (ch == '\t')
-			fputs("\\t", out);
-		else if (ch == '\r')
-			fputs("\\r", out);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
+	aud_json_chars(out, s, len, 0);
 	fputc('"', out);
 }
 

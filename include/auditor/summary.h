@@ -16,7 +16,13 @@
 int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 		      aud_err *err);
 
-/* Writes s as a JSON string literal (quotes and escapes included). */
+/* Writes s as a JSON string literal (quotes and escapes included). Bytes
+ * that are not valid UTF-8 become U+FFFD, so the output is always JSON. */
 void aud_json_string(FILE *out, const char *s, size_t len);
+
+/* The same without the quotes; with brackets set, '[' and ']' are also
+ * escaped with a backslash (SARIF message text reads "[text](n)" as a
+ * link, SARIF 2.1.0 section 3.11.6). */
+void aud_json_chars(FILE *out, const char *s, size_t len, int brackets);
 
 #endif
