@@ -463,6 +463,47 @@ static void test_too_many_fields(void)
 	trun_free(&t);
 }
 
+/* Regressions found by fuzzing (tests/fuzz): a row with so many extra
+ * fields that their "Unnamed: N" names outgrow their buffer (the names of
+ * the first extra fields once pointed into freed memory; ASan would catch
+ * it), and a header whose every name is empty. */
+static void test_fuzz_regressions(void)
+{
+	static char buf[512];
+	aud_reader_opts o = csv_opts(',', 32768);
+	size_t len, i;
+	trun t;
+	char want[32];
+
+	memcpy(buf, "h\n", 2);
+	len = 2;
+	for (i = 0; i < 40; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%sv%zu",
+					i ? "," : "", i);
+	buf[len++] = '\n';
+	run_all(&t, buf, len, &o);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.nrec, 1);
+	if (t.nrec == 1) {
+		CHECK_EQ_INT(t.recs[0].nf, 40);
+		CHECK_STR(t.recs[0].f[0].name, "h");
+		for (i = 1; i < 40 && i < t.recs[0].nf; i++) {
+			snprintf(want, sizeof want, "Unnamed: %zu", i);
+			CHECK_STR(t.recs[0].f[i].name, want);
+		}
+	}
+	trun_free(&t);
+
+	run_all(&t, ",,\n1,2,3\n", 9, &o);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.nrec, 1);
+	if (t.nrec == 1 && t.recs[0].nf == 3) {
+		CHECK_STR(t.recs[0].f[0].name, "Unnamed: 0");
+		CHECK_STR(t.recs[0].f[2].name, "Unnamed: 2");
+	}
+	trun_free(&t);
+}
+
 static void test_bad_bytes(void)
 {
 	static const char in[] = "a,b\nok,caf\xC3\xA9\nbad,x\xE9y\nnul,a\0b\n"
@@ -535,6 +576,7 @@ int main(void)
 	RUN(test_max_record_bytes);
 	RUN(test_unbalanced_quote_memory);
 	RUN(test_too_many_fields);
+	RUN(test_fuzz_regressions);
 	RUN(test_bad_bytes);
 	RUN(test_stop_and_edges);
 	return DONE();
