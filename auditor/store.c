@@ -1066,6 +1066,20 @@ int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
 	return insert_row(s, st, b, err, "cannot count suppressed findings");
 }
 
+/* Prepares a one-off statement inside the open transaction (opening one
+ * if needed). Returns 0, or AUD_EUSAGE / AUD_ESTORE with err filled. */
+static int prepare_once(aud_store *s, const char *sql, sqlite3_stmt **st,
+			aud_err *err, const char *doing)
+{
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return fail(s, err, doing);
+	return AUD_OK;
+}
+
 int aud_store_group_counts_add(aud_store *s, int64_t run_id, int64_t file_id,
 			       const char *attribute,
 			       const aud_group_counts *g, aud_err *err)
@@ -1078,12 +1092,9 @@ int aud_store_group_counts_add(aud_store *s, int64_t run_id, int64_t file_id,
 	sqlite3_stmt *st = NULL;
 	int b, rc;
 
-	if (!s)
-		return aud_err_set(err, AUD_EUSAGE, "store not open");
-	if (tx_begin(s, err))
-		return AUD_ESTORE;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "cannot insert group counts");
+	if ((rc = prepare_once(s, sql, &st, err,
+				"cannot insert group counts")))
+		return rc;
 	b = sqlite3_bind_int64(st, 1, run_id);
 	b |= sqlite3_bind_int64(st, 2, file_id);
 	b |= bind_str(st, 3, attribute);
@@ -1125,12 +1136,9 @@ int aud_store_group_metrics_add(aud_store *s, int64_t run_id,
 	sqlite3_stmt *st = NULL;
 	int b, rc;
 
-	if (!s)
-		return aud_err_set(err, AUD_EUSAGE, "store not open");
-	if (tx_begin(s, err))
-		return AUD_ESTORE;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "cannot insert group metrics");
+	if ((rc = prepare_once(s, sql, &st, err,
+				"cannot insert group metrics")))
+		return rc;
 	b = sqlite3_bind_int64(st, 1, run_id);
 	b |= bind_str(st, 2, attribute);
 	b |= bind_str(st, 3, g->value);
@@ -1180,12 +1188,9 @@ int aud_store_attribute_metrics_add(aud_store *s, int64_t run_id,
 	sqlite3_stmt *st = NULL;
 	int b, rc;
 
-	if (!s)
-		return aud_err_set(err, AUD_EUSAGE, "store not open");
-	if (tx_begin(s, err))
-		return AUD_ESTORE;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "cannot insert attribute metrics");
+	if ((rc = prepare_once(s, sql, &st, err,
+				"cannot insert attribute metrics")))
+		return rc;
 	b = sqlite3_bind_int64(st, 1, run_id);
 	b |= bind_str(st, 2, attribute);
 	b |= bind_count(st, 3, groups);
@@ -1238,12 +1243,9 @@ static int update(aud_store *s, const char *sql, int64_t run_id,
 	sqlite3_stmt *st = NULL;
 	int bd, rc;
 
-	if (!s)
-		return aud_err_set(err, AUD_EUSAGE, "store not open");
-	if (tx_begin(s, err))
-		return AUD_ESTORE;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "cannot store scoring rates");
+	if ((rc = prepare_once(s, sql, &st, err,
+				"cannot store scoring rates")))
+		return rc;
 	bd = sqlite3_bind_int64(st, 1, run_id);
 	bd |= bind_str(st, 2, a);
 	bd |= bind_str(st, 3, b);
