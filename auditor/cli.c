@@ -81,6 +81,7 @@ enum {
 	O_BASELINE,
 	O_PROFILE,
 	O_RESUME,
+	O_THREADS,
 	O_MAX_RATIO,
 	O_SHARD
 };
@@ -165,6 +166,9 @@ static const optdef options[] = {
 	 "continue the database's last run if it was interrupted or killed: "
 	 "inputs it finished with the same SHA-256 are skipped, unfinished "
 	 "ones scanned again (same inputs, key and patterns)"},
+	{"threads", 'j', "N", O_THREADS, CMD_SCAN, "the number of CPUs",
+	 "threads that decode and match (1: all on one thread); the results "
+	 "do not depend on it"},
 	{"progress", 0, NULL, O_PROGRESS, CMD_SCAN,
 	 "on when stderr is a terminal",
 	 "show progress on stderr (bytes, records, findings, MB/s, ETA)"},
@@ -237,6 +241,7 @@ typedef struct cli {
 	const char *baseline;
 	const char *profile;
 	int resume;
+	unsigned threads; /* 0: one per CPU */
 	unsigned long shard_i, shard_n;
 } cli;
 
@@ -667,6 +672,16 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_RESUME:
 		c->resume = 1;
 		break;
+	case O_THREADS: {
+		char *end;
+		unsigned long n = strtoul(val, &end, 10);
+
+		if (end == val || *end || n < 1 || n > 64)
+			return usage_error("--threads takes a number from 1 to "
+					   "64, not '%s'", val);
+		c->threads = (unsigned)n;
+		break;
+	}
 	case O_SHARD: {
 		char *end, *end2;
 
@@ -1334,6 +1349,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.stop = &stop_signal;
 	so.allowlist = al;
 	so.resume = c->resume;
+	so.threads = c->threads;
 	if (c->progress == 1 || (c->progress == -1 && isatty(2))) {
 		uint64_t total = 0;
 		struct stat sb;

@@ -288,7 +288,7 @@ static size_t make_key(aud_groups *g, const struct attr *at)
 /* Counts one (attribute, group, score); the table is never more than half
  * full because the caller drains it when aud_groups_scores_full. */
 static void add_score(aud_groups *g, size_t a, const aud_group_counts *gc,
-		      double score)
+		      double score, uint64_t n)
 {
 	size_t grp = (size_t)(((const char *)gc - (const char *)g->a[a].v) /
 			      (ptrdiff_t)sizeof(struct gval));
@@ -306,7 +306,7 @@ static void add_score(aud_groups *g, size_t a, const aud_group_counts *gc,
 	while (g->scslot[h] >= 0) {
 		e = &g->sc[g->scslot[h]];
 		if (e->attribute == a && e->group == grp && e->score == score) {
-			e->count++;
+			e->count += n;
 			return;
 		}
 		h = (h + 1) & (SCORE_SLOTS - 1);
@@ -315,7 +315,7 @@ static void add_score(aud_groups *g, size_t a, const aud_group_counts *gc,
 	e->attribute = a;
 	e->group = grp;
 	e->score = score;
-	e->count = 1;
+	e->count = n;
 	g->scslot[h] = (long)g->nsc++;
 }
 
@@ -395,7 +395,7 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 			return AUD_ENOMEM;
 		gc->n++;
 		if (has_score)
-			add_score(g, i, gc, score);
+			add_score(g, i, gc, score, 1);
 		if (out_known) {
 			gc->n_outcome++;
 			gc->pos += (uint64_t)out_pos;
@@ -414,6 +414,51 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 			else
 				gc->fn++;
 		}
+	}
+	return AUD_OK;
+}
+
+int aud_groups_scores_fit(const aud_groups *dst, const aud_groups *src)
+{
+	return !dst->sc || dst->nsc + src->nsc + dst->na < SCORE_SLOTS / 2;
+}
+
+int aud_groups_merge(aud_groups *dst, const aud_groups *src)
+{
+	size_t a, i, c;
+
+	for (c = 0; c < dst->ncol && c < src->ncol; c++)
+		dst->seen[c] |= src->seen[c];
+	for (a = 0; a < dst->na && a < src->na; a++) {
+		const struct attr *sa = &src->a[a];
+
+		for (i = 0; i < sa->n; i++) {
+			const aud_group_counts *s = &sa->v[i].c;
+			aud_group_counts *d = find(&dst->a[a], s->value,
+						   strlen(s->value));
+
+			if (!d)
+				return AUD_ENOMEM;
+			d->n += s->n;
+			d->n_outcome += s->n_outcome;
+			d->pos += s->pos;
+			d->n_pred += s->n_pred;
+			d->pred_pos += s->pred_pos;
+			d->tp += s->tp;
+			d->fp += s->fp;
+			d->tn += s->tn;
+			d->fn += s->fn;
+		}
+	}
+	for (i = 0; i < src->nsc; i++) {
+		const aud_score_count *e = &src->sc[i];
+		const char *v = src->a[e->attribute].v[e->group].value;
+		aud_group_counts *d =
+			find(&dst->a[e->attribute], v, strlen(v));
+
+		if (!d)
+			return AUD_ENOMEM;
+		add_score(dst, e->attribute, d, e->score, e->count);
 	}
 	return AUD_OK;
 }

@@ -408,7 +408,8 @@ void aud_profile_value_found(aud_profile *p, long h)
 		p->f[h].with_findings++;
 }
 
-int aud_profile_entity(aud_profile *p, long h, const char *entity)
+static int add_entity(aud_profile *p, long h, const char *entity,
+		      uint64_t n)
 {
 	struct fld *f;
 	size_t i;
@@ -419,7 +420,7 @@ int aud_profile_entity(aud_profile *p, long h, const char *entity)
 	for (i = 0; i < f->nent; i++)
 		if (f->ent[i].entity == entity ||
 		    strcmp(f->ent[i].entity, entity) == 0) {
-			f->ent[i].values++;
+			f->ent[i].values += n;
 			return 0;
 		}
 	if (f->nent == f->capent) {
@@ -433,12 +434,18 @@ int aud_profile_entity(aud_profile *p, long h, const char *entity)
 		f->capent = nc;
 	}
 	f->ent[f->nent].entity = entity;
-	f->ent[f->nent].values = 1;
+	f->ent[f->nent].values = n;
 	f->nent++;
 	return 0;
 }
 
-int aud_profile_marker(aud_profile *p, long h, const char *text, size_t len)
+int aud_profile_entity(aud_profile *p, long h, const char *entity)
+{
+	return add_entity(p, h, entity, 1);
+}
+
+static int add_marker(aud_profile *p, long h, const char *text, size_t len,
+		      uint64_t n)
 {
 	struct fld *f;
 	size_t i;
@@ -452,7 +459,7 @@ int aud_profile_marker(aud_profile *p, long h, const char *text, size_t len)
 	for (i = 0; i < f->nmk; i++)
 		if (strlen(f->mk[i].text) == len &&
 		    memcmp(f->mk[i].text, text, len) == 0) {
-			f->mk[i].count++;
+			f->mk[i].count += n;
 			return 0;
 		}
 	if (f->nmk >= MAX_MARKERS)
@@ -472,9 +479,42 @@ int aud_profile_marker(aud_profile *p, long h, const char *text, size_t len)
 	memcpy(t, text, len);
 	t[len] = '\0';
 	f->mk[f->nmk].text = t;
-	f->mk[f->nmk].count = 1;
+	f->mk[f->nmk].count = n;
 	f->nmk++;
 	return 0;
+}
+
+int aud_profile_marker(aud_profile *p, long h, const char *text, size_t len)
+{
+	return add_marker(p, h, text, len, 1);
+}
+
+int aud_profile_merge(aud_profile *dst, const aud_profile *src)
+{
+	size_t i, j;
+
+	for (i = 0; i < src->n; i++) {
+		const struct fld *sf = &src->f[i];
+		size_t klen = strlen(sf->name);
+		long h = lookup(dst, sf->name, klen, sf->name, klen);
+		struct fld *df;
+
+		if (h < 0)
+			return AUD_ENOMEM;
+		df = &dst->f[h];
+		df->seen += sf->seen;
+		df->non_empty += sf->non_empty;
+		df->with_findings += sf->with_findings;
+		for (j = 0; j < sf->nent; j++)
+			if (add_entity(dst, h, sf->ent[j].entity,
+				       sf->ent[j].values))
+				return AUD_ENOMEM;
+		for (j = 0; j < sf->nmk; j++)
+			if (add_marker(dst, h, sf->mk[j].text,
+				       strlen(sf->mk[j].text), sf->mk[j].count))
+				return AUD_ENOMEM;
+	}
+	return AUD_OK;
 }
 
 size_t aud_profile_count(const aud_profile *p)

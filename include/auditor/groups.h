@@ -82,6 +82,14 @@ int aud_groups_scores_full(const aud_groups *g);
 size_t aud_groups_scores(const aud_groups *g, const aud_score_count **out);
 void aud_groups_scores_clear(aud_groups *g);
 
+/* Adds src's counters (and scores, and the columns it saw) to dst, src's
+ * groups in their first-seen order after dst's, as if dst had counted
+ * src's records itself. Both must come from the same options. Call only
+ * when aud_groups_scores_fit(dst, src); drain dst's scores first if not.
+ * Returns 0 or AUD_ENOMEM. */
+int aud_groups_merge(aud_groups *dst, const aud_groups *src);
+int aud_groups_scores_fit(const aud_groups *dst, const aud_groups *src);
+
 /* Clears the counters for the next input (the attributes stay). */
 void aud_groups_reset(aud_groups *g);
 

@@ -70,6 +70,13 @@ void aud_profile_value_found(aud_profile *p, long h);
 /* Counts a redaction marker (its text, truncated to 64 bytes) in h. */
 int aud_profile_marker(aud_profile *p, long h, const char *text, size_t len);
 
+/* Adds everything src counted to dst, src's fields and entities in their
+ * first-seen order after dst's, as if dst had seen src's values itself
+ * (scan threads keep one profile per chunk and merge them in input
+ * order, so the result does not depend on the threads). Returns 0 or
+ * AUD_ENOMEM. */
+int aud_profile_merge(aud_profile *dst, const aud_profile *src);
+
 /* Read-out, in first-seen order. */
 typedef struct aud_profile_entity_count {
 	const char *entity;

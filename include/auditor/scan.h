@@ -1,7 +1,8 @@
 /*
  * scan.h: one scan run, from a list of inputs to rows in the store. This is
- * the pipeline of DESIGN.md: decoder -> reader -> detector -> store, one
- * input after another. A fault in one input is recorded on its files row
+ * the pipeline of DESIGN.md: decoder -> reader -> detector -> store, run by
+ * a decode thread and worker threads (see scan.c) and committed in input
+ * order. A fault in one input is recorded on its files row
  * and reported through the diagnostic callback; the run goes on with the
  * next input.
  */
@@ -56,6 +57,10 @@ typedef struct aud_scan_opts {
 	 * SHA-256 is skipped; any unfinished attempt of an input is deleted
 	 * before it is scanned again. */
 	int resume;
+	/* Threads that decode and match: 0 for one per online CPU; 1 runs
+	 * everything on the caller's thread. The results do not depend on
+	 * it. */
+	unsigned threads;
 } aud_scan_opts;
 
 typedef struct aud_scan_progress {
