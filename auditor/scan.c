@@ -1641,6 +1641,7 @@ static int run_threaded(scan_ctx *c, const aud_inputs *inputs,
 			aud_scan_totals *t)
 {
 	job *ph = NULL, *pt = NULL; /* begun, not yet ended, in order */
+	job *failed_job = NULL;
 	size_t next = 0, pending = 0, i;
 	pthread_t dec;
 	int dec_started = 0, rc = 0;
@@ -1713,6 +1714,7 @@ static int run_threaded(scan_ctx *c, const aud_inputs *inputs,
 		}
 		if (c->store_failed) {
 			/* j stays listed: freed once the threads stopped */
+			failed_job = j;
 			rc = -1;
 			break;
 		}
@@ -1736,7 +1738,12 @@ stop:
 			pthread_join(c->w[i].tid, NULL);
 	while (ph) {
 		job *j = ph;
+		aud_err fe;
 
+		/* Begun ahead but never ended: as if never begun (the run
+		 * stopped at an earlier input). */
+		if (j != failed_job)
+			aud_store_file_forget(c->s, c->run_id, j->path, &fe);
 		ph = j->link;
 		job_free(c, j);
 	}

@@ -1,0 +1,66 @@
+#!/bin/bash
+# The threaded pipeline gives the same database as one thread: every table
+# (row ids included), for --threads 1, 2, 3 and 8, over inputs that cut
+# into many segments, lines longer than a piece, invalid lines, a truncated
+# gzip, a file without a final newline, and a CSV with quoted newlines, a
+# bias audit and enough distinct scores to drain the score table.
+. "$AUD_SRC/tests/cli/lib.sh"
+
+python3 "$AUD_SRC/tests/threads/gen.py" "$T/in" 7 || { bad "generator"; finish; }
+
+dump() { # dump DB: every table, ordered by its rowid; times and options left out
+  python3 - "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                          "AND name NOT LIKE 'sqlite_%' ORDER BY name"):
+    cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % name)
+            if not r[1].endswith("_at") and r[1] != "options"]
+    print("==", name, cols)
+    for row in db.execute("SELECT %s FROM %s ORDER BY rowid" %
+                          (",".join(cols), name)):
+        print(row)
+PY
+}
+
+for n in 1 2 3 8; do
+  run scan -q --db "$T/t$n.db" -k "$KEY" --threads "$n" "$T/in/a.jsonl" "$T/in/b.jsonl.gz" "$T/in/c.jsonl.gz" "$T/in/d.jsonl"
+  expect_rc 3 "jsonl --threads $n (c.jsonl.gz is truncated)"
+  dump "$T/t$n.db" >"$T/t$n.txt"
+  run scan -q --db "$T/c$n.db" -k "$KEY" --threads "$n" \
+    -g race -g sex --intersect race,sex --outcome outcome --positive 1 \
+    --prediction prediction --predicted-positive 1 --score score "$T/in/e.csv"
+  expect_rc 0 "csv --threads $n"
+  dump "$T/c$n.db" >"$T/c$n.txt"
+done
+# The inputs really took the paths the test is about.
+expect_sql "$T/t1.db" "SELECT count(*) > 1000 FROM findings" "1" "findings"
+expect_sql "$T/t1.db" "SELECT status FROM files WHERE path LIKE '%c.jsonl.gz'" "failed" "truncated gzip failed"
+expect_sql "$T/t1.db" "SELECT count(*) > 100 FROM findings f JOIN files USING (file_id) WHERE path LIKE '%c.jsonl.gz'" "1" "findings before the cut"
+expect_sql "$T/t1.db" "SELECT count(*) FROM findings WHERE field = 'big'" "1" "finding in the 3 MiB line"
+expect_sql "$T/t1.db" "SELECT count(*) >= 40 FROM problems WHERE kind = 'json'" "1" "invalid lines"
+expect_sql "$T/t1.db" "SELECT count(*) FROM findings WHERE field = 'last'" "1" "last line without newline"
+expect_sql "$T/c1.db" "SELECT count(*) > 40000 FROM group_scores" "1" "score table drained"
+expect_sql "$T/c1.db" "SELECT sum(n) FROM group_counts WHERE attribute = 'sex'" "120000" "csv records counted"
+for n in 2 3 8; do
+  if cmp -s "$T/t1.txt" "$T/t$n.txt"; then ok; else
+    bad "jsonl: --threads $n differs from --threads 1"
+    diff "$T/t1.txt" "$T/t$n.txt" | head -10 >&2
+  fi
+  if cmp -s "$T/c1.txt" "$T/c$n.txt"; then ok; else
+    bad "csv: --threads $n differs from --threads 1"
+    diff "$T/c1.txt" "$T/c$n.txt" | head -10 >&2
+  fi
+done
+run scan -q --db "$T/x.db" --threads 0 "$T/in/d.jsonl"
+expect_rc 2 "--threads 0"
+expect_err "--threads takes a number from 1 to 64" "--threads 0 message"
+# A usage error in the first input (a bias column it lacks) ends the run;
+# the inputs begun ahead of it by the threads leave no rows behind.
+for n in 1 2; do
+  run scan -q --db "$T/u$n.db" -k "$KEY" --threads "$n" -g race --outcome outcome --positive 1 \
+    "$T/in/d.jsonl" "$T/in/b.jsonl.gz" "$T/in/a.jsonl"
+  expect_rc 2 "missing column --threads $n"
+  expect_sql "$T/u$n.db" "SELECT count(*), max(status) FROM files" "1|failed" "missing column --threads $n: rows"
+done
+finish
