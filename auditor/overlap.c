@@ -260,6 +260,8 @@ static int on_record(void *ctx, const aud_record *rec)
 	int rc, old;
 	aud_err e;
 
+	if (v->failed) /* the store failed on a problem row */
+		return STOP_FATAL;
 	v->records[v->split]++;
 	v->text.len = 0;
 	rc = aud_overlap_key(&v->text, rec, v->o->keys, v->o->nkeys);
