@@ -12,6 +12,7 @@
 #include "auditor/bias.h"
 #include "auditor/common.h"
 #include "auditor/keyhash.h"
+#include "auditor/overlap.h"
 #include "auditor/patterns.h"
 #include "auditor/policy.h"
 #include "auditor/progress.h"
@@ -42,6 +43,7 @@
 #define CMD_PATTERNS 0x2u
 #define CMD_REPORT 0x4u
 #define CMD_VERIFY 0x8u
+#define CMD_OVERLAP 0x10u
 
 enum {
 	O_HELP = 1,
@@ -83,7 +85,15 @@ enum {
 	O_RESUME,
 	O_THREADS,
 	O_MAX_RATIO,
-	O_SHARD
+	O_SHARD,
+	O_TRAIN,
+	O_TEST,
+	O_KEY,
+	O_NEAR,
+	O_JACCARD,
+	O_MAX_LOCATIONS,
+	O_MAX_MEMORY,
+	O_OVERLAP_FAIL_ON
 };
 
 typedef struct optdef {
@@ -208,6 +218,60 @@ static const optdef options[] = {
 	{"help", 'h', NULL, O_HELP,
 	 CMD_SCAN | CMD_PATTERNS | CMD_REPORT | CMD_VERIFY, "off",
 	 "show this help and exit"},
+	/* auditor overlap */
+	{"train", 0, "FILE...", O_TRAIN, CMD_OVERLAP, "none",
+	 "the training split: files, folders or - (stdin); every argument "
+	 "up to the next option belongs to it"},
+	{"test", 0, "FILE...", O_TEST, CMD_OVERLAP, "none",
+	 "the test split, likewise (stdin for at most one side)"},
+	{"key", 0, "FIELD", O_KEY, CMD_OVERLAP, "the whole record",
+	 "compare this field (CSV column or JSON path); repeatable: the "
+	 "fields' values in the order given"},
+	{"near", 0, NULL, O_NEAR, CMD_OVERLAP, "off",
+	 "also near duplicates: MinHash over word 5-grams with LSH; costs "
+	 "about 1 KB of memory per distinct train key"},
+	{"jaccard", 0, "J", O_JACCARD, CMD_OVERLAP, "0.8",
+	 "near duplicates: the estimated Jaccard similarity to reach"},
+	{"max-locations", 0, "N", O_MAX_LOCATIONS, CMD_OVERLAP, "1000",
+	 "places stored per kind of match (counts are always complete)"},
+	{"max-memory", 0, "SIZE", O_MAX_MEMORY, CMD_OVERLAP, "no limit",
+	 "stop with an error once the key tables pass SIZE (16 bytes a "
+	 "distinct key plus slack; suffixes K, M, G)"},
+	{"fail-on", 0, "POLICY", O_OVERLAP_FAIL_ON, CMD_OVERLAP, "none",
+	 "exit 1 when a rule holds: overlap, near, leaked, train_duplicates, "
+	 "test_duplicates (or SUBJECT.share) with > >= < <= == != and a "
+	 "number, comma-separated; 'any' is leaked>0"},
+	{"db", 'd', "FILE", O_DB, CMD_OVERLAP, "auditor.db",
+	 "SQLite database to write (created 0600; a new run is appended)"},
+	{"format", 'f', "FMT", O_FORMAT, CMD_OVERLAP, "auto",
+	 "input format: auto, csv or jsonl"},
+	{"delimiter", 0, "CHAR", O_DELIMITER, CMD_OVERLAP, ", (tab for .tsv)",
+	 "CSV delimiter: a character, or comma, tab, semicolon, pipe"},
+	{"include", 0, "GLOB", O_INCLUDE, CMD_OVERLAP, "data files",
+	 "in folders, read only files matching GLOB (repeatable)"},
+	{"exclude", 0, "GLOB", O_EXCLUDE, CMD_OVERLAP, "none",
+	 "skip files and folders matching GLOB (repeatable)"},
+	{"hash-key-file", 'k', "FILE", O_HASH_KEY_FILE, CMD_OVERLAP,
+	 "$AUDITOR_HASH_KEY, else a random key",
+	 "key for the keyed digests of the keys (at least 16 bytes)"},
+	{"max-record-bytes", 0, "N", O_MAX_RECORD, CMD_OVERLAP, "16M",
+	 "largest record kept in memory"},
+	{"max-decoded-bytes", 0, "N", O_MAX_DECODED, CMD_OVERLAP,
+	 "0 (no limit)", "stop decoding an input past N bytes"},
+	{"max-ratio", 0, "N", O_MAX_RATIO, CMD_OVERLAP, "200",
+	 "decompression-bomb guard, as for scan"},
+	{"show-problems", 0, "N", O_SHOW_PROBLEMS, CMD_OVERLAP, "10",
+	 "print at most N record problems per input on stderr"},
+	{"json", 0, NULL, O_JSON, CMD_OVERLAP, "off",
+	 "print the summary as JSON"},
+	{"quiet", 'q', NULL, O_QUIET, CMD_OVERLAP, "off",
+	 "print no summary"},
+	{"progress", 0, NULL, O_PROGRESS, CMD_OVERLAP,
+	 "on when stderr is a terminal", "show progress on stderr"},
+	{"no-progress", 0, NULL, O_NO_PROGRESS, CMD_OVERLAP, "off",
+	 "never show progress"},
+	{"help", 'h', NULL, O_HELP, CMD_OVERLAP, "off",
+	 "show this help and exit"},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
 
@@ -243,6 +307,13 @@ typedef struct cli {
 	int resume;
 	unsigned threads; /* 0: one per CPU */
 	unsigned long shard_i, shard_n;
+	/* overlap */
+	strlist train, test, keys;
+	strlist *split; /* where positional arguments go: train or test */
+	int near;
+	double jaccard;
+	uint64_t max_locations, max_memory;
+	const char *overlap_fail_on;
 } cli;
 
 
@@ -326,6 +397,8 @@ static void print_help(FILE *out, const char *cmd)
 			      "  auditor patterns test [options] [PATH...]\n"
 			      "  auditor report [options]\n"
 			      "  auditor verify [options]\n"
+			      "  auditor overlap --train FILE... --test FILE... "
+			      "[options]\n"
 			      "  auditor --version | --help | COMMAND --help\n"
 			      "\n",
 			      out);
@@ -354,6 +427,22 @@ static void print_help(FILE *out, const char *cmd)
 		      "Options:\n",
 		      out);
 		print_options(out, CMD_VERIFY);
+	}
+	if (!cmd || strcmp(cmd, "overlap") == 0) {
+		fputs("\nauditor overlap --train FILE... --test FILE... "
+		      "[options]\n"
+		      "  Train/test leakage: test records whose key (--key "
+		      "fields, else the whole\n  record) also occurs in train, "
+		      "and records repeated within each split,\n  after Unicode "
+		      "case folding and white-space collapsing; --near adds "
+		      "near\n  duplicates (MinHash, LSH). Keys are kept as "
+		      "128-bit keyed digests: memory\n  is about 16 bytes per "
+		      "distinct key of train and test plus table slack\n  "
+		      "(22 to 46 bytes in all); --near adds about 1 KB per "
+		      "distinct train key.\n  Results go to the database "
+		      "(overlap_runs, overlap_matches).\n\nOptions:\n",
+		      out);
+		print_options(out, CMD_OVERLAP);
 	}
 	if (!cmd || strcmp(cmd, "patterns") == 0) {
 		fputs("\nauditor patterns list|test [options] [PATH...]\n"
@@ -436,6 +525,8 @@ static void print_man(FILE *out)
 	      "\\fBauditor scan\\fR [\\fIoptions\\fR] \\fIINPUT\\fR...\n.br\n"
 	      "\\fBauditor report\\fR [\\fIoptions\\fR]\n.br\n"
 	      "\\fBauditor verify\\fR [\\fIoptions\\fR]\n.br\n"
+	      "\\fBauditor overlap\\fR \\fB\\-\\-train\\fR \\fIFILE\\fR... "
+	      "\\fB\\-\\-test\\fR \\fIFILE\\fR... [\\fIoptions\\fR]\n.br\n"
 	      "\\fBauditor patterns\\fR \\fBlist\\fR|\\fBtest\\fR "
 	      "[\\fIoptions\\fR] [\\fIPATH\\fR...]\n"
 	      ".SH DESCRIPTION\n"
@@ -452,6 +543,8 @@ static void print_man(FILE *out)
 	man_options(out, CMD_REPORT);
 	fputs(".SH VERIFY OPTIONS\n", out);
 	man_options(out, CMD_VERIFY);
+	fputs(".SH OVERLAP OPTIONS\n", out);
+	man_options(out, CMD_OVERLAP);
 	fputs(".SH PATTERNS OPTIONS\n", out);
 	man_options(out, CMD_PATTERNS);
 	fputs(".SH ENVIRONMENT\n.TP\n\\fBAUDITOR_HASH_KEY\\fR\nkey for the "
@@ -546,6 +639,7 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 		print_help(stdout, cmd == CMD_SCAN	   ? "scan"
 				   : cmd == CMD_REPORT ? "report"
 				   : cmd == CMD_VERIFY ? "verify"
+				   : cmd == CMD_OVERLAP ? "overlap"
 						       : "patterns");
 		return -1;
 	case O_DB:
@@ -748,6 +842,46 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_JSON:
 		c->json = 1;
 		break;
+	case O_TRAIN:
+	case O_TEST:
+		c->split = o->id == O_TRAIN ? &c->train : &c->test;
+		strlist_add(c->split, val);
+		break;
+	case O_KEY:
+		strlist_add(&c->keys, val);
+		break;
+	case O_NEAR:
+		c->near = 1;
+		break;
+	case O_JACCARD: {
+		char *end;
+
+		c->jaccard = strtod(val, &end);
+		if (end == val || *end || !(c->jaccard > 0) || c->jaccard > 1)
+			return usage_error("--jaccard takes a number above 0 "
+					   "and at most 1, not '%s'", val);
+		break;
+	}
+	case O_MAX_LOCATIONS:
+		if (parse_size(val, &c->max_locations) ||
+		    c->max_locations > 10000000)
+			return usage_error("--max-locations takes a number up "
+					   "to 10M, not '%s'", val);
+		break;
+	case O_MAX_MEMORY:
+		if (parse_size(val, &c->max_memory) || c->max_memory < 1024)
+			return usage_error("--max-memory takes a size such as "
+					   "4G, not '%s'", val);
+		break;
+	case O_OVERLAP_FAIL_ON: {
+		aud_err e;
+
+		aud_err_clear(&e);
+		if (aud_overlap_policy_parse(val, &e))
+			return usage_error("%s", e.msg);
+		c->overlap_fail_on = val;
+		break;
+	}
 	case O_QUIET:
 		c->quiet = 1;
 		break;
@@ -775,7 +909,7 @@ static int parse_args(cli *c, int argc, char **argv, int from, unsigned cmd)
 		const char *val = NULL;
 
 		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
-			strlist_add(&c->inputs, a);
+			strlist_add(c->split ? c->split : &c->inputs, a);
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
@@ -1563,6 +1697,206 @@ done:
 	return rc;
 }
 
+/* The overlap's options as JSON, for the runs table (never the key). */
+static char *overlap_json(const cli *c)
+{
+	char *buf = NULL, d[2] = {c->delimiter, 0};
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs("{\"command\":\"overlap\"", f);
+	json_list(f, "train", &c->train);
+	json_list(f, "test", &c->test);
+	json_list(f, "key", &c->keys);
+	fprintf(f, ",\"near\":%s", c->near ? "true" : "false");
+	if (c->near)
+		fprintf(f, ",\"jaccard\":%.17g",
+			c->jaccard ? c->jaccard : AUD_OVERLAP_JACCARD);
+	json_opt(f, "format", aud_format_name(c->format));
+	json_opt(f, "delimiter", c->delimiter ? d : NULL);
+	json_list(f, "include", &c->include);
+	json_list(f, "exclude", &c->exclude);
+	fprintf(f, ",\"max_locations\":%" PRIu64,
+		c->max_locations ? c->max_locations : AUD_OVERLAP_LOCATIONS);
+	fprintf(f, ",\"max_memory\":%" PRIu64, c->max_memory);
+	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
+	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
+	fprintf(f, ",\"max_ratio\":%.17g", c->max_ratio);
+	json_opt(f, "fail_on", c->overlap_fail_on ? c->overlap_fail_on
+						  : "none");
+	fputs("}", f);
+	fclose(f);
+	return buf;
+}
+
+/* Raw size of the inputs that are regular files, for the progress line. */
+static uint64_t inputs_size(const aud_inputs *in)
+{
+	uint64_t total = 0;
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		if (!in->v[i].error && strcmp(in->v[i].path, "-") &&
+		    stat(in->v[i].path, &sb) == 0 && S_ISREG(sb.st_mode))
+			total += (uint64_t)sb.st_size;
+	return total;
+}
+
+static int cmd_overlap(cli *c, int argc, char **argv)
+{
+	aud_keyhash *kh = NULL;
+	aud_store *st = NULL;
+	aud_inputs in[2] = {{0}, {0}};
+	const strlist *lists[2] = {&c->train, &c->test};
+	aud_walk_opts wo;
+	aud_overlap_opts oo;
+	aud_overlap_totals tot;
+	aud_progress prog;
+	aud_run_meta meta;
+	aud_err err;
+	unsigned char key[1024];
+	size_t keylen = 0, i, stdins = 0;
+	const char *key_source = NULL;
+	char fp[17], *opts = NULL;
+	int64_t run_id = 0;
+	int rc, k, exit_code = AUD_EXIT_OK;
+
+	aud_err_clear(&err);
+	rc = parse_args(c, argc, argv, 2, CMD_OVERLAP);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (c->inputs.n)
+		return usage_error("'%s' belongs to no split: name inputs after "
+				   "--train or --test", c->inputs.v[0]);
+	if (!c->train.n || !c->test.n)
+		return usage_error("%s", "overlap needs --train FILE... and "
+				   "--test FILE...");
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < lists[k]->n; i++)
+			stdins += strcmp(lists[k]->v[i], "-") == 0;
+	if (stdins > 1)
+		return usage_error("%s", "stdin (-) can be only one input, of "
+				   "one split");
+	if (c->jaccard && !c->near)
+		return usage_error("%s", "--jaccard goes with --near");
+	rc = get_key(c, key, sizeof key, &keylen, &key_source);
+	if (rc)
+		goto done;
+	if (aud_keyhash_new(&kh, key, keylen, &err)) {
+		fprintf(stderr, "auditor: %s\n", err.msg);
+		rc = AUD_EXIT_USAGE;
+		goto done;
+	}
+	OPENSSL_cleanse(key, sizeof key);
+	memset(&wo, 0, sizeof wo);
+	wo.include = c->include.v;
+	wo.ninclude = c->include.n;
+	wo.exclude = c->exclude.v;
+	wo.nexclude = c->exclude.n;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < lists[k]->n; i++)
+			if (aud_walk(&in[k], lists[k]->v[i], &wo, &err)) {
+				print_err(&err, NULL);
+				rc = AUD_EXIT_ERROR;
+				goto done;
+			}
+	if (aud_store_open(&st, c->db, &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done;
+	}
+	aud_keyhash_fingerprint(kh, fp);
+	opts = overlap_json(c);
+	memset(&meta, 0, sizeof meta);
+	meta.tool_version = AUD_VERSION;
+	meta.options_json = opts;
+	meta.key_fingerprint = fp;
+	meta.key_source = key_source;
+	if (aud_store_run_begin(st, &meta, &run_id, &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done;
+	}
+	memset(&oo, 0, sizeof oo);
+	oo.keys = c->keys.v;
+	oo.nkeys = c->keys.n;
+	oo.near = c->near;
+	oo.jaccard = c->jaccard;
+	oo.max_locations = c->max_locations;
+	oo.max_memory = c->max_memory;
+	oo.stream.format = c->format;
+	oo.stream.delimiter = c->delimiter;
+	oo.stream.max_record_bytes = (size_t)c->max_record;
+	oo.stream.max_decoded_bytes = c->max_decoded;
+	oo.stream.max_ratio = c->max_ratio;
+	oo.stream.stop = &stop_signal;
+	oo.max_problems_shown = c->show_problems;
+	oo.diag = on_diag;
+	if (c->progress == 1 || (c->progress == -1 && isatty(2))) {
+		aud_progress_init(&prog, stderr,
+				  inputs_size(&in[0]) + inputs_size(&in[1]));
+		prog.unit = "matches";
+		oo.progress = aud_progress_update;
+		oo.progress_ctx = &prog;
+		oo.diag_ctx = &prog;
+	}
+	catch_signals();
+	rc = aud_overlap_run(st, run_id, &in[0], &in[1], kh, &oo, &tot, &err);
+	if (oo.progress)
+		aud_progress_clear(&prog);
+	if (rc) {
+		aud_err e2;
+
+		print_err(&err, NULL);
+		aud_err_clear(&e2);
+		aud_store_run_end(st, run_id, "failed", &e2);
+		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+		goto done;
+	}
+	if (aud_store_run_end(st, run_id,
+			      tot.interrupted ? "interrupted" : "complete",
+			      &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done;
+	}
+	if (!c->quiet &&
+	    aud_overlap_summary_write(stdout, st, run_id, c->json, &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done;
+	}
+	if (tot.interrupted)
+		exit_code = 128 + (int)stop_signal;
+	else if (tot.files_failed || tot.files_warning)
+		exit_code = AUD_EXIT_ERROR;
+	if (c->overlap_fail_on) {
+		int broken = aud_overlap_policy_check(c->overlap_fail_on, st,
+						      run_id, on_broken, NULL,
+						      &err);
+
+		if (broken < 0) {
+			print_err(&err, NULL);
+			rc = AUD_EXIT_ERROR;
+			goto done;
+		}
+		if (broken && exit_code == AUD_EXIT_OK)
+			exit_code = AUD_EXIT_FINDINGS;
+	}
+	rc = exit_code;
+done:
+	OPENSSL_cleanse(key, sizeof key);
+	free(opts);
+	aud_store_close(st);
+	aud_inputs_free(&in[0]);
+	aud_inputs_free(&in[1]);
+	aud_keyhash_free(kh);
+	return rc;
+}
+
 int aud_cli_main(int argc, char **argv)
 {
 	cli c;
@@ -1599,6 +1933,8 @@ int aud_cli_main(int argc, char **argv)
 		rc = cmd_report(&c, argc, argv);
 	else if (strcmp(argv[1], "verify") == 0)
 		rc = cmd_verify(&c, argc, argv);
+	else if (strcmp(argv[1], "overlap") == 0)
+		rc = cmd_overlap(&c, argc, argv);
 	else if (argv[1][0] == '-')
 		rc = usage_error("unknown option '%s'", argv[1]);
 	else
@@ -1613,6 +1949,9 @@ int aud_cli_main(int argc, char **argv)
 	aud_policy_free(c.policy);
 	free(c.patterns.v);
 	free(c.inputs.v);
+	free(c.train.v);
+	free(c.test.v);
+	free(c.keys.v);
 	fflush(stdout);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,4 +129,68 @@ void aud_keyhash_free(aud_keyhash *h)
 		return;
 	OPENSSL_cleanse(h->key, sizeof h->key);
 	free(h);
+}
+
+struct aud_keydigest {
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx;
+	const char *label;
+	size_t label_len;
+};
+
+int aud_keydigest_new(aud_keydigest **out, const aud_keyhash *h,
+		      const char *label, aud_err *err)
+{
+	aud_keydigest *d;
+	OSSL_PARAM params[2];
+	char digest[] = "SHA256";
+
+	*out = NULL;
+	d = calloc(1, sizeof *d);
+	if (!d)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	d->label = label;
+	d->label_len = strlen(label) + 1; /* with its NUL */
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	d->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	d->ctx = d->mac ? EVP_MAC_CTX_new(d->mac) : NULL;
+	if (!d->ctx ||
+	    EVP_MAC_init(d->ctx, h->key, h->keylen, params) != 1) {
+		aud_keydigest_free(d);
+		return aud_err_set(err, AUD_ENOMEM,
+				   "cannot set up HMAC-SHA-256 (OpenSSL)");
+	}
+	*out = d;
+	return AUD_OK;
+}
+
+int aud_keydigest_compute(aud_keydigest *d, const void *data, size_t len,
+			  unsigned char out[16])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	size_t mdlen = 0;
+
+	/* A NULL key re-initialises the MAC with the key set at creation:
+	 * the key schedule is not redone for every input. */
+	if (EVP_MAC_init(d->ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(d->ctx, (const unsigned char *)d->label,
+			   d->label_len) != 1 ||
+	    EVP_MAC_update(d->ctx, data, len) != 1 ||
+	    EVP_MAC_final(d->ctx, md, &mdlen, sizeof md) != 1 || mdlen < 16) {
+		memset(out, 0, 16);
+		return AUD_ENOMEM;
+	}
+	memcpy(out, md, 16);
+	OPENSSL_cleanse(md, sizeof md);
+	return AUD_OK;
+}
+
+void aud_keydigest_free(aud_keydigest *d)
+{
+	if (!d)
+		return;
+	EVP_MAC_CTX_free(d->ctx);
+	EVP_MAC_free(d->mac);
+	free(d);
 }

@@ -23,6 +23,7 @@ void aud_progress_init(aud_progress *p, FILE *out, uint64_t total)
 	p->start = now();
 	p->last = 0;
 	p->shown = 0;
+	p->unit = NULL;
 }
 
 void aud_progress_update(void *ctx, const aud_scan_progress *s)
@@ -45,16 +46,17 @@ void aud_progress_update(void *ctx, const aud_scan_progress *s)
 	if (p->total)
 		fprintf(p->out,
 			"\r\033[Kauditor: %.1f of %.1f MB read (%.0f%%), "
-			"%" PRIu64 " records, %" PRIu64 " findings, %.0f MB/s%s",
+			"%" PRIu64 " records, %" PRIu64 " %s, %.0f MB/s%s",
 			(double)s->raw_bytes / 1e6, (double)p->total / 1e6,
 			100.0 * (double)s->raw_bytes / (double)p->total,
-			s->records, s->findings, mbs, eta);
+			s->records, s->findings,
+			p->unit ? p->unit : "findings", mbs, eta);
 	else
 		fprintf(p->out,
 			"\r\033[Kauditor: %.1f MB read, %" PRIu64
-			" records, %" PRIu64 " findings, %.0f MB/s",
+			" records, %" PRIu64 " %s, %.0f MB/s",
 			(double)s->raw_bytes / 1e6, s->records, s->findings,
-			mbs);
+			p->unit ? p->unit : "findings", mbs);
 	fflush(p->out);
 	p->shown = 1;
 }

@@ -1078,8 +1078,7 @@ static void diag(scan_ctx *c, const job *j, aud_diag_kind kind,
 		c->o->diag(c->o->diag_ctx, kind, j->path, e);
 }
 
-/* A short word for the problems table, from the reader's message. */
-static const char *problem_kind(const aud_err *e)
+const char *aud_scan_problem_kind(const aud_err *e)
 {
 	if (strstr(e->msg, "PCRE2's match or depth limit"))
 		return "pattern_limit";
@@ -1110,8 +1109,8 @@ static void problem(scan_ctx *c, job *j, const aud_err *e)
 		diag(c, j, AUD_DIAG_PROBLEM, e);
 	}
 	if (!c->store_failed &&
-	    aud_store_problem_add(c->s, c->run_id, j->file_id, problem_kind(e),
-				  e, &c->store_err))
+	    aud_store_problem_add(c->s, c->run_id, j->file_id,
+				  aud_scan_problem_kind(e), e, &c->store_err))
 		c->store_failed = 1;
 }
 

@@ -42,6 +42,46 @@
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
 /*
+ * The tables of `auditor overlap`. IF NOT EXISTS because
+ * aud_store_overlap_prepare runs the same text on databases made before
+ * they existed (tables are only added, so the schema version stays).
+ */
+#define SCHEMA_OVERLAP \
+	"CREATE TABLE IF NOT EXISTS overlap_runs (" \
+	" run_id INTEGER PRIMARY KEY REFERENCES runs(run_id)," \
+	" key TEXT, near INTEGER NOT NULL, jaccard REAL," \
+	" bands INTEGER, rows INTEGER," \
+	" train_files INTEGER NOT NULL, test_files INTEGER NOT NULL," \
+	" train_records INTEGER NOT NULL, test_records INTEGER NOT NULL," \
+	" train_keyless INTEGER NOT NULL, test_keyless INTEGER NOT NULL," \
+	" train_distinct INTEGER NOT NULL, test_distinct INTEGER NOT NULL," \
+	" test_in_train INTEGER NOT NULL, test_in_train_share REAL," \
+	" train_duplicates INTEGER NOT NULL, train_duplicate_share REAL," \
+	" test_duplicates INTEGER NOT NULL, test_duplicate_share REAL," \
+	" near_test_records INTEGER, near_share REAL," \
+	" near_capped INTEGER," \
+	" leaked_test_records INTEGER NOT NULL, leaked_share REAL," \
+	" max_locations INTEGER NOT NULL, memory_bytes INTEGER);" \
+	"CREATE TABLE IF NOT EXISTS overlap_inputs (" \
+	" file_id INTEGER PRIMARY KEY REFERENCES files(file_id)," \
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id)," \
+	" split TEXT NOT NULL CHECK (split = 'train' OR split = 'test'));" \
+	"CREATE TABLE IF NOT EXISTS overlap_matches (" \
+	" match_id INTEGER PRIMARY KEY," \
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id)," \
+	" kind TEXT NOT NULL CHECK (kind = 'test_in_train' OR" \
+	"  kind = 'train_duplicate' OR kind = 'test_duplicate' OR" \
+	"  kind = 'near')," \
+	" file_id INTEGER NOT NULL REFERENCES files(file_id)," \
+	" record INTEGER, line INTEGER, byte_offset INTEGER," \
+	" first_file_id INTEGER REFERENCES files(file_id)," \
+	" first_record INTEGER, first_line INTEGER," \
+	" first_byte_offset INTEGER," \
+	" key_hash TEXT, masked TEXT, jaccard REAL);" \
+	"CREATE INDEX IF NOT EXISTS overlap_matches_run" \
+	" ON overlap_matches(run_id, kind);"
+
+/*
  * Schema version 1. Every column the reports need is here; see the
  * schema section of README.md for what each one means.
  */
@@ -264,7 +304,8 @@ static const char schema_v1[] =
 	"   WHEN 'contains_personal' THEN 2 WHEN 'quasi_identifier' THEN 3"
 	"   ELSE 4 END) WHEN 1 THEN 'personal' WHEN 2 THEN 'contains_personal'"
 	"   WHEN 3 THEN 'quasi_identifier' ELSE 'none_found' END AS verdict"
-	" FROM fields GROUP BY run_id, field;";
+	" FROM fields GROUP BY run_id, field;"
+	SCHEMA_OVERLAP;
 /* clang-format on */
 
 /*
@@ -1582,4 +1623,133 @@ int aud_store_file_forget(aud_store *s, int64_t run_id, const char *path,
 	}
 	s->nctr = 0; /* cached problem counts: reread from the database */
 	return tx_commit(s, err);
+}
+
+/* ---- overlap (auditor overlap) -------------------------------------- */
+
+int aud_store_overlap_prepare(aud_store *s, aud_err *err)
+{
+	if (!s)
+		return aud_err_set(err, AUD_EUSAGE, "store not open");
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	return exec(s, SCHEMA_OVERLAP, err, "cannot create overlap tables");
+}
+
+int aud_store_overlap_input_add(aud_store *s, int64_t run_id,
+				int64_t file_id, const char *split,
+				aud_err *err)
+{
+	static const char sql[] = "INSERT INTO overlap_inputs (file_id,"
+				  " run_id, split) VALUES (?1, ?2, ?3)";
+	sqlite3_stmt *st = NULL;
+	int b, rc;
+
+	if ((rc = prepare_once(s, sql, &st, err, "cannot insert input")))
+		return rc;
+	b = sqlite3_bind_int64(st, 1, file_id);
+	b |= sqlite3_bind_int64(st, 2, run_id);
+	b |= bind_str(st, 3, split);
+	rc = insert_row(s, st, b, err, "cannot insert input");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Binds a file id, 0 (unknown) as NULL. */
+static int bind_file(sqlite3_stmt *st, int i, int64_t file_id)
+{
+	return file_id > 0 ? sqlite3_bind_int64(st, i, file_id)
+			   : sqlite3_bind_null(st, i);
+}
+
+int aud_store_overlap_match_add(aud_store *s, const aud_overlap_match_row *m,
+				aud_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO overlap_matches (run_id, kind, file_id, record,"
+		" line, byte_offset, first_file_id, first_record, first_line,"
+		" first_byte_offset, key_hash, masked, jaccard) VALUES (?1,"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+	sqlite3_stmt *st = NULL;
+	int b, rc;
+
+	if ((rc = prepare_once(s, sql, &st, err, "cannot insert match")))
+		return rc;
+	b = sqlite3_bind_int64(st, 1, m->run_id);
+	b |= bind_str(st, 2, m->kind);
+	b |= sqlite3_bind_int64(st, 3, m->file_id);
+	b |= bind_pos(st, 4, m->record);
+	b |= bind_pos(st, 5, m->line);
+	b |= bind_pos(st, 6, m->byte_offset);
+	b |= bind_file(st, 7, m->first_file_id);
+	b |= bind_pos(st, 8, m->first_record);
+	b |= bind_pos(st, 9, m->first_line);
+	b |= bind_pos(st, 10, m->first_byte_offset);
+	b |= bind_str(st, 11, m->key_hash);
+	b |= bind_str(st, 12, m->masked);
+	b |= bind_metric(st, 13, m->jaccard);
+	rc = insert_row(s, st, b, err, "cannot insert match");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A share, NULL when its denominator is 0. */
+static int bind_share(sqlite3_stmt *st, int i, uint64_t k, uint64_t n)
+{
+	return n ? sqlite3_bind_double(st, i, (double)k / (double)n)
+		 : sqlite3_bind_null(st, i);
+}
+
+int aud_store_overlap_run_add(aud_store *s, const aud_overlap_run_row *r,
+			      aud_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO overlap_runs (run_id, key, near, jaccard, bands,"
+		" rows, train_files, test_files, train_records, test_records,"
+		" train_keyless, test_keyless, train_distinct, test_distinct,"
+		" test_in_train, test_in_train_share, train_duplicates,"
+		" train_duplicate_share, test_duplicates, test_duplicate_share,"
+		" near_test_records, near_share, near_capped,"
+		" leaked_test_records, leaked_share, max_locations,"
+		" memory_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+		" ?22, ?23, ?24, ?25, ?26, ?27)";
+	sqlite3_stmt *st = NULL;
+	int b, rc;
+
+	if ((rc = prepare_once(s, sql, &st, err, "cannot insert overlap")))
+		return rc;
+	b = sqlite3_bind_int64(st, 1, r->run_id);
+	b |= bind_str(st, 2, r->key);
+	b |= sqlite3_bind_int(st, 3, r->near);
+	if (r->near) {
+		b |= sqlite3_bind_double(st, 4, r->jaccard);
+		b |= sqlite3_bind_int(st, 5, (int)r->bands);
+		b |= sqlite3_bind_int(st, 6, (int)r->rows);
+		b |= bind_count(st, 21, r->near_test_records);
+		b |= bind_share(st, 22, r->near_test_records, r->test_records);
+		b |= bind_count(st, 23, r->near_capped);
+	}
+	b |= bind_count(st, 7, r->train_files);
+	b |= bind_count(st, 8, r->test_files);
+	b |= bind_count(st, 9, r->train_records);
+	b |= bind_count(st, 10, r->test_records);
+	b |= bind_count(st, 11, r->train_keyless);
+	b |= bind_count(st, 12, r->test_keyless);
+	b |= bind_count(st, 13, r->train_distinct);
+	b |= bind_count(st, 14, r->test_distinct);
+	b |= bind_count(st, 15, r->test_in_train);
+	b |= bind_share(st, 16, r->test_in_train, r->test_records);
+	b |= bind_count(st, 17, r->train_duplicates);
+	b |= bind_share(st, 18, r->train_duplicates, r->train_records);
+	b |= bind_count(st, 19, r->test_duplicates);
+	b |= bind_share(st, 20, r->test_duplicates, r->test_records);
+	b |= bind_count(st, 24, r->test_in_train + r->near_test_records);
+	b |= bind_share(st, 25, r->test_in_train + r->near_test_records,
+			r->test_records);
+	b |= bind_count(st, 26, r->max_locations);
+	b |= bind_count(st, 27, r->memory_bytes);
+	rc = insert_row(s, st, b, err, "cannot insert overlap");
+	sqlite3_finalize(st);
+	return rc;
 }

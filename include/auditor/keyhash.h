@@ -33,4 +33,22 @@ void aud_keyhash_fingerprint(const aud_keyhash *h, char out[17]);
 
 void aud_keyhash_free(aud_keyhash *h);
 
+/* A keyed 128-bit digest for many short inputs (overlap keys): the first
+ * 16 bytes of HMAC-SHA-256(key, label || 0x00 || data), with the key
+ * schedule done once in aud_keydigest_new. The label keeps these digests
+ * apart from aud_keyhash_value's. Not for use from two threads at once. */
+typedef struct aud_keydigest aud_keydigest;
+
+/* Returns 0 or AUD_ENOMEM (err filled). h and label must outlive *out.
+ * Free with aud_keydigest_free. */
+int aud_keydigest_new(aud_keydigest **out, const aud_keyhash *h,
+		      const char *label, aud_err *err);
+
+/* Digest of data[0..len) into out. Returns 0, or AUD_ENOMEM when OpenSSL
+ * fails (out is then zeroed). */
+int aud_keydigest_compute(aud_keydigest *d, const void *data, size_t len,
+			  unsigned char out[16]);
+
+void aud_keydigest_free(aud_keydigest *d);
+
 #endif

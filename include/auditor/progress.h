@@ -17,6 +17,7 @@ typedef struct aud_progress {
 	uint64_t total;   /* raw bytes of all inputs, 0 when unknown */
 	double start, last;
 	int shown;        /* a line is on screen */
+	const char *unit; /* what "findings" counts; NULL: "findings" */
 } aud_progress;
 
 /* Starts timing. total is the sum of the inputs' sizes (0: unknown). */

@@ -86,6 +86,11 @@ typedef struct aud_scan_totals {
 	int interrupted; /* stopped through opts->stop */
 } aud_scan_totals;
 
+/* A short word for the problems table ("json", "utf8", "nul",
+ * "field_count", "too_long", "pattern_limit", "changed", "format") from a
+ * reader's or decoder's problem. Static storage. */
+const char *aud_scan_problem_kind(const aud_err *e);
+
 /* Scans every input in order into run run_id of store s, using patterns ps
  * and key hasher kh. Returns 0 when the run could be carried out (inputs
  * may still have failed: see totals), or a negative code when the store

@@ -195,6 +195,49 @@ int aud_store_file_done(aud_store *s, int64_t run_id, const char *path,
 int aud_store_file_forget(aud_store *s, int64_t run_id, const char *path,
 			  aud_err *err);
 
+/* Overlap (auditor overlap): aud_store_overlap_prepare creates the
+ * overlap tables in a database made before they existed (a no-op
+ * otherwise); then, per input, which split it belongs to; per located
+ * match, a row of overlap_matches; at the end, the run's counts. Shares
+ * are computed here (count / records of the split; NULL over 0). */
+int aud_store_overlap_prepare(aud_store *s, aud_err *err);
+int aud_store_overlap_input_add(aud_store *s, int64_t run_id,
+				int64_t file_id, const char *split,
+				aud_err *err);
+
+typedef struct aud_overlap_match_row {
+	int64_t run_id;
+	const char *kind; /* test_in_train, train_duplicate, test_duplicate,
+			     near */
+	int64_t file_id;  /* the later record: the test record or the
+			     repeat */
+	uint64_t record, line, byte_offset;
+	int64_t first_file_id; /* the first occurrence; 0: not known */
+	uint64_t first_record, first_line, first_byte_offset; /* AUD_NOPOS */
+	const char *key_hash; /* hex of the 128-bit keyed digest */
+	const char *masked;   /* masked preview of the normalised key */
+	double jaccard;       /* near: estimated; NaN (NULL) otherwise */
+} aud_overlap_match_row;
+
+int aud_store_overlap_match_add(aud_store *s, const aud_overlap_match_row *m,
+				aud_err *err);
+
+typedef struct aud_overlap_run_row {
+	int64_t run_id;
+	const char *key; /* the --key fields joined with ','; NULL: records */
+	int near;
+	double jaccard;
+	unsigned bands, rows;
+	uint64_t train_files, test_files, train_records, test_records;
+	uint64_t train_keyless, test_keyless, train_distinct, test_distinct;
+	uint64_t test_in_train, train_duplicates, test_duplicates;
+	uint64_t near_test_records, near_capped;
+	uint64_t max_locations, memory_bytes;
+} aud_overlap_run_row;
+
+int aud_store_overlap_run_add(aud_store *s, const aud_overlap_run_row *r,
+			      aud_err *err);
+
 /* The newest run id in the database, or 0 when there is none. */
 int aud_store_latest_run(aud_store *s, int64_t *out, aud_err *err);
 

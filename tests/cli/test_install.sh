@@ -19,7 +19,7 @@ expect_out "$T/p/bin/../share/auditor/patterns/pii-global.pat"
 
 # Every long option of every command's --help is in the man page.
 MAN="$T/p/share/man/man1/auditor.1"
-for cmd in scan report verify patterns; do
+for cmd in scan report verify patterns overlap; do
   "$AUDITOR" $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u | while read -r o; do
     esc=$(printf '%s' "$o" | sed 's/-/\\-/g')
     grep -qF -- "$esc" "$MAN" || echo "missing $o"
