@@ -27,6 +27,9 @@
 #include <pcre2.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define AUD_HAVE_AVX2 1
+#endif
 #endif
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +113,10 @@ struct aud_detector {
 	uint32_t *lastgen; /* lastwin[p] is valid when lastgen[p] == gen */
 	uint32_t gen;      /* bumped for every value */
 	unsigned char pairfirst[256]; /* first bytes of 2+ byte literals */
+	unsigned char pairsecond[256]; /* and their second bytes */
+	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
+	/* The same two byte sets as AVX2 bitmaps (see set_member). */
+	unsigned char fset_lo[32], fset_hi[32], sset_lo[32], sset_hi[32];
 	struct win *wins;
 	size_t nwins, capwins;
 	struct cand *c;
@@ -353,6 +360,7 @@ static int index_literals(aud_detector *d)
 				d->pairbits[key >> 3] |=
 					(unsigned char)(1u << (key & 7));
 				d->pairfirst[va[a]] = 1;
+				d->pairsecond[vb[b]] = 1;
 				if (push_ref(d, &d->pairhead[key], i))
 					return AUD_ENOMEM;
 			}
@@ -384,6 +392,11 @@ static int words_init(struct words *ws, const char *const *w, size_t n)
 	}
 	return 0;
 }
+
+#ifdef AUD_HAVE_AVX2
+static void set_tables(const unsigned char in[256], unsigned char lo[32],
+		       unsigned char hi[32]);
+#endif
 
 int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 {
@@ -457,6 +470,12 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 		qsort(d->lits, d->nlits, sizeof *d->lits, cmp_lit);
 	if (index_literals(d))
 		goto nomem;
+#ifdef AUD_HAVE_AVX2
+	/* AUDITOR_NO_SIMD=1 keeps the plain loop (tests compare the two). */
+	d->avx2 = __builtin_cpu_supports("avx2") && !getenv("AUDITOR_NO_SIMD");
+	set_tables(d->pairfirst, d->fset_lo, d->fset_hi);
+	set_tables(d->pairsecond, d->sset_lo, d->sset_hi);
+#endif
 	d->md = pcre2_match_data_create(maxcap + 1, NULL);
 	if (!d->md)
 		goto nomem;
@@ -593,6 +612,97 @@ static int lit_hit(aud_detector *d, const struct lit *l, size_t at,
 	return 0;
 }
 
+/* The literals starting with the byte pair at i. */
+static int pair_at(aud_detector *d, const char *v, size_t len, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	unsigned key = u[i] | (unsigned)u[i + 1] << 8;
+	int32_t r;
+
+	if (!(d->pairbits[key >> 3] & (1u << (key & 7))))
+		return 0;
+	for (r = d->pairhead[key]; r >= 0; r = d->refs[r].next) {
+		const struct lit *l = &d->lits[d->refs[r].lit];
+
+		if (lit_here(l, v, len, i) && lit_hit(d, l, i, len))
+			return AUD_ENOMEM;
+	}
+	return 0;
+}
+
+#ifdef AUD_HAVE_AVX2
+#include <immintrin.h>
+
+/* Builds the two 16-byte tables (repeated for both AVX2 lanes) that
+ * set_member looks bytes up in: lo[n] has bit h set when the byte with
+ * low nibble n and high nibble h (< 8) is in the set, hi[n] the same for
+ * high nibbles 8..15. */
+static void set_tables(const unsigned char in[256], unsigned char lo[32],
+		       unsigned char hi[32])
+{
+	unsigned x;
+
+	memset(lo, 0, 32);
+	memset(hi, 0, 32);
+	for (x = 0; x < 256; x++)
+		if (in[x]) {
+			unsigned char *t = x < 128 ? lo : hi;
+
+			t[x & 15] |= (unsigned char)(1u << ((x >> 4) & 7));
+			t[16 + (x & 15)] |= (unsigned char)(1u << ((x >> 4) & 7));
+		}
+}
+
+/* 0xff in every byte of x that is in the set, 0 elsewhere (W. Mula's
+ * bitmap lookup: pshufb picks the row by low nibble, a second pshufb the
+ * bit by high nibble). */
+__attribute__((target("avx2"))) static __m256i
+set_member(__m256i x, __m256i lo, __m256i hi)
+{
+	const __m256i bit = _mm256_setr_epi8(
+		1, 2, 4, 8, 16, 32, 64, (char)128, 1, 2, 4, 8, 16, 32, 64,
+		(char)128, 1, 2, 4, 8, 16, 32, 64, (char)128, 1, 2, 4, 8, 16, 32,
+		64, (char)128);
+	__m256i row = _mm256_or_si256(
+		_mm256_shuffle_epi8(lo, x),
+		_mm256_shuffle_epi8(hi, _mm256_xor_si256(
+						x, _mm256_set1_epi8((char)0x80))));
+	__m256i hn = _mm256_and_si256(_mm256_srli_epi16(x, 4),
+				      _mm256_set1_epi8(0x07));
+	__m256i sel = _mm256_shuffle_epi8(bit, hn);
+
+	return _mm256_cmpeq_epi8(_mm256_and_si256(row, sel), sel);
+}
+
+/* Looks at the pairs starting in [*at, len - 32) 32 at a time: only
+ * positions whose byte may start a pair and whose next byte may end one
+ * reach pair_at. Leaves *at where the scalar loop goes on. */
+__attribute__((target("avx2"))) static int
+pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
+{
+	const __m256i flo = _mm256_loadu_si256((const __m256i *)d->fset_lo);
+	const __m256i fhi = _mm256_loadu_si256((const __m256i *)d->fset_hi);
+	const __m256i slo = _mm256_loadu_si256((const __m256i *)d->sset_lo);
+	const __m256i shi = _mm256_loadu_si256((const __m256i *)d->sset_hi);
+	size_t i;
+
+	for (i = *at; i + 33 <= len; i += 32) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(v + i));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(v + i + 1));
+		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+			set_member(a, flo, fhi), set_member(b, slo, shi)));
+
+		while (m) {
+			if (pair_at(d, v, len, i + (size_t)__builtin_ctz(m)))
+				return AUD_ENOMEM;
+			m &= m - 1;
+		}
+	}
+	*at = i;
+	return 0;
+}
+#endif
+
 /*
  * Finds every literal in one pass: each byte pair is looked up in a 64
  * Kbit table (8 KiB, stays in L1) and only pairs that start some literal
@@ -603,7 +713,6 @@ static int lit_hit(aud_detector *d, const struct lit *l, size_t at,
 static int literal_windows(aud_detector *d, const char *v, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)v;
-	const unsigned char *bits = d->pairbits;
 	size_t i, k;
 	int32_t r;
 
@@ -624,20 +733,20 @@ static int literal_windows(aud_detector *d, const char *v, size_t len)
 	}
 	if (!d->has_pairs)
 		return 0;
-	for (i = 0; i + 1 < len; i++) {
-		unsigned key;
+	i = 0;
+#ifdef AUD_HAVE_AVX2
+	if (d->avx2 && len >= 33) {
+		int rc = pairs_avx2(d, v, len, &i);
 
+		if (rc)
+			return rc;
+	}
+#endif
+	for (; i + 1 < len; i++) {
 		if (!d->pairfirst[u[i]])
 			continue;
-		key = u[i] | (unsigned)u[i + 1] << 8;
-		if (!(bits[key >> 3] & (1u << (key & 7))))
-			continue;
-		for (r = d->pairhead[key]; r >= 0; r = d->refs[r].next) {
-			const struct lit *l = &d->lits[d->refs[r].lit];
-
-			if (lit_here(l, v, len, i) && lit_hit(d, l, i, len))
-				return AUD_ENOMEM;
-		}
+		if (pair_at(d, v, len, i))
+			return AUD_ENOMEM;
 	}
 	return 0;
 }
