@@ -75,6 +75,27 @@ static void test_keyhash(void)
 	for (i = 0; i < 32; i++)
 		sprintf(want + 2 * i, "%02x", md[i]);
 	CHECK_STR(a, want);
+	/* A key longer than SHA-256's block is hashed first (RFC 2104), and
+	 * a value longer than the stack buffer: both against HMAC(). */
+	{
+		unsigned char lk[100];
+		char big[700];
+		aud_keyhash *hl = NULL;
+
+		for (i = 0; i < 100; i++)
+			lk[i] = (unsigned char)(i * 7 + 1);
+		memset(big, 'x', sizeof big);
+		memcpy(big, "PERSON", 6);
+		big[6] = '\0';
+		CHECK_EQ_INT(aud_keyhash_new(&hl, lk, sizeof lk, &e), AUD_OK);
+		aud_keyhash_value(hl, "PERSON", big + 7, sizeof big - 7, b2);
+		HMAC(EVP_sha256(), lk, (int)sizeof lk,
+		     (const unsigned char *)big, sizeof big, md, &mdlen);
+		for (i = 0; i < 32; i++)
+			sprintf(want + 2 * i, "%02x", md[i]);
+		CHECK_STR(b2, want);
+		aud_keyhash_free(hl);
+	}
 	/* The entity is part of the message. */
 	aud_keyhash_value(h, "PERSON", "ann@example.com", 15, b2);
 	CHECK(strcmp(a, b2) != 0);
