@@ -404,6 +404,19 @@ struct aud_store {
 	size_t nctr;
 };
 
+/* The findings indexes. Kept up row by row they cost more than the rest
+ * of a finding's insert (the value_hash one in random order): a run into
+ * a database without findings drops them and builds each once at its end
+ * (a sort), and any later run puts back what an interrupted run left
+ * out. */
+static const char findings_indexes[] =
+	"CREATE INDEX IF NOT EXISTS findings_run_entity"
+	" ON findings(run_id, entity);"
+	"CREATE INDEX IF NOT EXISTS findings_run_file"
+	" ON findings(run_id, file_id);"
+	"CREATE INDEX IF NOT EXISTS findings_value_hash"
+	" ON findings(value_hash);";
+
 /* Forgets the transaction: it was committed, or rolled back (then the
  * cached problem counts may include rows that are gone: reread them). */
 static void tx_forget(aud_store *s, int rolled_back)
@@ -773,6 +786,24 @@ int aud_store_run_begin(aud_store *s, const aud_run_meta *m, int64_t *run_id,
 		m = &none;
 	if (tx_begin(s, err))
 		return AUD_ESTORE;
+	{
+		int64_t any = 0;
+
+		if (query_int(s, "SELECT EXISTS (SELECT 1 FROM findings)",
+			      &any, err, "cannot read findings"))
+			return AUD_ESTORE;
+		if (!any) {
+			if (exec(s,
+				 "DROP INDEX IF EXISTS findings_run_entity;"
+				 "DROP INDEX IF EXISTS findings_run_file;"
+				 "DROP INDEX IF EXISTS findings_value_hash;",
+				 err, "cannot prepare findings table"))
+				return AUD_ESTORE;
+		} else if (exec(s, findings_indexes, err,
+				"cannot index findings")) {
+			return AUD_ESTORE;
+		}
+	}
 	st = s->st[S_RUN_INS];
 	b = bind_str(st, 1, m->tool_version);
 	b |= bind_str(st, 2, m->options_json);
@@ -815,6 +846,8 @@ int aud_store_run_end(aud_store *s, int64_t run_id, const char *status,
 				   "%s: cannot end run %lld: no such run",
 				   s->path, (long long)run_id);
 	}
+	if (exec(s, findings_indexes, err, "cannot index findings"))
+		return AUD_ESTORE;
 	return tx_commit(s, err);
 }
 

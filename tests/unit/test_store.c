@@ -224,10 +224,21 @@ static void test_create_mode(void)
 				       " ('finding_counts','entity_counts',"
 				       "'run_summary')"),
 			     3);
+		/* The first run into an empty findings table builds the
+		 * findings indexes at its end, not row by row. */
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
+				       " WHERE type = 'index' AND tbl_name ="
+				       " 'findings'"),
+			     0);
+		CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND sql LIKE"
 				       " '%findings(run_id, entity)%'"),
 			     1);
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
+				       " WHERE type = 'index' AND tbl_name ="
+				       " 'findings'"),
+			     3);
 		CHECK_EQ_INT(q_int(db, "PRAGMA foreign_keys"), 1);
 		{
 			char jm[16];
