@@ -54,6 +54,7 @@ enum {
 	O_EXCLUDE,
 	O_PATTERNS,
 	O_NO_DEFAULT_PATTERNS,
+	O_NO_DETECT,
 	O_ENTITIES,
 	O_SKIP_ENTITIES,
 	O_HASH_KEY_FILE,
@@ -140,6 +141,9 @@ static const optdef options[] = {
 	{"patterns", 'p', "PATH", O_PATTERNS, CMD_SCAN | CMD_PATTERNS, "none",
 	 "also load pattern files from PATH, a .pat file or a folder "
 	 "(repeatable)"},
+	{"no-detect", 0, NULL, O_NO_DETECT, CMD_SCAN, "off",
+	 "look for no personal data at all (no pattern files are loaded): "
+	 "a bias audit, column profile and file checks only"},
 	{"no-default-patterns", 0, NULL, O_NO_DEFAULT_PATTERNS,
 	 CMD_SCAN | CMD_PATTERNS, "off",
 	 "do not load the built-in pattern files"},
@@ -286,6 +290,7 @@ typedef struct cli {
 	char delimiter;
 	strlist include, exclude, patterns, inputs;
 	int no_default_patterns;
+	int no_detect;
 	const char *entities, *skip_entities;
 	const char *hash_key_file;
 	const char *allowlist;
@@ -670,6 +675,9 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 		break;
 	case O_PATTERNS:
 		strlist_add(&c->patterns, val);
+		break;
+	case O_NO_DETECT:
+		c->no_detect = 1;
 		break;
 	case O_NO_DEFAULT_PATTERNS:
 		c->no_default_patterns = 1;
@@ -1378,7 +1386,12 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		return rc;
 	if (c->baseline && !c->policy)
 		return usage_error("%s", "--baseline goes with --fail-on");
-	rc = load_patterns(&ps, c, &none);
+	if (c->no_detect && (c->patterns.n || c->no_default_patterns ||
+			     c->entities || c->skip_entities))
+		return usage_error("%s", "--no-detect loads no patterns: it "
+				   "does not go with --patterns, "
+				   "--no-default-patterns or --entities");
+	rc = c->no_detect ? 0 : load_patterns(&ps, c, &none);
 	if (rc)
 		return rc;
 	if (c->allowlist && aud_allowlist_load(&al, c->allowlist, &err)) {
@@ -1431,7 +1444,10 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		rc = AUD_EXIT_ERROR;
 		goto done_rc;
 	}
-	aud_patterns_sha256_hex(ps, patsha);
+	if (ps)
+		aud_patterns_sha256_hex(ps, patsha);
+	else
+		snprintf(patsha, sizeof patsha, "none");
 	aud_keyhash_fingerprint(kh, fp);
 	opts = options_json(c);
 	memset(&meta, 0, sizeof meta);

@@ -33,6 +33,9 @@ struct attr {
 struct aud_groups {
 	const aud_bias_opts *o;
 	char *col[MAX_COLS]; /* every column named by the options, once */
+	size_t collen[MAX_COLS];
+	size_t colpos[MAX_COLS]; /* field index it had in the last record */
+	int unique; /* records name each field once, in one order (CSV) */
 	size_t ncol;
 	long outcome, prediction, score; /* column indices or -1 */
 	const char *val[MAX_COLS];       /* this record's values */
@@ -61,6 +64,7 @@ static long add_col(aud_groups *g, const char *name, size_t len)
 		return -1;
 	memcpy(g->col[g->ncol], name, len);
 	g->col[g->ncol][len] = '\0';
+	g->collen[g->ncol] = len;
 	return (long)g->ncol++;
 }
 
@@ -350,14 +354,42 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 
 	for (c = 0; c < g->ncol; c++)
 		g->present[c] = 0;
+	/* A CSV row has the header's fields, in its order, each name once:
+	 * each column is where it was in the last row (checked). Any other
+	 * record looks at every field. */
+	for (c = 0; g->unique && !(rec->flags & AUD_REC_FIELD_COUNT) &&
+		    c < g->ncol;
+	     c++) {
+		const aud_field *f;
+
+		i = g->colpos[c];
+		if (i >= rec->nfields)
+			break;
+		f = &rec->fields[i];
+		if (f->name_len != g->collen[c] ||
+		    memcmp(f->name, g->col[c], f->name_len) != 0)
+			break;
+		g->seen[c] = 1;
+		if (f->value_len && f->type != AUD_VAL_NULL) {
+			g->present[c] = 1;
+			g->val[c] = f->value;
+			g->vlen[c] = f->value_len;
+		}
+	}
+	if (g->unique && c == g->ncol)
+		goto counted;
+	for (c = 0; c < g->ncol; c++)
+		g->present[c] = 0;
 	for (i = 0; i < rec->nfields; i++) {
 		const aud_field *f = &rec->fields[i];
 
 		for (c = 0; c < g->ncol; c++) {
-			if (strlen(g->col[c]) != f->name_len ||
+			if (g->collen[c] != f->name_len ||
+			    g->col[c][0] != f->name[0] ||
 			    memcmp(g->col[c], f->name, f->name_len) != 0)
 				continue;
 			g->seen[c] = 1;
+			g->colpos[c] = i;
 			if (f->value_len && f->type != AUD_VAL_NULL &&
 			    !g->present[c]) {
 				g->present[c] = 1;
@@ -366,6 +398,7 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 			}
 		}
 	}
+counted:
 	if (g->outcome >= 0 && g->present[g->outcome]) {
 		out_known = 1;
 		out_pos = in_list(g->val[g->outcome], g->vlen[g->outcome],
@@ -416,6 +449,11 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 		}
 	}
 	return AUD_OK;
+}
+
+void aud_groups_set_unique_names(aud_groups *g, int on)
+{
+	g->unique = on;
 }
 
 int aud_groups_scores_fit(const aud_groups *dst, const aud_groups *src)

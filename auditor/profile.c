@@ -22,6 +22,7 @@
 
 struct fld {
 	char *name;
+	size_t namelen;
 	uint64_t seen, non_empty, with_findings;
 	aud_name_class cls;
 	aud_profile_entity_count *ent;
@@ -37,6 +38,8 @@ struct aud_profile {
 	size_t nslot;
 	aud_profile_field view;
 	char key[KEY_MAX + 1];
+	long last; /* the field of the previous call: records repeat their
+		      fields in order, so the next one is tried first */
 };
 
 const char *aud_name_class_name(aud_name_class c)
@@ -264,6 +267,7 @@ int aud_profile_new(aud_profile **out, aud_err *err)
 	*out = NULL;
 	if (!p)
 		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	p->last = -1;
 	*out = p;
 	return AUD_OK;
 }
@@ -286,6 +290,7 @@ void aud_profile_reset(aud_profile *p)
 	for (i = 0; i < p->n; i++)
 		fld_free(&p->f[i]);
 	p->n = 0;
+	p->last = -1;
 	for (i = 0; i < p->nslot; i++)
 		p->slot[i] = -1;
 }
@@ -300,11 +305,18 @@ void aud_profile_free(aud_profile *p)
 	free(p);
 }
 
-/* Folds JSON array indices ([12] -> []) into p->key. Returns the length. */
+/* Folds JSON array indices ([12] -> []) into p->key. Returns the length.
+ * A name without '[' (every CSV column) is copied as it is. */
 static size_t fold(aud_profile *p, const char *s, size_t len)
 {
 	size_t i, k = 0;
 
+	if (!memchr(s, '[', len)) {
+		k = len < KEY_MAX ? len : KEY_MAX;
+		memcpy(p->key, s, k);
+		p->key[k] = '\0';
+		return k;
+	}
 	for (i = 0; i < len && k < KEY_MAX; i++) {
 		p->key[k++] = s[i];
 		if (s[i] == '[')
@@ -337,7 +349,7 @@ static int grow_slots(aud_profile *p)
 	for (i = 0; i < ns; i++)
 		sl[i] = -1;
 	for (i = 0; i < p->n; i++) {
-		size_t h = hash(p->f[i].name, strlen(p->f[i].name)) & (ns - 1);
+		size_t h = hash(p->f[i].name, p->f[i].namelen) & (ns - 1);
 
 		while (sl[h] >= 0)
 			h = (h + 1) & (ns - 1);
@@ -360,7 +372,7 @@ static long lookup(aud_profile *p, const char *key, size_t klen,
 	h = hash(key, klen) & (p->nslot - 1);
 	while (p->slot[h] >= 0) {
 		f = &p->f[p->slot[h]];
-		if (strlen(f->name) == klen && memcmp(f->name, key, klen) == 0)
+		if (f->namelen == klen && memcmp(f->name, key, klen) == 0)
 			return p->slot[h];
 		h = (h + 1) & (p->nslot - 1);
 	}
@@ -383,6 +395,7 @@ static long lookup(aud_profile *p, const char *key, size_t klen,
 		return -1;
 	memcpy(f->name, key, klen);
 	f->name[klen] = '\0';
+	f->namelen = klen;
 	f->cls = orig ? aud_profile_classify(orig, olen) : AUD_NAME_NONE;
 	p->slot[h] = (long)p->n;
 	return (long)p->n++;
@@ -392,7 +405,14 @@ long aud_profile_value(aud_profile *p, const char *name, size_t len,
 		       size_t value_len)
 {
 	size_t klen = fold(p, name, len);
-	long h = lookup(p, p->key, klen, p->key, klen);
+	long h = p->last + 1;
+
+	if (h < 0 || (size_t)h >= p->n)
+		h = 0;
+	if (h >= (long)p->n || p->f[h].namelen != klen ||
+	    memcmp(p->f[h].name, p->key, klen) != 0)
+		h = lookup(p, p->key, klen, p->key, klen);
+	p->last = h;
 
 	if (h < 0)
 		return -1;

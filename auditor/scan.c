@@ -482,6 +482,8 @@ static int on_record(void *ctx, const aud_record *rec)
 	if (b->groups) {
 		const char *col;
 
+		aud_groups_set_unique_names(b->groups,
+					    x->seg->job->fmt == AUD_FMT_CSV);
 		if (aud_groups_record(b->groups, rec))
 			goto nomem;
 		/* A CSV's columns are all known after its first row. */
@@ -1821,7 +1823,8 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 		worker *w = c->nthreads ? &c->w[i] : &c->inline_w;
 
 		w->c = c;
-		rc = aud_detector_new(&w->det, ps, err);
+		if (ps) /* NULL: --no-detect */
+			rc = aud_detector_new(&w->det, ps, err);
 	}
 	if (rc)
 		goto done;

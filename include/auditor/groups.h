@@ -54,6 +54,11 @@ int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err);
 /* Adds one record. Returns 0 or AUD_ENOMEM. */
 int aud_groups_record(aud_groups *g, const aud_record *rec);
 
+/* Tells g that every record names each field once and in one order (CSV
+ * rows, whose names come from a de-duplicated header): it then finds the
+ * columns where they were in the previous record, checking the names. */
+void aud_groups_set_unique_names(aud_groups *g, int on);
+
 /* The first column the options name that no record of this input had, or
  * NULL when all were seen. Borrowed. */
 const char *aud_groups_unseen_column(const aud_groups *g);
