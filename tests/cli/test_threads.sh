@@ -61,6 +61,18 @@ for n in 2 3 8; do
     diff "$T/c1.txt" "$T/c$n.txt" | head -10 >&2
   fi
 done
+# --no-detect: the same bias counters, no findings, no patterns loaded.
+run scan -q --db "$T/nd.db" -k "$KEY" --no-detect \
+  -g race -g sex --intersect race,sex --outcome outcome --positive 1 \
+  --prediction prediction --predicted-positive 1 --score score "$T/in/e.csv"
+expect_rc 0 "--no-detect"
+q='SELECT attribute, group_value, n, n_outcome, pos, n_pred, pred_pos, tp, fp, tn, fn FROM group_counts ORDER BY 1, 2'
+if [ "$(sqlite3 "$T/nd.db" "$q")" = "$(sqlite3 "$T/c1.db" "$q")" ]; then ok; else
+  bad "--no-detect: group counts differ"
+fi
+expect_sql "$T/nd.db" "SELECT count(*), (SELECT patterns_sha256 FROM runs) FROM findings" "0|none" "--no-detect: no findings"
+run scan -q --db "$T/nd2.db" --no-detect -e EMAIL_ADDRESS "$T/in/e.csv"
+expect_rc 2 "--no-detect with --entities"
 run scan -q --db "$T/x.db" --threads 0 "$T/in/d.jsonl"
 expect_rc 2 "--threads 0"
 expect_err "--threads takes a number from 1 to 64" "--threads 0 message"
