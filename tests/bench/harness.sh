@@ -40,12 +40,12 @@
 #            auditor scan -q -e E1,..,E15 F.jsonl (<= 1.0 x); the 15
 #            entities and their ripgrep patterns are listed below
 #   bias     bias_pandas.py (pandas read_csv + groupby) vs auditor scan
-#            --no-default-patterns -g race -g sex --outcome outcome
+#            --no-detect -g race -g sex --outcome outcome
 #            --positive 1 --prediction prediction --predicted-positive 1 on
 #            the .csv.gz (auditor >= 10 x faster); the counts must be
-#            identical (MISMATCH is printed otherwise). auditor refuses
-#            --no-default-patterns without --patterns; then the smallest
-#            entity set, -e PRIVATE_KEY, is used instead (said in a note)
+#            identical (MISMATCH is printed otherwise). An auditor without
+#            --no-detect runs with the smallest entity set, -e PRIVATE_KEY
+#            (said in a note)
 #   threads  auditor --threads 1 vs --threads 2 on the four shards (>= 1.8 x
 #            faster); "n/a (no --threads)" while auditor has no such option
 #   heavy    auditor on the clean prose .jsonl.gz vs on the findings-heavy
@@ -449,13 +449,11 @@ for ((run = 1; run <= repeat; run++)); do
 	fi
 	if want bias; then
 		csv=$work/bias.csv
-		# auditor refuses --no-default-patterns without --patterns: then
-		# the cheapest entity set stands in for "no detection".
-		printf 'id,race\n1,a\n' >"$work/db/probe.csv"
-		nodet=(--no-default-patterns)
-		bias_tool="auditor --no-default-patterns"
-		if ! "${scan[@]}" --db "$work/db/probe.db" --no-default-patterns \
-			"$work/db/probe.csv" >/dev/null 2>&1; then
+		# An auditor without --no-detect: the cheapest entity set stands
+		# in for "no detection".
+		nodet=(--no-detect)
+		bias_tool="auditor --no-detect"
+		if ! "$aud" help scan 2>/dev/null | grep -q -- --no-detect; then
 			nodet=(-e PRIVATE_KEY)
 			bias_tool="auditor -e PRIVATE_KEY"
 		fi
@@ -467,7 +465,7 @@ for ((run = 1; run <= repeat; run++)); do
 			"$work/db/bias.db" -- "${scan[@]}" --db "$work/db/bias.db" \
 			"${nodet[@]}" -g race -g sex --outcome outcome --positive 1 \
 			--prediction prediction --predicted-positive 1 "$csv.gz"
-		if [ "${nodet[0]}" != --no-default-patterns ]; then
+		if [ "${nodet[0]}" != --no-detect ]; then
 			note bias "$bias_tool" "auditor refuses --no-default-patterns without --patterns, so -e PRIVATE_KEY (the smallest entity set) stands in for no detection"
 		fi
 		check=$("$PY" "$here/bench_table.py" biascheck "$work/db/bias.db" \
