@@ -1296,6 +1296,13 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 
 		for (j = i; j < d->nwins && d->wins[j].pat == p; j++)
 			;
+		/* An entry that reports only next to a context word cannot
+		 * report in a value that holds none (nor its field name):
+		 * PCRE2 need not run. (Dates in prose are the common case.) */
+		if (d->eng[p]->context_required &&
+		    !name_words(d, &d->ctx[p], name, name_len) &&
+		    !words_in(&d->ctx[p], value, value_len, 0, value_len))
+			continue;
 		for (k = i; k < j; k++)
 			d->window_bytes += d->wins[k].e - d->wins[k].s;
 		rc = run_pattern(d, d->wins[i].pat, d->wins + i, j - i, name,
