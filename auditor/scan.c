@@ -44,6 +44,8 @@ typedef struct scan_ctx {
 	uint64_t markers;      /* this run */
 	aud_profile *prof;     /* this input's column facts */
 	aud_groups *groups;    /* bias counters, NULL without --group */
+	aud_kanon *kanon;      /* this input's classes, NULL without
+				  --quasi-identifiers */
 	aud_format format;     /* this input's */
 	suppressed supp[MAX_SUPPRESSED_ENTITIES];
 	size_t nsupp;
@@ -271,7 +273,28 @@ static int on_record(void *ctx, const aud_record *rec)
 		    (col = aud_groups_unseen_column(c->groups)))
 			return unseen_column(c, col);
 	}
+	if (c->kanon) {
+		const char *col;
+
+		if (aud_kanon_record(c->kanon, rec, &c->store_err)) {
+			c->store_failed = 1;
+			return 1;
+		}
+		if (rec->number == 1 && c->format == AUD_FMT_CSV &&
+		    (col = aud_kanon_unseen_column(c->kanon)))
+			return unseen_column(c, col);
+	}
 	return 0;
+}
+
+/* The first column the bias or re-identification options name that this
+ * input lacks, or NULL. */
+static const char *unseen(scan_ctx *c)
+{
+	const char *col = c->groups ? aud_groups_unseen_column(c->groups)
+				    : NULL;
+
+	return col ? col : c->kanon ? aud_kanon_unseen_column(c->kanon) : NULL;
 }
 
 /* Writes this input's group counters and scores and clears them. */
@@ -535,8 +558,8 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 		}
 		goto done;
 	}
-	if (c->groups && r.records > 0) {
-		const char *col = aud_groups_unseen_column(c->groups);
+	if ((c->groups || c->kanon) && r.records > 0) {
+		const char *col = unseen(c);
 
 		if (col) {
 			aud_err ue;
@@ -558,6 +581,13 @@ static int scan_one(scan_ctx *c, const aud_input *in, char *buf,
 	if (c->groups && failed) {
 		aud_groups_reset(c->groups);
 	} else if (c->groups && store_groups(c)) {
+		c->store_failed = 1;
+		goto done;
+	}
+	if (c->kanon && failed) {
+		aud_kanon_reset(c->kanon);
+	} else if (c->kanon &&
+		   aud_kanon_merge(c->o->kanon, c->kanon, &c->store_err)) {
 		c->store_failed = 1;
 		goto done;
 	}
@@ -650,6 +680,8 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 		goto done;
 	if (opts->bias && (rc = aud_groups_new(&c.groups, opts->bias, err)))
 		goto done;
+	if (opts->kanon && (rc = aud_kanon_new_like(&c.kanon, opts->kanon, err)))
+		goto done;
 	c.ninputs = inputs->n;
 	for (i = 0; i < inputs->n; i++) {
 		if (opts->stop && *opts->stop)
@@ -678,6 +710,7 @@ done:
 	aud_detector_free(c.det);
 	aud_profile_free(c.prof);
 	aud_groups_free(c.groups);
+	aud_kanon_free(c.kanon);
 	free(buf);
 	return rc;
 }
