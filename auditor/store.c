@@ -42,6 +42,28 @@
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
+/* Re-identification risk (kanon.h): aggregates only, never a class's
+ * values. Part of schema 1, and also created when first written to a
+ * database made before they existed (ine: "IF NOT EXISTS "). */
+/* clang-format off */
+#define KANON_TABLES(ine)						\
+	"CREATE TABLE " ine "kanon_metrics ("				\
+	" run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"		\
+	" quasi_identifiers TEXT NOT NULL, sensitive TEXT,"		\
+	" k INTEGER NOT NULL, records INTEGER NOT NULL,"		\
+	" classes INTEGER NOT NULL, k_anonymity INTEGER,"		\
+	" classes_below_k INTEGER NOT NULL,"				\
+	" records_below_k INTEGER NOT NULL,"				\
+	" share_below_k REAL, unique_records INTEGER NOT NULL,"	\
+	" share_unique REAL, l_diversity INTEGER,"			\
+	" classes_l_below_2 INTEGER, records_l_below_2 INTEGER,"	\
+	" spills INTEGER NOT NULL);"					\
+	"CREATE TABLE " ine "kanon_sizes ("				\
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"		\
+	" class_size INTEGER NOT NULL, classes INTEGER NOT NULL,"	\
+	" PRIMARY KEY (run_id, class_size));"
+/* clang-format on */
+
 /*
  * Schema version 1. Every column the reports need is here; see the
  * schema section of README.md for what each one means.
@@ -190,21 +212,7 @@ static const char schema_v1[] =
 	" scored INTEGER, score_median REAL,"
 	" gof_chi2 REAL, gof_dof INTEGER, gof_p REAL,"
 	" PRIMARY KEY (run_id, attribute));"
-	/* Re-identification risk (kanon.h): aggregates only, never a
-	 * class's values. */
-	"CREATE TABLE kanon_metrics ("
-	" run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
-	" quasi_identifiers TEXT NOT NULL, sensitive TEXT,"
-	" k INTEGER NOT NULL, records INTEGER NOT NULL,"
-	" classes INTEGER NOT NULL, k_anonymity INTEGER,"
-	" classes_below_k INTEGER NOT NULL, records_below_k INTEGER NOT NULL,"
-	" share_below_k REAL, unique_records INTEGER NOT NULL,"
-	" share_unique REAL, l_diversity INTEGER, classes_l_below_2 INTEGER,"
-	" records_l_below_2 INTEGER, spills INTEGER NOT NULL);"
-	"CREATE TABLE kanon_sizes ("
-	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
-	" class_size INTEGER NOT NULL, classes INTEGER NOT NULL,"
-	" PRIMARY KEY (run_id, class_size));"
+	KANON_TABLES("")
 	"CREATE INDEX fields_run ON fields(run_id);"
 	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
 	"CREATE INDEX findings_run_file ON findings(run_id, file_id);"
@@ -1620,6 +1628,11 @@ int aud_store_kanon_add(aud_store *s, int64_t run_id, const char *qis,
 	int b, rc;
 	size_t i;
 
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_exec(s->db, KANON_TABLES("IF NOT EXISTS "), NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return fail(s, err, "cannot create the k-anonymity tables");
 	/* A resumed run that ends again replaces its figures. */
 	if ((rc = prepare_once(s, del, &st, err, "cannot write k-anonymity")))
 		return rc;
