@@ -51,10 +51,19 @@ struct cls {
 
 struct pair {
 	uint64_t vh; /* fast hash of the sensitive value */
+	uint64_t n;  /* records of the class with this value */
 	size_t val;  /* offset in the arena */
 	uint32_t vallen;
 	uint32_t cls;
 	uint32_t next; /* next pair of the same class, NONE */
+};
+
+/* A class's keyed hash while it is being spilled: the rows go to disk in
+ * hash order, so each spill walks the on-disk B-tree once instead of
+ * jumping about it for every row. */
+struct ord {
+	unsigned char h[HLEN];
+	uint32_t i;
 };
 
 struct aud_kanon {
@@ -90,7 +99,7 @@ struct aud_kanon {
 
 	/* The spill. */
 	sqlite3 *db;
-	sqlite3_stmt *ins_c, *ins_p;
+	sqlite3_stmt *ins;
 	uint64_t spills;
 };
 
@@ -183,10 +192,13 @@ static size_t cap_for(size_t have, size_t need, size_t min)
 	return c;
 }
 
+/* What the table would hold after growing for nc more classes, np more
+ * pairs and bytes more of arena, with the sort array a spill then needs. */
 static uint64_t mem_after(const aud_kanon *k, size_t nc, size_t np,
 			  size_t bytes)
 {
-	return mem_of(cap_for(k->ccap, k->nc + nc, 16),
+	return (uint64_t)(k->nc + nc) * sizeof(struct ord) +
+	       mem_of(cap_for(k->ccap, k->nc + nc, 16),
 		      cap_for(k->ncslot, 2 * (k->nc + nc), 32),
 		      np ? cap_for(k->pcap, k->np + np, 16) : k->pcap,
 		      np ? cap_for(k->npslot, 2 * (k->np + np), 32)
@@ -333,10 +345,9 @@ static int db_fail(aud_kanon *k, aud_err *err, const char *doing)
 
 static void db_close(aud_kanon *k)
 {
-	sqlite3_finalize(k->ins_c);
-	sqlite3_finalize(k->ins_p);
+	sqlite3_finalize(k->ins);
 	sqlite3_close(k->db);
-	k->ins_c = k->ins_p = NULL;
+	k->ins = NULL;
 	k->db = NULL;
 }
 
@@ -360,19 +371,16 @@ static int db_open(aud_kanon *k, aud_err *err)
 			 "PRAGMA journal_mode = OFF;"
 			 "PRAGMA synchronous = OFF;"
 			 "PRAGMA temp_store = FILE;"
-			 "CREATE TABLE c (h BLOB PRIMARY KEY,"
-			 " n INTEGER NOT NULL) WITHOUT ROWID;"
 			 "CREATE TABLE p (h BLOB NOT NULL, v BLOB NOT NULL,"
-			 " PRIMARY KEY (h, v)) WITHOUT ROWID;",
+			 " n INTEGER NOT NULL, PRIMARY KEY (h, v))"
+			 " WITHOUT ROWID;",
 			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(k->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(k->db,
-			       "INSERT INTO c (h, n) VALUES (?1, ?2) ON "
-			       "CONFLICT (h) DO UPDATE SET n = n + excluded.n",
-			       -1, &k->ins_c, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(k->db,
-			       "INSERT OR IGNORE INTO p (h, v) VALUES (?1, ?2)",
-			       -1, &k->ins_p, NULL) != SQLITE_OK) {
+			       "INSERT INTO p (h, v, n) VALUES (?1, ?2, ?3) "
+			       "ON CONFLICT (h, v) DO UPDATE SET n = n + "
+			       "excluded.n",
+			       -1, &k->ins, NULL) != SQLITE_OK) {
 		db_fail(k, err, "cannot set up");
 		db_close(k);
 		return AUD_ESTORE;
@@ -380,65 +388,98 @@ static int db_open(aud_kanon *k, aud_err *err)
 	return AUD_OK;
 }
 
-static int put_class(aud_kanon *k, const unsigned char *h, sqlite3_int64 n)
+/* Adds n records to the row (class h, sensitive value v); without a
+ * sensitive column v is empty (vlen 0) and the row is the class. */
+static int put(aud_kanon *k, const void *h, const void *v, int vlen,
+	       sqlite3_int64 n)
 {
 	int rc;
 
-	sqlite3_bind_blob(k->ins_c, 1, h, HLEN, SQLITE_STATIC);
-	sqlite3_bind_int64(k->ins_c, 2, n);
-	rc = sqlite3_step(k->ins_c);
-	sqlite3_reset(k->ins_c);
+	sqlite3_bind_blob(k->ins, 1, h, HLEN, SQLITE_STATIC);
+	sqlite3_bind_blob(k->ins, 2, vlen ? v : "", vlen, SQLITE_STATIC);
+	sqlite3_bind_int64(k->ins, 3, n);
+	rc = sqlite3_step(k->ins);
+	sqlite3_reset(k->ins);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int put_pair(aud_kanon *k, const unsigned char *h,
-		    const unsigned char *v)
+static int cmp_ord(const void *a, const void *b)
 {
-	int rc;
-
-	sqlite3_bind_blob(k->ins_p, 1, h, HLEN, SQLITE_STATIC);
-	sqlite3_bind_blob(k->ins_p, 2, v, HLEN, SQLITE_STATIC);
-	rc = sqlite3_step(k->ins_p);
-	sqlite3_reset(k->ins_p);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return memcmp(a, b, HLEN);
 }
 
-/* Moves every class and pair in memory to the spill database. */
+/* Moves every class and pair in memory to the spill database: one row per
+ * (class, sensitive value), or per class without a sensitive column,
+ * holding its records; the class's size is the sum over its rows and its
+ * l the number of them. */
 static int spill(aud_kanon *k, aud_err *err)
 {
-	unsigned char ch[HLEN], vh[HLEN];
+	/* Sensitive columns have few values: their hashes are kept for the
+	 * pairs that follow (slot by fast hash, checked byte for byte). */
+	struct {
+		uint32_t p;
+		unsigned char h[HLEN];
+	} vc[64];
+	struct ord *o;
 	size_t i;
 	uint32_t j;
 	int rc;
 
 	if ((rc = db_open(k, err)))
 		return rc;
-	if (sqlite3_exec(k->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(k, err, "cannot write");
+	/* Counted in the budget (mem_after). */
+	if (!(o = malloc((k->nc ? k->nc : 1) * sizeof *o)))
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
 	for (i = 0; i < k->nc; i++) {
-		const struct cls *c = &k->c[i];
-
-		if (keyed(k, 'C', k->a + c->key, c->keylen, ch))
+		o[i].i = (uint32_t)i;
+		if (keyed(k, 'C', k->a + k->c[i].key, k->c[i].keylen, o[i].h))
 			goto mac_failed;
-		if (put_class(k, ch, (sqlite3_int64)c->n))
+	}
+	qsort(o, k->nc, sizeof *o, cmp_ord);
+	for (i = 0; i < 64; i++)
+		vc[i].p = NONE;
+	if (sqlite3_exec(k->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		free(o);
+		return db_fail(k, err, "cannot write");
+	}
+	for (i = 0; i < k->nc; i++) {
+		const struct cls *c = &k->c[o[i].i];
+
+		if (!k->has_sens &&
+		    put(k, o[i].h, NULL, 0, (sqlite3_int64)c->n))
 			goto failed;
 		for (j = c->first; j != NONE; j = k->p[j].next) {
-			if (keyed(k, 'V', k->a + k->p[j].val, k->p[j].vallen,
-				  vh))
-				goto mac_failed;
-			if (put_pair(k, ch, vh))
+			const struct pair *p = &k->p[j], *q;
+			size_t v = p->vh & 63;
+
+			q = vc[v].p == NONE ? NULL : &k->p[vc[v].p];
+			if (!q || q->vallen != p->vallen ||
+			    memcmp(k->a + q->val, k->a + p->val, p->vallen)) {
+				if (keyed(k, 'V', k->a + p->val, p->vallen,
+					  vc[v].h))
+					goto mac_failed;
+				vc[v].p = j;
+			}
+			if (put(k, o[i].h, vc[v].h, HLEN, (sqlite3_int64)p->n))
 				goto failed;
 		}
 	}
-	if (sqlite3_exec(k->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto failed;
+	free(o);
+	if (sqlite3_exec(k->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_fail(k, err, "cannot write");
+		sqlite3_exec(k->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
 	clear_memory(k);
 	k->spills++;
 	return AUD_OK;
 mac_failed:
-	sqlite3_exec(k->db, "ROLLBACK", NULL, NULL, NULL);
+	free(o);
+	if (!sqlite3_get_autocommit(k->db))
+		sqlite3_exec(k->db, "ROLLBACK", NULL, NULL, NULL);
 	return aud_err_set(err, AUD_ENOMEM, "HMAC-SHA-256 failed (OpenSSL)");
 failed:
+	free(o);
 	rc = db_fail(k, err, "cannot write");
 	sqlite3_exec(k->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -509,13 +550,16 @@ static int add(aud_kanon *k, const char *key, size_t klen, uint64_t h,
 		k->cslot[cs] = ci;
 	}
 	k->c[ci].n += n;
-	if (val && pnew) {
+	if (val && !pnew) {
+		k->p[k->pslot[ps]].n += n;
+	} else if (val) {
 		struct pair *p;
 		uint32_t pi = (uint32_t)k->np++;
 
 		ps = find_pair(k, ci, val, vlen, vh);
 		p = &k->p[pi];
 		p->vh = vh;
+		p->n = n;
 		p->val = k->alen;
 		p->vallen = (uint32_t)vlen;
 		p->cls = ci;
@@ -842,8 +886,7 @@ static void swap_state(aud_kanon *a, aud_kanon *b)
 	SWAP(size_t, a->alen, b->alen);
 	SWAP(size_t, a->acap, b->acap);
 	SWAP(sqlite3 *, a->db, b->db);
-	SWAP(sqlite3_stmt *, a->ins_c, b->ins_c);
-	SWAP(sqlite3_stmt *, a->ins_p, b->ins_p);
+	SWAP(sqlite3_stmt *, a->ins, b->ins);
 }
 
 /* Adds src's spilled rows to dst's spill (dst's is open). */
@@ -854,27 +897,16 @@ static int merge_spill(aud_kanon *dst, aud_kanon *src, aud_err *err)
 
 	if (sqlite3_exec(dst->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(dst, err, "cannot write");
-	if (sqlite3_prepare_v2(src->db, "SELECT h, n FROM c", -1, &st,
+	/* In key order: dst's B-tree is walked once. */
+	if (sqlite3_prepare_v2(src->db, "SELECT h, v, n FROM p", -1, &st,
 			       NULL) != SQLITE_OK)
 		goto src_failed;
 	while (!bad && (step = sqlite3_step(st)) == SQLITE_ROW)
 		bad = sqlite3_column_bytes(st, 0) != HLEN ||
-		      put_class(dst, sqlite3_column_blob(st, 0),
-				sqlite3_column_int64(st, 1));
-	sqlite3_finalize(st);
-	st = NULL;
-	if (bad)
-		goto dst_failed;
-	if (step != SQLITE_DONE)
-		goto src_failed;
-	if (sqlite3_prepare_v2(src->db, "SELECT h, v FROM p", -1, &st,
-			       NULL) != SQLITE_OK)
-		goto src_failed;
-	while (!bad && (step = sqlite3_step(st)) == SQLITE_ROW)
-		bad = sqlite3_column_bytes(st, 0) != HLEN ||
-		      sqlite3_column_bytes(st, 1) != HLEN ||
-		      put_pair(dst, sqlite3_column_blob(st, 0),
-			       sqlite3_column_blob(st, 1));
+		      put(dst, sqlite3_column_blob(st, 0),
+			  sqlite3_column_blob(st, 1),
+			  sqlite3_column_bytes(st, 1),
+			  sqlite3_column_int64(st, 2));
 	sqlite3_finalize(st);
 	st = NULL;
 	if (bad)
@@ -918,26 +950,25 @@ int aud_kanon_merge(aud_kanon *dst, aud_kanon *src, aud_err *err)
 			const struct cls *c = &src->c[i];
 			const char *key = src->a + c->key;
 			uint32_t p = c->first;
-			uint64_t n = c->n;
 
-			do {
-				const struct pair *pp =
-					p == NONE ? NULL : &src->p[p];
+			/* A class's records are those of its pairs, when it
+			 * has any (always, with a sensitive column). */
+			if (p == NONE &&
+			    (rc = add(dst, key, c->keylen, c->h, c->n, NULL, 0,
+				      0, err)))
+				return rc;
+			for (; p != NONE; p = src->p[p].next) {
+				const struct pair *pp = &src->p[p];
 
-				rc = add(dst, key, c->keylen, c->h, n,
-					 pp ? src->a + pp->val : NULL,
-					 pp ? pp->vallen : 0, pp ? pp->vh : 0,
-					 err);
-				if (rc)
+				if ((rc = add(dst, key, c->keylen, c->h, pp->n,
+					      src->a + pp->val, pp->vallen,
+					      pp->vh, err)))
 					return rc;
-				n = 0; /* counted once, with the first */
-				p = pp ? pp->next : NONE;
-			} while (p != NONE);
+			}
 		}
 		if (src->db && !dst->db) {
 			SWAP(sqlite3 *, dst->db, src->db);
-			SWAP(sqlite3_stmt *, dst->ins_c, src->ins_c);
-			SWAP(sqlite3_stmt *, dst->ins_p, src->ins_p);
+			SWAP(sqlite3_stmt *, dst->ins, src->ins);
 		} else if (src->db && (rc = merge_spill(dst, src, err))) {
 			return rc;
 		}
@@ -1034,9 +1065,10 @@ static int result_spill(aud_kanon *k, aud_kanon_stats *s, aud_err *err)
 	size_t cap = 0;
 	int step;
 
+	/* Rows are in (h, v) order: each GROUP BY h streams. */
 	if (sqlite3_prepare_v2(k->db,
-			       "SELECT n, COUNT(*) FROM c GROUP BY n ORDER "
-			       "BY n",
+			       "SELECT n, COUNT(*) FROM (SELECT SUM(n) AS n "
+			       "FROM p GROUP BY h) GROUP BY n ORDER BY n",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(k, err, "cannot read");
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -1051,12 +1083,12 @@ static int result_spill(aud_kanon *k, aud_kanon_stats *s, aud_err *err)
 		return db_fail(k, err, "cannot read");
 	if (!k->has_sens)
 		return AUD_OK;
-	/* Each class's l is its number of pairs: one index range each. */
+	/* A class's l is its number of rows. */
 	if (sqlite3_prepare_v2(
 		    k->db,
 		    "SELECT MIN(l), TOTAL(l < 2), TOTAL(CASE WHEN l < 2 THEN n "
-		    "END) FROM (SELECT c.n AS n, (SELECT COUNT(*) FROM p "
-		    "WHERE p.h = c.h) AS l FROM c)",
+		    "END) FROM (SELECT SUM(n) AS n, COUNT(*) AS l FROM p "
+		    "GROUP BY h)",
 		    -1, &st, NULL) != SQLITE_OK)
 		return db_fail(k, err, "cannot read");
 	step = sqlite3_step(st);
