@@ -162,6 +162,27 @@ expect_out '"reidentification":null'
 run report --db "$T/none.db" --profile eu-ai-act
 expect_out 'Not measured: the scan named no quasi-identifiers'
 
+# CI gates on the figures, at scan time and on the stored run.
+run scan --db "$T/gate.db" --hash-key-file "$KEY" -q --quasi-identifiers $QI \
+  --sensitive diag --fail-on 'k_anonymity<5,l_diversity<2,unique_records.rate>0.5' $IN
+expect_rc 1 "gates broken"
+expect_err "^auditor: --fail-on: k_anonymity<5: k-anonymity 1 \(age,sex,zip\)$"
+expect_err "^auditor: --fail-on: l_diversity<2: l-diversity 1 \(diag\)$"
+expect_no_err "unique_records.rate"
+below=$(head -1 "$T/want5" | cut -d'|' -f5)
+share=$(head -1 "$T/want5" | cut -d'|' -f6)
+run report --db "$T/gate.db" --fail-on "records_below_k>$((below - 1))"
+expect_rc 1 "records_below_k at the pandas count"
+expect_err "records_below_k>$((below - 1)): $below records in classes under 5$"
+run report --db "$T/gate.db" --fail-on "records_below_k>$below,records_below_k.rate>$(awk -v s="$share" 'BEGIN { printf "%.12f", s + 1e-9 }')"
+expect_rc 0 "records_below_k just above the pandas count and share"
+run report --db "$T/gate.db" --fail-on "records_below_k.rate>$(awk -v s="$share" 'BEGIN { printf "%.12f", s - 1e-9 }')"
+expect_rc 1 "records_below_k.rate just under the pandas share"
+run report --db "$T/none.db" --fail-on 'k_anonymity<5'
+expect_rc 0 "a gate on a run that did not measure it does not hold"
+run report --db "$T/gate.db" --fail-on 'k_anonymity.rate<5'
+expect_rc 2 "k_anonymity takes no suffix"
+
 # No raw quasi-identifier value anywhere: the one rare zip code is in no
 # database file and no report (class values are never stored).
 for f in "$T"/*.db* "$T/r.json" "$T"/csv/*; do
