@@ -157,7 +157,7 @@ static const optdef options[] = {
 	{"fail-on", 0, "POLICY", O_FAIL_ON, CMD_SCAN | CMD_REPORT, "none",
 	 "exit 1 when a rule holds, listing each: rules separated by commas, "
 	 "such as US_SSN>0, secrets>0, pii.rate>1e-4, EMAIL_ADDRESS.distinct>10, "
-	 "impact_ratio<0.8, failed_inputs>0; 'any' is any>0"},
+	 "impact_ratio<0.8, failed_inputs>0, k_anonymity<5; 'any' is any>0"},
 	{"json", 0, NULL, O_JSON, CMD_SCAN, "off",
 	 "print the summary as JSON"},
 	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
@@ -209,7 +209,8 @@ static const optdef options[] = {
 	{"quasi-identifiers", 0, "COLS", O_QUASI, CMD_SCAN, "none",
 	 "re-identification risk: columns (CSV headers or JSON paths, "
 	 "separated by commas) that together can single a person out, such as "
-	 "age,sex,zip: k-anonymity of their equivalence classes over the run"},
+	 "age,sex,zip: k-anonymity of their equivalence classes over the run; "
+	 "repeatable"},
 	{"k", 0, "K", O_KANON_K, CMD_SCAN, "5",
 	 "re-identification risk: records in classes of fewer than K are "
 	 "counted as at risk"},
