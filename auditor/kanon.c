@@ -5,16 +5,17 @@
  * present value its 4-byte length and bytes, so no two tuples share a
  * key) and counted in an open-addressing hash table whose entries point
  * into one byte arena. With a sensitive column, a second table holds the
- * distinct (class, sensitive value) pairs, chained per class, and each
- * class counts its pairs: that count is its l.
+ * distinct (class, sensitive value) pairs with their records, chained per
+ * class, and each class counts its pairs: that count is its l.
  *
- * Memory is bounded by a budget over every allocation of the tables.
- * When an insert would grow them past it, every class and pair in memory
- * is written to a private temporary SQLite database (a file SQLite
- * deletes itself, in SQLITE_TMPDIR or TMPDIR) as 128-bit keyed hashes:
- * class counts are added with INSERT ... ON CONFLICT DO UPDATE, pairs
- * inserted once. The tables are then emptied, their allocations kept, and
- * filling goes on. The final figures come from SQL over the spill after
+ * Memory is bounded by a budget over every allocation of the tables (and
+ * the sort array a spill needs). When an insert would grow them past it,
+ * every class and pair in memory is written to a private temporary SQLite
+ * database (a file SQLite deletes itself, in SQLITE_TMPDIR or TMPDIR) as
+ * rows (class, sensitive value, records) of 128-bit keyed hashes, in hash
+ * order, counts added with INSERT ... ON CONFLICT DO UPDATE. The tables
+ * are then emptied, their allocations kept, and filling goes on. The
+ * final figures come from SQL over the spill after
  * the rest of memory joins it; without a spill, from memory directly.
  * Both give the same numbers, since a class split between memory and
  * disk, or between two accumulators, meets itself again under its hash.
@@ -193,11 +194,12 @@ static size_t cap_for(size_t have, size_t need, size_t min)
 }
 
 /* What the table would hold after growing for nc more classes, np more
- * pairs and bytes more of arena, with the sort array a spill then needs. */
+ * pairs and bytes more of arena, with the sort array a spill then needs
+ * (twice: glibc's qsort sorts through a copy). */
 static uint64_t mem_after(const aud_kanon *k, size_t nc, size_t np,
 			  size_t bytes)
 {
-	return (uint64_t)(k->nc + nc) * sizeof(struct ord) +
+	return 2 * (uint64_t)(k->nc + nc) * sizeof(struct ord) +
 	       mem_of(cap_for(k->ccap, k->nc + nc, 16),
 		      cap_for(k->ncslot, 2 * (k->nc + nc), 32),
 		      np ? cap_for(k->pcap, k->np + np, 16) : k->pcap,
