@@ -11,6 +11,7 @@
 #include "auditor/allowlist.h"
 #include "auditor/bias.h"
 #include "auditor/common.h"
+#include "auditor/kanon.h"
 #include "auditor/keyhash.h"
 #include "auditor/overlap.h"
 #include "auditor/patterns.h"
@@ -94,7 +95,11 @@ enum {
 	O_JACCARD,
 	O_MAX_LOCATIONS,
 	O_MAX_MEMORY,
-	O_OVERLAP_FAIL_ON
+	O_OVERLAP_FAIL_ON,
+	O_QUASI,
+	O_KANON_K,
+	O_SENSITIVE,
+	O_KANON_MEMORY
 };
 
 typedef struct optdef {
@@ -167,7 +172,7 @@ static const optdef options[] = {
 	{"fail-on", 0, "POLICY", O_FAIL_ON, CMD_SCAN | CMD_REPORT, "none",
 	 "exit 1 when a rule holds, listing each: rules separated by commas, "
 	 "such as US_SSN>0, secrets>0, pii.rate>1e-4, EMAIL_ADDRESS.distinct>10, "
-	 "impact_ratio<0.8, failed_inputs>0; 'any' is any>0"},
+	 "impact_ratio<0.8, failed_inputs>0, k_anonymity<5; 'any' is any>0"},
 	{"json", 0, NULL, O_JSON, CMD_SCAN, "off",
 	 "print the summary as JSON"},
 	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
@@ -219,6 +224,21 @@ static const optdef options[] = {
 	 "representativeness (EU AI Act Art. 10): a CSV attribute,group,"
 	 "expected_share; gives observed/expected and a goodness-of-fit "
 	 "test"},
+	{"quasi-identifiers", 0, "COLS", O_QUASI, CMD_SCAN, "none",
+	 "re-identification risk: columns (CSV headers or JSON paths, "
+	 "separated by commas) that together can single a person out, such as "
+	 "age,sex,zip: k-anonymity of their equivalence classes over the run; "
+	 "repeatable"},
+	{"k", 0, "K", O_KANON_K, CMD_SCAN, "5",
+	 "re-identification risk: records in classes of fewer than K are "
+	 "counted as at risk"},
+	{"sensitive", 0, "COL", O_SENSITIVE, CMD_SCAN, "none",
+	 "re-identification risk: a sensitive column: l-diversity (distinct "
+	 "values in the least diverse class)"},
+	{"kanon-memory", 0, "N", O_KANON_MEMORY, CMD_SCAN, "64M",
+	 "re-identification risk: memory for the equivalence classes "
+	 "(suffixes K, M, G); past it they spill, as keyed hashes, to a "
+	 "temporary SQLite file"},
 	{"help", 'h', NULL, O_HELP,
 	 CMD_SCAN | CMD_PATTERNS | CMD_REPORT | CMD_VERIFY, "off",
 	 "show this help and exit"},
@@ -319,6 +339,9 @@ typedef struct cli {
 	double jaccard;
 	uint64_t max_locations, max_memory;
 	const char *overlap_fail_on;
+	strlist qis; /* --quasi-identifiers, split at commas */
+	const char *sensitive;
+	uint64_t kanon_k, kanon_memory; /* 0: not given */
 } cli;
 
 
@@ -815,6 +838,34 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 	case O_NO_PROGRESS:
 		c->progress = 0;
 		break;
+	case O_QUASI:
+		if (!*val || split_list(&c->qis, (char *)val))
+			return usage_error("--quasi-identifiers takes column "
+					   "names separated by commas, not "
+					   "'%s'", val);
+		break;
+	case O_SENSITIVE:
+		c->sensitive = val;
+		break;
+	case O_KANON_K: {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(val, &end, 10);
+		if (end == val || *end || errno || v < 1 || *val == '-' ||
+		    v > 1000000000000ull)
+			return usage_error("--k takes a whole number of records "
+					   "from 1, not '%s'", val);
+		c->kanon_k = v;
+		break;
+	}
+	case O_KANON_MEMORY:
+		if (parse_size(val, &c->kanon_memory) ||
+		    c->kanon_memory < 1024)
+			return usage_error("--kanon-memory takes a size from 1K "
+					   "such as 256M, not '%s'", val);
+		break;
 	case O_MIN_SHARE: {
 		char *end;
 
@@ -1234,6 +1285,14 @@ static char *options_json(const cli *c)
 	}
 	fprintf(f, ",\"min_share\":%.17g", c->bias.min_share);
 	json_opt(f, "expected_shares", c->expected_path);
+	if (c->qis.n) {
+		json_list(f, "quasi_identifiers", &c->qis);
+		json_opt(f, "sensitive", c->sensitive);
+		fprintf(f, ",\"k\":%" PRIu64 ",\"kanon_memory\":%" PRIu64,
+			c->kanon_k ? c->kanon_k : (uint64_t)AUD_KANON_DEFAULT_K,
+			c->kanon_memory ? c->kanon_memory
+					: (uint64_t)AUD_KANON_DEFAULT_MEMORY);
+	}
 	fprintf(f, ",\"max_record_bytes\":%" PRIu64, c->max_record);
 	fprintf(f, ",\"max_decoded_bytes\":%" PRIu64, c->max_decoded);
 	fprintf(f, ",\"max_ratio\":%.17g", c->max_ratio);
@@ -1353,12 +1412,61 @@ static int check_bias(cli *c)
 	return 0;
 }
 
+/* The re-identification accumulator of the run (NULL without
+ * --quasi-identifiers): half the memory budget is its own, half that of
+ * the accumulator filled for each input. Returns 0 or an exit code. */
+static int kanon_begin(cli *c, const aud_keyhash *kh, aud_kanon **out)
+{
+	aud_kanon_opts o;
+	aud_err err;
+	uint64_t mem = c->kanon_memory ? c->kanon_memory
+				       : AUD_KANON_DEFAULT_MEMORY;
+
+	*out = NULL;
+	if (!c->qis.n) {
+		if (c->sensitive || c->kanon_k || c->kanon_memory)
+			return usage_error("%s", "--sensitive, --k and "
+					   "--kanon-memory need "
+					   "--quasi-identifiers");
+		return 0;
+	}
+	memset(&o, 0, sizeof o);
+	o.qis = c->qis.v;
+	o.nqis = c->qis.n;
+	o.sensitive = c->sensitive;
+	o.k = c->kanon_k;
+	o.memory = mem / 2;
+	aud_err_clear(&err);
+	if (aud_kanon_new(out, &o, kh, &err)) {
+		if (err.code == AUD_EUSAGE)
+			return usage_error("%s", err.msg);
+		print_err(&err, NULL);
+		return AUD_EXIT_ERROR;
+	}
+	return 0;
+}
+
+/* Computes the run's re-identification figures and stores them. */
+static int kanon_finish(aud_store *st, int64_t run_id, aud_kanon *k,
+			aud_err *err)
+{
+	aud_kanon_stats ks;
+	int rc = aud_kanon_result(k, &ks, err);
+
+	if (!rc)
+		rc = aud_store_kanon_add(st, run_id, aud_kanon_columns(k),
+					 aud_kanon_sensitive(k), &ks, err);
+	aud_kanon_stats_free(&ks);
+	return rc;
+}
+
 static int cmd_scan(cli *c, int argc, char **argv)
 {
 	aud_patternset *ps = NULL;
 	aud_keyhash *kh = NULL;
 	aud_allowlist *al = NULL;
 	aud_expected *ex = NULL;
+	aud_kanon *kanon = NULL;
 	aud_progress prog;
 	aud_store *st = NULL;
 	aud_inputs inputs = {0};
@@ -1417,6 +1525,8 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		goto done_rc;
 	}
 	OPENSSL_cleanse(key, sizeof key);
+	if ((rc = kanon_begin(c, kh, &kanon)))
+		goto done_rc;
 
 	memset(&wo, 0, sizeof wo);
 	wo.include = c->include.v;
@@ -1515,12 +1625,15 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		so.diag_ctx = &prog;
 	}
 	so.bias = (c->groups.n || c->intersect.n) ? &c->bias : NULL;
+	so.kanon = kanon;
 	catch_signals();
 	rc = aud_scan_inputs(st, run_id, &inputs, ps, kh, &so, &tot, &err);
 	if (so.progress)
 		aud_progress_clear(&prog);
 	if (!rc && so.bias && !tot.interrupted)
 		rc = aud_bias_finish(st, run_id, so.bias, &err);
+	if (!rc && kanon && !tot.interrupted)
+		rc = kanon_finish(st, run_id, kanon, &err);
 	if (rc) {
 		aud_err e2;
 
@@ -1565,6 +1678,7 @@ done_rc:
 	aud_keyhash_free(kh);
 	aud_allowlist_free(al);
 	aud_expected_free(ex);
+	aud_kanon_free(kanon);
 	aud_patterns_free(ps);
 	return rc;
 }
@@ -1961,6 +2075,7 @@ int aud_cli_main(int argc, char **argv)
 	free(c.intersect.v);
 	free(c.positive.v);
 	free(c.predicted_positive.v);
+	free(c.qis.v);
 	free(c.reference);
 	aud_policy_free(c.policy);
 	free(c.patterns.v);

@@ -30,7 +30,11 @@ enum subject {
 	SUB_SCORING,  /* lowest eligible scoring impact ratio */
 	SUB_PVALUE,   /* lowest eligible p-value */
 	SUB_PROBLEMS, /* SUM(files.problems) */
-	SUB_FAILED    /* files with status 'failed' */
+	SUB_FAILED,   /* files with status 'failed' */
+	SUB_KANON_K,  /* k-anonymity: the smallest equivalence class */
+	SUB_KANON_L,  /* l-diversity */
+	SUB_BELOW_K,  /* records in classes under k (.rate: their share) */
+	SUB_UNIQUE    /* records alone in their class (.rate: share) */
 };
 
 enum measure { M_COUNT, M_RATE, M_DISTINCT };
@@ -79,6 +83,10 @@ static const struct {
 	{"p_value", SUB_PVALUE},
 	{"problems", SUB_PROBLEMS},
 	{"failed_inputs", SUB_FAILED},
+	{"k_anonymity", SUB_KANON_K},
+	{"l_diversity", SUB_KANON_L},
+	{"records_below_k", SUB_BELOW_K},
+	{"unique_records", SUB_UNIQUE},
 };
 
 static const char *const opnames[] = {">", ">=", "<", "<=", "==", "!="};
@@ -86,7 +94,8 @@ static const char *const opnames[] = {">", ">=", "<", "<=", "==", "!="};
 static const char subjects_hint[] =
 	"an upper-case entity name such as US_SSN, or one of secrets, pii, "
 	"any, impact_ratio, scoring_impact_ratio, p_value, problems, "
-	"failed_inputs";
+	"failed_inputs, k_anonymity, l_diversity, records_below_k, "
+	"unique_records";
 
 int aud_policy_entity_in_group(const char *entity, const char *group)
 {
@@ -223,17 +232,27 @@ static int parse_rule(struct rule *r, const char *s, const char *end,
 	r->m = M_COUNT;
 	if (suf) {
 		int takes = r->sub <= SUB_ANY;
+		int share = r->sub == SUB_BELOW_K || r->sub == SUB_UNIQUE;
 
-		if (takes && slen == 4 && memcmp(suf, "rate", 4) == 0)
+		if ((takes || share) && slen == 4 &&
+		    memcmp(suf, "rate", 4) == 0)
 			r->m = M_RATE;
 		else if (takes && slen == 8 && memcmp(suf, "distinct", 8) == 0)
 			r->m = M_DISTINCT;
+		else if (share)
+			return aud_err_set(err, AUD_EUSAGE,
+					   "--fail-on: rule '%.*s': '%.*s' "
+					   "takes only '.rate' (its share of "
+					   "the records)",
+					   rl, s, (int)nlen, name);
 		else if (!takes)
 			return aud_err_set(err, AUD_EUSAGE,
 					   "--fail-on: rule '%.*s': '%.*s' "
 					   "takes no suffix such as '.%.*s' "
 					   "(.rate and .distinct are for "
-					   "entities, secrets, pii and any)",
+					   "entities, secrets, pii and any; "
+					   ".rate also for records_below_k "
+					   "and unique_records)",
 					   rl, s, (int)nlen, name,
 					   (int)(slen > SHOW ? SHOW : slen),
 					   suf);
@@ -524,6 +543,75 @@ done:
 	return rc;
 }
 
+/* A re-identification figure of the run (kanon_metrics). *have = 0 when
+ * the run did not measure it (no --quasi-identifiers, no --sensitive, no
+ * record, or a database older than the table). */
+static int q_kanon(sqlite3 *db, int64_t run_id, const struct rule *r,
+		   double *v, int *have, char *detail, size_t cap,
+		   aud_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t t;
+	int rc, col = r->sub == SUB_KANON_K   ? 0
+		      : r->sub == SUB_KANON_L ? 1
+		      : r->sub == SUB_BELOW_K ? 2
+					      : 3;
+	int64_t n, records, k;
+
+	*have = 0;
+	if ((rc = q_ints(db,
+			 "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+			 "'table' AND name = 'kanon_metrics' AND ?1 = ?1",
+			 run_id, NULL, 0, &t, 1, err)) ||
+	    !t)
+		return rc;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT k_anonymity, l_diversity, "
+			       "records_below_k, unique_records, records, k, "
+			       "quasi_identifiers, sensitive FROM "
+			       "kanon_metrics WHERE run_id = ?1",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, run_id) != SQLITE_OK) {
+		rc = dberr(db, err, "cannot query the re-identification risk");
+		goto done;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		rc = 0;
+		goto done;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = dberr(db, err, "cannot query the re-identification risk");
+		goto done;
+	}
+	rc = 0;
+	records = sqlite3_column_int64(st, 4);
+	k = sqlite3_column_int64(st, 5);
+	if (sqlite3_column_type(st, col) == SQLITE_NULL || records == 0)
+		goto done;
+	n = sqlite3_column_int64(st, col);
+	*have = 1;
+	*v = r->m == M_RATE ? (double)n / (double)records : (double)n;
+	if (col == 0 || col == 1)
+		snprintf(detail, cap, "%s %lld (%.200s)",
+			 col ? "l-diversity" : "k-anonymity", (long long)n,
+			 (const char *)sqlite3_column_text(st, col ? 7 : 6));
+	else if (r->m == M_RATE)
+		snprintf(detail, cap, "rate %g (%lld of %lld records %s)", *v,
+			 (long long)n, (long long)records,
+			 col == 2 ? "in classes under k" : "unique");
+	else if (col == 2)
+		snprintf(detail, cap, "%lld %s in classes under %lld",
+			 (long long)n, plural(n, "record", "records"),
+			 (long long)k);
+	else
+		snprintf(detail, cap, "%lld unique %s", (long long)n,
+			 plural(n, "record", "records"));
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int holds(enum op op, double v, double x)
 {
 	switch (op) {
@@ -558,6 +646,11 @@ static int measure(sqlite3 *db, int64_t run_id, const struct rule *r,
 	case SUB_SCORING:
 	case SUB_PVALUE:
 		return q_lowest(db, run_id, r->sub, v, have, detail, cap, err);
+	case SUB_KANON_K:
+	case SUB_KANON_L:
+	case SUB_BELOW_K:
+	case SUB_UNIQUE:
+		return q_kanon(db, run_id, r, v, have, detail, cap, err);
 	case SUB_PROBLEMS:
 		rc = q_ints(db,
 			    "SELECT COALESCE(SUM(problems), 0) FROM files"

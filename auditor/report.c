@@ -224,6 +224,59 @@ static int md_table(FILE *out, sqlite3 *db, int64_t run_id, const char *title,
 	return AUD_OK;
 }
 
+/* Does the database have this table? (Those added after a database was
+ * made, such as kanon_metrics, may be missing from it.) */
+static int has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT 1 FROM sqlite_schema WHERE type = "
+			       "'table' AND name = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Re-identification risk, when the run measured it. */
+static int md_kanon(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, found;
+
+	if (!has_table(db, "kanon_metrics"))
+		return AUD_OK;
+	if ((rc = prep(db, &st,
+		       "SELECT 1 FROM kanon_metrics WHERE run_id = ?1",
+		       run_id, err)))
+		return rc;
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return AUD_OK;
+	if ((rc = md_table(out, db, run_id, "Re-identification risk",
+			   "SELECT quasi_identifiers, sensitive, k, records, "
+			   "classes, k_anonymity, classes_below_k, "
+			   "records_below_k, share_below_k, unique_records, "
+			   "share_unique, l_diversity, classes_l_below_2, "
+			   "records_l_below_2 FROM kanon_metrics WHERE "
+			   "run_id = ?1",
+			   err)) ||
+	    (rc = md_table(out, db, run_id,
+			   "Re-identification risk: the 20 smallest class "
+			   "sizes",
+			   "SELECT class_size, classes, class_size * classes "
+			   "AS records FROM kanon_sizes WHERE run_id = ?1 "
+			   "ORDER BY class_size LIMIT 20",
+			   err)))
+		return rc;
+	return AUD_OK;
+}
+
 static int markdown(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
 {
 	int rc;
@@ -271,7 +324,8 @@ static int markdown(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
 			   "SELECT path, status, error, error_record, "
 			   "error_offset, problems FROM files WHERE run_id = ?1 "
 			   "AND status <> 'ok' ORDER BY file_id",
-			   err)))
+			   err)) ||
+	    (rc = md_kanon(out, db, run_id, err)))
 		return rc;
 	return AUD_OK;
 }
@@ -417,6 +471,10 @@ int aud_report_csv(const char *dir, aud_store *s, int64_t run_id,
 				  "?1 ORDER BY attribute, group_value"},
 		{"attribute_metrics", "SELECT * FROM attribute_metrics WHERE "
 				      "run_id = ?1 ORDER BY attribute"},
+		{"kanon_metrics", "SELECT * FROM kanon_metrics WHERE run_id = "
+				  "?1"},
+		{"kanon_sizes", "SELECT * FROM kanon_sizes WHERE run_id = ?1 "
+				"ORDER BY class_size"},
 	};
 	size_t i;
 	int rc;
@@ -428,7 +486,10 @@ int aud_report_csv(const char *dir, aud_store *s, int64_t run_id,
 		return aud_err_set(err, AUD_EIO, "%s: cannot create: %s", dir,
 				   strerror(errno));
 	for (i = 0; i < sizeof tables / sizeof *tables; i++)
-		if ((rc = csv_table(dir, tables[i].name, aud_store_db(s),
+		if (/* tables newer than some databases: named as the file */
+		    (strncmp(tables[i].name, "kanon_", 6) != 0 ||
+		     has_table(aud_store_db(s), tables[i].name)) &&
+		    (rc = csv_table(dir, tables[i].name, aud_store_db(s),
 				    run_id, tables[i].sql, err)))
 			return rc;
 	return AUD_OK;

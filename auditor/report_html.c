@@ -48,6 +48,7 @@ typedef struct ctx {
 	int64_t run;
 	int chart; /* charts written so far, for unique element ids */
 	aud_err *err;
+	int reid; /* the run measured re-identification risk */
 } ctx;
 
 /* ---- escaping and numbers ---------------------------------------- */
@@ -329,6 +330,8 @@ static int top(ctx *c, int64_t attributes)
 	      c->out);
 	if (attributes)
 		fputs("<a href=\"#bias\">Bias audit</a>", c->out);
+	if (c->reid)
+		fputs("<a href=\"#reid\">Re-identification risk</a>", c->out);
 	fputs("<a href=\"#repeated\">Repeated values</a>"
 	      "<a href=\"#markers\">Redaction markers</a>"
 	      "<a href=\"#manifest\">Manifest</a></nav>\n</header>\n",
@@ -1492,10 +1495,177 @@ static int bias(ctx *c)
 	return fin(c, st, step);
 }
 
+/* ---- re-identification risk ---------------------------------------- */
+
+/* A share as a percentage with two decimals, n/a for NULL. */
+static void pct(FILE *out, sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		fputs("n/a", out);
+	else
+		fprintf(out, "%.2f%%", 100 * sqlite3_column_double(st, i));
+}
+
+/* The smallest class sizes first: they are the risk. */
+static int kanon_sizes(ctx *c, int64_t k)
+{
+	sqlite3_stmt *st;
+	int64_t total, shown = 0, records;
+	int rc, step;
+
+	if ((rc = scalar(c,
+			 "SELECT COUNT(*) FROM kanon_sizes WHERE run_id = ?1",
+			 &total)) ||
+	    (rc = scalar(c,
+			 "SELECT records FROM kanon_metrics WHERE run_id = ?1",
+			 &records)) ||
+	    (rc = prep(c, &st,
+		       "SELECT class_size, classes, class_size * classes FROM "
+		       "kanon_sizes WHERE run_id = ?1 ORDER BY class_size "
+		       "LIMIT 20")))
+		return rc;
+	fputs("<h3>Class sizes</h3>\n<table>\n<thead><tr>"
+	      "<th scope=\"col\" class=\"n\">records in the class</th>"
+	      "<th scope=\"col\" class=\"n\">classes</th>"
+	      "<th scope=\"col\" class=\"n\">records</th>"
+	      "<th scope=\"col\" class=\"n\">share of the records</th>"
+	      "</tr></thead>\n<tbody>\n",
+	      c->out);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t size = sqlite3_column_int64(st, 0);
+
+		fprintf(c->out, "<tr%s><td class=\"n\">",
+			size < k ? " class=\"w\"" : "");
+		thou(c->out, size);
+		fputs("</td><td class=\"n\">", c->out);
+		thou(c->out, sqlite3_column_int64(st, 1));
+		fputs("</td><td class=\"n\">", c->out);
+		thou(c->out, sqlite3_column_int64(st, 2));
+		fputs("</td><td class=\"n\">", c->out);
+		num(c->out, "%.2f%%",
+		    records ? 100.0 * (double)sqlite3_column_int64(st, 2) /
+				      (double)records
+			    : NAN);
+		fputs("</td></tr>\n", c->out);
+		shown++;
+	}
+	fputs("</tbody>\n</table>\n", c->out);
+	if (total > shown) {
+		fprintf(c->out,
+			"<p class=\"note\">The %" PRId64 " smallest of ",
+			shown);
+		thou(c->out, total);
+		fputs(" class sizes; table <code>kanon_sizes</code> holds "
+		      "them all.</p>\n",
+		      c->out);
+	}
+	return fin(c, st, step);
+}
+
+static int reidentification(ctx *c)
+{
+	sqlite3_stmt *st;
+	const unsigned char *q;
+	int64_t k, n, all;
+	int rc, step, sens;
+
+	if ((rc = prep(c, &st,
+		       "SELECT quasi_identifiers, sensitive, k, records, "
+		       "classes, k_anonymity, classes_below_k, "
+		       "records_below_k, share_below_k, unique_records, "
+		       "share_unique, l_diversity, classes_l_below_2, "
+		       "records_l_below_2, spills, (SELECT TOTAL(records) "
+		       "FROM files f WHERE f.run_id = m.run_id) FROM "
+		       "kanon_metrics m WHERE run_id = ?1")))
+		return rc;
+	if ((step = sqlite3_step(st)) != SQLITE_ROW)
+		return fin(c, st, step);
+	q = sqlite3_column_text(st, 0);
+	k = sqlite3_column_int64(st, 2);
+	n = sqlite3_column_int64(st, 3);
+	all = sqlite3_column_int64(st, 15);
+	sens = sqlite3_column_type(st, 11) != SQLITE_NULL;
+	fputs("<section id=\"reid\" aria-labelledby=\"h-reid\">\n"
+	      "<h2 id=\"h-reid\">Re-identification risk</h2>\n"
+	      "<p class=\"note\">Records that share every value of the "
+	      "quasi-identifiers form an equivalence class. Someone who knows "
+	      "these attributes of a person can single out their record when "
+	      "the class is small, names or not (Sweeney: zip code, birth date "
+	      "and sex single out most Americans). The data set is "
+	      "<i>k</i>-anonymous for <i>k</i> up to its smallest class; "
+	      "<i>l</i>-diversity counts the distinct values of the sensitive "
+	      "column in the least diverse class (with one, everyone in it "
+	      "has that value). Missing values form a value of their own. No "
+	      "value of a class is stored, only these counts.</p>\n"
+	      "<div class=\"cards\">\n",
+	      c->out);
+	card(c->out, "records", n, 0);
+	card(c->out, "equivalence classes", sqlite3_column_int64(st, 4), 0);
+	card(c->out, "k-anonymity (the smallest class)",
+	     sqlite3_column_int64(st, 5), n > 0 && sqlite3_column_int64(st, 5) < k);
+	card(c->out, "records in classes under k", sqlite3_column_int64(st, 7),
+	     sqlite3_column_int64(st, 7) > 0);
+	card(c->out, "unique records", sqlite3_column_int64(st, 9),
+	     sqlite3_column_int64(st, 9) > 0);
+	if (sens) {
+		card(c->out, "l-diversity", sqlite3_column_int64(st, 11),
+		     sqlite3_column_int64(st, 11) < 2);
+		card(c->out, "classes with one sensitive value",
+		     sqlite3_column_int64(st, 12),
+		     sqlite3_column_int64(st, 12) > 0);
+	}
+	fputs("</div>\n<table class=\"kv\">\n<tbody>\n", c->out);
+	kv(c->out, "quasi-identifiers", q, 1);
+	fprintf(c->out, "<tr><th scope=\"row\">k</th><td>%" PRId64
+			"</td></tr>\n", k);
+	fputs("<tr><th scope=\"row\">share of the records in classes "
+	      "under k</th><td>",
+	      c->out);
+	pct(c->out, st, 8);
+	fputs("</td></tr>\n<tr><th scope=\"row\">share of unique "
+	      "records</th><td>",
+	      c->out);
+	pct(c->out, st, 10);
+	fputs("</td></tr>\n", c->out);
+	if (sens) {
+		kv(c->out, "sensitive column", sqlite3_column_text(st, 1), 1);
+		fputs("<tr><th scope=\"row\">records in classes with one "
+		      "sensitive value</th><td>",
+		      c->out);
+		thou(c->out, sqlite3_column_int64(st, 13));
+		fputs("</td></tr>\n", c->out);
+	}
+	fputs("<tr><th scope=\"row\">records counted</th><td>", c->out);
+	thou(c->out, n);
+	fputs(" of ", c->out);
+	thou(c->out, all);
+	if (n < all)
+		fputs(" <span class=\"w\">(inputs that failed, and after "
+		      "<code>--resume</code> those finished before, are left "
+		      "out)</span>",
+		      c->out);
+	fputs("</td></tr>\n<tr><th scope=\"row\">memory</th><td>", c->out);
+	if (sqlite3_column_int64(st, 14) > 0) {
+		fputs("the classes outgrew the memory budget and were moved "
+		      "to a temporary database ",
+		      c->out);
+		thou(c->out, sqlite3_column_int64(st, 14));
+		fputs(" times, as keyed hashes", c->out);
+	} else {
+		fputs("counted in memory", c->out);
+	}
+	fputs("</td></tr>\n</tbody>\n</table>\n", c->out);
+	sqlite3_finalize(st);
+	if ((rc = kanon_sizes(c, k)))
+		return rc;
+	fputs("</section>\n", c->out);
+	return AUD_OK;
+}
+
 int aud_report_html(FILE *out, aud_store *s, int64_t run_id, aud_err *err)
 {
-	ctx c = {out, aud_store_db(s), run_id, 0, err};
-	int64_t attributes;
+	ctx c = {out, aud_store_db(s), run_id, 0, err, 0};
+	int64_t attributes, reid = 0;
 	int rc;
 
 	if (!aud_report_run_exists(s, run_id))
@@ -1507,9 +1677,21 @@ int aud_report_html(FILE *out, aud_store *s, int64_t run_id, aud_err *err)
 			 "run_id = ?1",
 			 &attributes)))
 		return rc;
+	/* A database made before the kanon tables has none. */
+	if ((rc = scalar(&c,
+			 "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+			 "'table' AND name = 'kanon_metrics'",
+			 &reid)) ||
+	    (reid && (rc = scalar(&c,
+				  "SELECT COUNT(*) FROM kanon_metrics WHERE "
+				  "run_id = ?1",
+				  &reid))))
+		return rc;
+	c.reid = reid > 0;
 	head(&c);
 	if ((rc = top(&c, attributes)) || (rc = overview(&c, attributes)) ||
 	    (rc = findings(&c)) || (attributes && (rc = bias(&c))) ||
+	    (c.reid && (rc = reidentification(&c))) ||
 	    (rc = details(&c)) || (rc = manifest(&c)))
 		return rc;
 	fprintf(out,

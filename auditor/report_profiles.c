@@ -1374,6 +1374,85 @@ static void sql_table(struct ctx *c, const char *sql, int ncol,
 	tbl_print(c, &t);
 }
 
+/* Re-identification risk (kanon_metrics): can records be singled out
+ * (GDPR recital 26) by their quasi-identifiers, names or not? */
+static void eu_reidentification(struct ctx *c)
+{
+	static const char *const h_sizes[] = {"records in the class",
+					      "classes", "records"};
+	sqlite3_stmt *st = NULL;
+	char b[6][24];
+
+	heading(c, 3, "Re-identification risk");
+	if (q_int(c,
+		  "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' "
+		  "AND name = 'kanon_metrics'",
+		  NULL))
+		st = q(c,
+		       "SELECT replace(quasi_identifiers, ',', ', '), "
+		       "sensitive, k, records, "
+		       "classes, k_anonymity, records_below_k, share_below_k, "
+		       "unique_records, share_unique, l_diversity, "
+		       "classes_l_below_2, records_l_below_2, (SELECT "
+		       "TOTAL(records) FROM files f WHERE f.run_id = m.run_id) "
+		       "FROM kanon_metrics m WHERE run_id = ?1",
+		       NULL);
+	if (!next(c, st)) {
+		sqlite3_finalize(st);
+		st = q(c,
+		       "SELECT group_concat(field, ', ') FROM (SELECT field "
+		       "FROM field_verdicts WHERE run_id = ?1 AND verdict = "
+		       "'quasi_identifier' ORDER BY field)",
+		       NULL);
+		if (next(c, st) && sqlite3_column_text(st, 0))
+			para(c,
+			     "Not measured: the scan named no quasi-identifiers "
+			     "(--quasi-identifiers). Columns the audit takes "
+			     "for quasi-identifiers: %s.",
+			     s_txt(st, 0));
+		else
+			para(c, "Not measured: the scan named no "
+				"quasi-identifiers (--quasi-identifiers).");
+		sqlite3_finalize(st);
+		return;
+	}
+	para(c,
+	     "Records that share every value of the quasi-identifiers %s "
+	     "form an equivalence class; whoever knows these attributes of "
+	     "a person can single out their record in a small class, with "
+	     "or without a name. %s records in %s classes; k-anonymity %s "
+	     "(the smallest class). In classes of fewer than k = %s records: "
+	     "%s records (%.2f%%); unique: %s records (%.2f%%).",
+	     s_txt(st, 0), s_int(b[0], sizeof b[0], st, 3),
+	     s_int(b[1], sizeof b[1], st, 4), s_int(b[2], sizeof b[2], st, 5),
+	     s_int(b[3], sizeof b[3], st, 2), s_int(b[4], sizeof b[4], st, 6),
+	     100 * sqlite3_column_double(st, 7), s_int(b[5], sizeof b[5], st, 8),
+	     100 * sqlite3_column_double(st, 9));
+	if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+		para(c,
+		     "l-diversity for the sensitive column %s: %s (distinct "
+		     "values in the least diverse class). %s classes (%s "
+		     "records) hold a single value, which is then known for "
+		     "everyone in them.",
+		     s_txt(st, 1), s_int(b[0], sizeof b[0], st, 10),
+		     s_int(b[1], sizeof b[1], st, 11),
+		     s_int(b[2], sizeof b[2], st, 12));
+	if (sqlite3_column_int64(st, 3) < sqlite3_column_int64(st, 13))
+		para(c,
+		     "Counted over %s of the run's %.0f records: inputs that "
+		     "failed are left out.",
+		     s_int(b[0], sizeof b[0], st, 3),
+		     sqlite3_column_double(st, 13));
+	sqlite3_finalize(st);
+	para(c, "Classes smaller than k:");
+	sql_table(c,
+		  "SELECT class_size, classes, class_size * classes FROM "
+		  "kanon_sizes s WHERE run_id = ?1 AND class_size < (SELECT k "
+		  "FROM kanon_metrics m WHERE m.run_id = s.run_id) ORDER BY "
+		  "class_size",
+		  3, "rrr", h_sizes);
+}
+
 static void eu_gaps(struct ctx *c)
 {
 	static const char *const h_missing[] = {"attribute", "group",
@@ -1487,6 +1566,7 @@ static void eu_gaps(struct ctx *c)
 		  "'placeholder' GROUP BY file_id, field, entity ORDER BY "
 		  "file_id, field, entity",
 		  4, "lllr", h_where);
+	eu_reidentification(c);
 
 	heading(c, 3, "Inputs that failed or had problems");
 	sql_table(c,

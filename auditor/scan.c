@@ -92,6 +92,7 @@ typedef struct batch {
 	uint64_t problems; /* all of them */
 	aud_profile *prof;
 	aud_groups *groups; /* NULL without a bias audit */
+	aud_kanon *kanon;   /* NULL without --quasi-identifiers */
 	uint64_t findings, placeholders, markers, limit_hits;
 	supp_list supp;
 	uint64_t records, lines; /* reader counters at the batch's end */
@@ -150,6 +151,8 @@ typedef struct job {
 	aud_err fault_err;
 	aud_profile *prof;
 	aud_groups *groups;
+	aud_kanon *kanon; /* its records' classes, merged into the run's
+			     when it ends well */
 } job;
 
 typedef struct worker {
@@ -197,6 +200,8 @@ typedef struct scan_ctx {
 	size_t nprof_pool, capprof_pool;
 	aud_groups **grp_pool;
 	size_t ngrp_pool, capgrp_pool;
+	aud_kanon **kan_pool;
+	size_t nkan_pool, capkan_pool;
 	/* the committer's */
 	uint64_t findings, placeholders, markers, limit_hits;
 	supp_list supp;
@@ -236,6 +241,13 @@ static int take_accumulators(scan_ctx *c, batch *b, aud_err *err)
 		b->prof = c->prof_pool[--c->nprof_pool];
 	} else if ((rc = aud_profile_new(&b->prof, err))) {
 		return rc;
+	}
+	if (c->o->kanon) {
+		if (c->nkan_pool)
+			b->kanon = c->kan_pool[--c->nkan_pool];
+		else if ((rc = aud_kanon_new_like(&b->kanon, c->o->kanon,
+						  err)))
+			return rc;
 	}
 	if (!c->o->bias)
 		return AUD_OK;
@@ -277,6 +289,12 @@ static void batch_free(scan_ctx *c, batch *b)
 		if (push_ptr((void ***)&c->grp_pool, &c->ngrp_pool,
 			     &c->capgrp_pool, b->groups))
 			aud_groups_free(b->groups);
+	}
+	if (b->kanon) {
+		aud_kanon_reset(b->kanon);
+		if (push_ptr((void ***)&c->kan_pool, &c->nkan_pool,
+			     &c->capkan_pool, b->kanon))
+			aud_kanon_free(b->kanon);
 	}
 	while (b->pc) {
 		piece *p = b->pc;
@@ -478,6 +496,22 @@ static int on_record(void *ctx, const aud_record *rec)
 		for (k = 0; k < nents; k++)
 			if (aud_profile_entity(b->prof, h, ents[k]))
 				goto nomem;
+	}
+	/* Before the bias counters: a full score table hands b on. */
+	if (b->kanon) {
+		const char *col;
+
+		aud_err_clear(&x->err);
+		if (aud_kanon_record(b->kanon, rec, &x->err)) {
+			x->failed = 1;
+			return 1;
+		}
+		if (rec->number == 1 && x->seg->job->fmt == AUD_FMT_CSV &&
+		    (col = aud_kanon_unseen_column(b->kanon))) {
+			unseen_column(x->seg->job->path, b->prof, col, &x->err);
+			x->failed = 1;
+			return 1;
+		}
 	}
 	if (b->groups) {
 		const char *col;
@@ -1197,6 +1231,9 @@ static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 		if (aud_groups_merge(j->groups, b->groups))
 			goto nomem;
 	}
+	if (j->kanon && b->kanon &&
+	    aud_kanon_merge(j->kanon, b->kanon, &c->store_err))
+		goto fail;
 	if (b->rc) {
 		j->fault = 1;
 		j->fault_err = b->err;
@@ -1399,6 +1436,7 @@ static void job_free(scan_ctx *c, job *j)
 	}
 	aud_profile_free(j->prof);
 	aud_groups_free(j->groups);
+	aud_kanon_free(j->kanon);
 	free(j);
 }
 
@@ -1431,7 +1469,9 @@ static int prepare_job(scan_ctx *c, const aud_input *in, job **out,
 	j = calloc(1, sizeof *j);
 	if (!j || aud_profile_new(&j->prof, &c->store_err) ||
 	    (c->o->bias &&
-	     aud_groups_new(&j->groups, c->o->bias, &c->store_err))) {
+	     aud_groups_new(&j->groups, c->o->bias, &c->store_err)) ||
+	    (c->o->kanon &&
+	     aud_kanon_new_like(&j->kanon, c->o->kanon, &c->store_err))) {
 		job_free(c, j);
 		aud_err_clear(&c->store_err);
 		aud_err_set(&c->store_err, AUD_ENOMEM, "out of memory");
@@ -1516,8 +1556,12 @@ static int finish_job(scan_ctx *c, job *j, aud_scan_totals *t)
 		}
 		return -1;
 	}
-	if (j->groups && r.records > 0) {
-		const char *col = aud_groups_unseen_column(j->groups);
+	if ((j->groups || j->kanon) && r.records > 0) {
+		const char *col = j->groups ? aud_groups_unseen_column(j->groups)
+					    : NULL;
+
+		if (!col && j->kanon)
+			col = aud_kanon_unseen_column(j->kanon);
 
 		if (col) {
 			aud_err ue;
@@ -1538,6 +1582,9 @@ static int finish_job(scan_ctx *c, job *j, aud_scan_totals *t)
 	 * are dropped, and the input's failure is on its files row. Its
 	 * findings stay. */
 	if (j->groups && !failed && store_groups(c, j))
+		goto store_fail;
+	if (j->kanon && !failed &&
+	    aud_kanon_merge(c->o->kanon, j->kanon, &c->store_err))
 		goto store_fail;
 	if (store_profile(c, j))
 		goto store_fail;
@@ -1879,8 +1926,11 @@ done:
 		aud_profile_free(c->prof_pool[i]);
 	for (i = 0; i < c->ngrp_pool; i++)
 		aud_groups_free(c->grp_pool[i]);
+	for (i = 0; i < c->nkan_pool; i++)
+		aud_kanon_free(c->kan_pool[i]);
 	free(c->prof_pool);
 	free(c->grp_pool);
+	free(c->kan_pool);
 	if (mu) {
 		pthread_mutex_destroy(&c->mu);
 		pthread_cond_destroy(&c->work_cv);

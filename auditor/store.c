@@ -12,6 +12,7 @@
  */
 #include "auditor/store.h"
 #include "auditor/fairness.h"
+#include "auditor/kanon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,28 @@
 #define COUNTER_SLOTS 64
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+/* Re-identification risk (kanon.h): aggregates only, never a class's
+ * values. Part of schema 1, and also created when first written to a
+ * database made before they existed (ine: "IF NOT EXISTS "). */
+/* clang-format off */
+#define KANON_TABLES(ine)						\
+	"CREATE TABLE " ine "kanon_metrics ("				\
+	" run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"		\
+	" quasi_identifiers TEXT NOT NULL, sensitive TEXT,"		\
+	" k INTEGER NOT NULL, records INTEGER NOT NULL,"		\
+	" classes INTEGER NOT NULL, k_anonymity INTEGER,"		\
+	" classes_below_k INTEGER NOT NULL,"				\
+	" records_below_k INTEGER NOT NULL,"				\
+	" share_below_k REAL, unique_records INTEGER NOT NULL,"	\
+	" share_unique REAL, l_diversity INTEGER,"			\
+	" classes_l_below_2 INTEGER, records_l_below_2 INTEGER,"	\
+	" spills INTEGER NOT NULL);"					\
+	"CREATE TABLE " ine "kanon_sizes ("				\
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"		\
+	" class_size INTEGER NOT NULL, classes INTEGER NOT NULL,"	\
+	" PRIMARY KEY (run_id, class_size));"
+/* clang-format on */
 
 /*
  * The tables of `auditor overlap`. IF NOT EXISTS because
@@ -229,6 +252,7 @@ static const char schema_v1[] =
 	" scored INTEGER, score_median REAL,"
 	" gof_chi2 REAL, gof_dof INTEGER, gof_p REAL,"
 	" PRIMARY KEY (run_id, attribute));"
+	KANON_TABLES("")
 	"CREATE INDEX fields_run ON fields(run_id);"
 	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
 	"CREATE INDEX findings_run_file ON findings(run_id, file_id);"
@@ -1783,6 +1807,81 @@ int aud_store_overlap_run_add(aud_store *s, const aud_overlap_run_row *r,
 	b |= bind_count(st, 26, r->max_locations);
 	b |= bind_count(st, 27, r->memory_bytes);
 	rc = insert_row(s, st, b, err, "cannot insert overlap");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int aud_store_kanon_add(aud_store *s, int64_t run_id, const char *qis,
+			const char *sensitive,
+			const struct aud_kanon_stats *k, aud_err *err)
+{
+	static const char del[] = "DELETE FROM kanon_sizes WHERE run_id = ?1";
+	static const char met[] =
+		"INSERT OR REPLACE INTO kanon_metrics (run_id,"
+		" quasi_identifiers, sensitive, k, records, classes,"
+		" k_anonymity, classes_below_k, records_below_k, share_below_k,"
+		" unique_records, share_unique, l_diversity, classes_l_below_2,"
+		" records_l_below_2, spills) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+	static const char siz[] =
+		"INSERT INTO kanon_sizes (run_id, class_size, classes) VALUES"
+		" (?1, ?2, ?3)";
+	sqlite3_stmt *st = NULL;
+	double n = (double)k->records;
+	int b, rc;
+	size_t i;
+
+	if (tx_begin(s, err))
+		return AUD_ESTORE;
+	if (sqlite3_exec(s->db, KANON_TABLES("IF NOT EXISTS "), NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return fail(s, err, "cannot create the k-anonymity tables");
+	/* A resumed run that ends again replaces its figures. */
+	if ((rc = prepare_once(s, del, &st, err, "cannot write k-anonymity")))
+		return rc;
+	b = sqlite3_bind_int64(st, 1, run_id);
+	rc = insert_row(s, st, b, err, "cannot write k-anonymity");
+	sqlite3_finalize(st);
+	if (rc || (rc = prepare_once(s, met, &st, err,
+				     "cannot write k-anonymity")))
+		return rc;
+	b = sqlite3_bind_int64(st, 1, run_id);
+	b |= bind_str(st, 2, qis);
+	b |= bind_str(st, 3, sensitive);
+	b |= bind_count(st, 4, k->k);
+	b |= bind_count(st, 5, k->records);
+	b |= bind_count(st, 6, k->classes);
+	b |= k->records ? bind_count(st, 7, k->k_anonymity)
+			: sqlite3_bind_null(st, 7);
+	b |= bind_count(st, 8, k->classes_below_k);
+	b |= bind_count(st, 9, k->records_below_k);
+	b |= bind_metric(st, 10, k->records ? (double)k->records_below_k / n
+					    : NAN);
+	b |= bind_count(st, 11, k->unique_records);
+	b |= bind_metric(st, 12, k->records ? (double)k->unique_records / n
+					    : NAN);
+	if (k->has_sensitive) {
+		b |= k->records ? bind_count(st, 13, k->l_diversity)
+				: sqlite3_bind_null(st, 13);
+		b |= bind_count(st, 14, k->classes_l_below_2);
+		b |= bind_count(st, 15, k->records_l_below_2);
+	}
+	b |= bind_count(st, 16, k->spills);
+	rc = insert_row(s, st, b, err, "cannot write k-anonymity");
+	sqlite3_finalize(st);
+	if (rc || (rc = prepare_once(s, siz, &st, err,
+				     "cannot write class sizes")))
+		return rc;
+	for (i = 0; i < k->nsizes && !rc; i++) {
+		if (tx_begin(s, err)) { /* a full batch was committed */
+			rc = AUD_ESTORE;
+			break;
+		}
+		b = sqlite3_bind_int64(st, 1, run_id);
+		b |= bind_count(st, 2, k->sizes[i].size);
+		b |= bind_count(st, 3, k->sizes[i].classes);
+		rc = insert_row(s, st, b, err, "cannot write class sizes");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }

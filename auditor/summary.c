@@ -511,6 +511,125 @@ static int write_bias(FILE *out, sqlite3 *db, int64_t run_id, int json,
 	return AUD_OK;
 }
 
+/* jint, or null for a NULL column. */
+static void jint_null(FILE *out, const char *name, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		fprintf(out, ",\"%s\":null", name);
+	else
+		jint(out, name, st, col);
+}
+
+/* Re-identification risk (kanon_metrics): the run's one row, if any. A
+ * database made before the table existed has none. */
+static int write_kanon(FILE *out, sqlite3 *db, int64_t run_id, int json,
+		       aud_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+	const char *q, *p;
+	int64_t n, all;
+
+	if ((rc = prep(db, &st,
+		       "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
+		       "name = 'kanon_metrics'",
+		       run_id, err)))
+		return rc;
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW) {
+		if (json)
+			fputs(",\"reidentification\":null", out);
+		return AUD_OK;
+	}
+	if ((rc = prep(db, &st,
+		       "SELECT quasi_identifiers, sensitive, k, records, "
+		       "classes, k_anonymity, classes_below_k, "
+		       "records_below_k, share_below_k, unique_records, "
+		       "share_unique, l_diversity, classes_l_below_2, "
+		       "records_l_below_2, spills, (SELECT TOTAL(records) "
+		       "FROM files f WHERE f.run_id = m.run_id) FROM "
+		       "kanon_metrics m WHERE run_id = ?1",
+		       run_id, err)))
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (json)
+			fputs(",\"reidentification\":null", out);
+		return AUD_OK;
+	}
+	q = txt(sqlite3_column_text(st, 0));
+	n = sqlite3_column_int64(st, 3);
+	all = sqlite3_column_int64(st, 15);
+	if (json) {
+		fputs(",\"reidentification\":{\"quasi_identifiers\":[", out);
+		for (p = q; *p;) { /* stored joined with ',' */
+			size_t len = strcspn(p, ",");
+
+			if (p != q)
+				fputc(',', out);
+			aud_json_string(out, p, len);
+			p += len + (p[len] == ',');
+		}
+		fputs("],\"sensitive\":", out);
+		jstr(out, sqlite3_column_text(st, 1));
+		jint(out, "k", st, 2);
+		jint(out, "records", st, 3);
+		jint(out, "records_in_run", st, 15);
+		jint(out, "classes", st, 4);
+		jint_null(out, "k_anonymity", st, 5);
+		jint(out, "classes_below_k", st, 6);
+		jint(out, "records_below_k", st, 7);
+		jnum(out, "share_below_k", st, 8);
+		jint(out, "unique_records", st, 9);
+		jnum(out, "share_unique", st, 10);
+		jint_null(out, "l_diversity", st, 11);
+		jint_null(out, "classes_l_below_2", st, 12);
+		jint_null(out, "records_l_below_2", st, 13);
+		jint(out, "spills", st, 14);
+		fputc('}', out);
+		sqlite3_finalize(st);
+		return AUD_OK;
+	}
+	fprintf(out, "\nre-identification risk over %s (k = %" PRId64 ")\n",
+		q, (int64_t)sqlite3_column_int64(st, 2));
+	fprintf(out, "  %-24s %" PRId64 " in %" PRId64 " equivalence classes\n",
+		"records", n, (int64_t)sqlite3_column_int64(st, 4));
+	if (n > 0) {
+		fprintf(out, "  %-24s %" PRId64 " (the smallest class)\n",
+			"k-anonymity", (int64_t)sqlite3_column_int64(st, 5));
+		fprintf(out,
+			"  %-24s %" PRId64 " records (%.2f%%) in %" PRId64
+			" classes\n",
+			"in classes under k", (int64_t)sqlite3_column_int64(st, 7),
+			100 * sqlite3_column_double(st, 8),
+			(int64_t)sqlite3_column_int64(st, 6));
+		fprintf(out,
+			"  %-24s %" PRId64 " records (%.2f%%) alone in their "
+			"class\n",
+			"unique", (int64_t)sqlite3_column_int64(st, 9),
+			100 * sqlite3_column_double(st, 10));
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+			fprintf(out,
+				"  %-24s %" PRId64 " for %s; %" PRId64
+				" classes (%" PRId64
+				" records) have one value only\n",
+				"l-diversity",
+				(int64_t)sqlite3_column_int64(st, 11),
+				txt(sqlite3_column_text(st, 1)),
+				(int64_t)sqlite3_column_int64(st, 12),
+				(int64_t)sqlite3_column_int64(st, 13));
+	}
+	if (n < all)
+		fprintf(out,
+			"  counted over %" PRId64 " of the run's %" PRId64
+			" records: inputs that failed (and, after --resume, "
+			"those finished before) are left out\n",
+			n, all);
+	sqlite3_finalize(st);
+	return AUD_OK;
+}
+
 int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 		      aud_err *err)
 {
@@ -712,6 +831,7 @@ int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 		fputs(first ? ",\"inputs_with_problems\":[]" : "]", out);
 
 	if ((rc = write_bias(out, db, run_id, json, err)) ||
+	    (rc = write_kanon(out, db, run_id, json, err)) ||
 	    (rc = write_fields(out, db, run_id, json, err)) ||
 	    (rc = write_repeated(out, db, run_id, json, err)) ||
 	    (rc = write_markers(out, db, run_id, json, err)) ||

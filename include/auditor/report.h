@@ -21,8 +21,8 @@ int aud_report_write(FILE *out, aud_store *s, int64_t run_id,
 /* Writes one RFC 4180 CSV file per table of the run into dir (created if
  * missing, mode 0700; files 0600): manifest.csv, files.csv, findings.csv,
  * entity_counts.csv, fields.csv, repeated_values.csv, markers.csv,
- * group_metrics.csv, attribute_metrics.csv. Returns 0 or AUD_EIO /
- * AUD_ESTORE. */
+ * group_metrics.csv, attribute_metrics.csv, kanon_metrics.csv,
+ * kanon_sizes.csv. Returns 0 or AUD_EIO / AUD_ESTORE. */
 int aud_report_csv(const char *dir, aud_store *s, int64_t run_id,
 		   aud_err *err);
 

@@ -12,6 +12,7 @@
 #include "auditor/allowlist.h"
 #include "auditor/common.h"
 #include "auditor/groups.h"
+#include "auditor/kanon.h"
 #include "auditor/keyhash.h"
 #include "auditor/patterns.h"
 #include "auditor/reader.h"
@@ -61,6 +62,11 @@ typedef struct aud_scan_opts {
 	 * everything on the caller's thread. The results do not depend on
 	 * it. */
 	unsigned threads;
+	/* The run's re-identification classes, NULL for none. Each input's
+	 * records go into an accumulator like it, merged in when the input
+	 * ends well; a failed input's are dropped, as its bias counters
+	 * are. */
+	aud_kanon *kanon;
 } aud_scan_opts;
 
 typedef struct aud_scan_progress {

@@ -166,6 +166,16 @@ int aud_store_attribute_gof_set(aud_store *s, int64_t run_id,
 				const char *attribute, uint64_t dof,
 				double chi2, double p, aud_err *err);
 
+/* Re-identification risk (kanon.h): the run's k-anonymity figures over
+ * the quasi-identifiers qis (joined with ",") and, when sensitive is not
+ * NULL, its l-diversity, with the histogram of class sizes (tables
+ * kanon_metrics and kanon_sizes). A second call for the run (a resumed
+ * run that ends again) replaces the first. */
+struct aud_kanon_stats;
+int aud_store_kanon_add(aud_store *s, int64_t run_id, const char *qis,
+			const char *sensitive,
+			const struct aud_kanon_stats *k, aud_err *err);
+
 /* Baselines: known findings, as (entity, field with array indices folded,
  * keyed value hash), so they survive reshuffled and re-sharded data.
  * aud_store_baseline_write writes run_id's as text; aud_store_baseline_load

@@ -8,7 +8,7 @@ printf '{"t":"write to cy.r@aol.com"}\n{"t":"nothing"}\n' >"$T/b.jsonl"
 DB="$T/r.db"
 run scan --db "$DB" --hash-key-file "$KEY" -q "$T/a.csv" "$T/b.jsonl" "$T/gone.csv"
 printf '5,F,yes,di.wu@gmail.com\n' >>"$T/a.csv"
-run scan --db "$DB" --hash-key-file "$KEY" -q --group sex --outcome hired --positive yes "$T/a.csv"
+run scan --db "$DB" --hash-key-file "$KEY" -q --group sex --outcome hired --positive yes --quasi-identifiers sex "$T/a.csv"
 expect_rc 0 "second run"
 
 python3 - "$AUD_SRC/README.md" "$T/queries" <<'PY'
@@ -30,7 +30,7 @@ for f in "$T"/queries.*.sql; do
   fi
   rows=$(printf '%s' "$out" | grep -c . || true)
   case "$title" in
-    *"Files over a threshold"*|*"What changed"*|*"already seen"*|*"disparities"*|*"PII density"*|*"repeated"*|*"Where exactly"*|*"glance"*)
+    *"Files over a threshold"*|*"What changed"*|*"already seen"*|*"disparities"*|*"PII density"*|*"repeated"*|*"Where exactly"*|*"glance"*|*"Re-identification"*)
       [ "$rows" -gt 0 ] && ok || bad "README query returns no rows: $title" ;;
   esac
 done
