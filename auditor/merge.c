@@ -446,6 +446,11 @@ static const char *const must_agree[] = {
     "score",	"threshold",	 "reference",  "min_share",
 };
 
+/* An option's value as a user would write it. */
+static const char show_sql[] =
+    "SELECT CASE WHEN json_type(?1, ?2) IN ('real', 'integer') THEN "
+    "CAST(json_extract(?1, ?2) AS TEXT) ELSE ?1 -> ?2 END";
+
 static int refuse(aud_err *err, const msrc *a, const msrc *b, const char *why)
 {
 	return aud_err_set(err, AUD_EUSAGE,
@@ -486,6 +491,12 @@ static int agree(aud_merge *m, const msrc *a, const msrc *b, aud_err *err)
 		y = mem_text(m, "SELECT ?1 -> ?2", b->options, path, &oom);
 		same = streq(x, y);
 		if (!same) {
+			/* Numbers are stored with 17 digits; say them
+			 * with SQLite's 15 (0.1, not 0.10000000000000001). */
+			free(x);
+			free(y);
+			x = mem_text(m, show_sql, a->options, path, &oom);
+			y = mem_text(m, show_sql, b->options, path, &oom);
 			for (k = 0; must_agree[i][k] && k < sizeof opt - 1; k++)
 				opt[k] = must_agree[i][k] == '_'
 					     ? '-'
