@@ -23,12 +23,12 @@ same_run() {
   "$AUDITOR" report --db "$1" --format json >"$T/r1.json" &&
     "$AUDITOR" report --db "$2" --format json >"$T/r2.json" ||
     { bad "$3: report failed"; return; }
-  "$PY" "$CANON" report "$T/r1.json" >"$T/c1" && "$PY" "$CANON" report "$T/r2.json" >"$T/c2"
-  if diff -u "$T/c1" "$T/c2" >"$T/diff"; then ok; else
+  if "$PY" "$CANON" report "$T/r1.json" >"$T/c1" &&
+    "$PY" "$CANON" report "$T/r2.json" >"$T/c2" && diff -u "$T/c1" "$T/c2" >"$T/diff"; then ok; else
     bad "$3: reports differ"; head -40 "$T/diff" >&2
   fi
-  "$PY" "$CANON" db "$1" >"$T/c1" && "$PY" "$CANON" db "$2" >"$T/c2"
-  if diff -u "$T/c1" "$T/c2" >"$T/diff"; then ok; else
+  if "$PY" "$CANON" db "$1" >"$T/c1" && "$PY" "$CANON" db "$2" >"$T/c2" &&
+    diff -u "$T/c1" "$T/c2" >"$T/diff"; then ok; else
     bad "$3: tables differ"; head -40 "$T/diff" >&2
   fi
 }
@@ -156,6 +156,31 @@ for f in x2 x3 x4 x5 x6 x7 x8 x9; do
   [ ! -e $f.db ] && ok || bad "refused merge $f created its database"
 done
 [ "$(q $a "SELECT COUNT(*) FROM runs")" = 1 ] && ok || bad "the output-among-inputs refusal wrote a run"
+
+# The README's one-machine recipe, word for word (GNU parallel is not
+# needed by the suite: this part runs only where it is installed).
+if command -v parallel >/dev/null 2>&1; then
+  mkdir -p "$T/par" && cp shards.txt "$T/par/"
+  "$PY" - "$AUD_SRC/README.md" "$T/par" <<'PY' || bad "README recipe not found"
+import re, sys
+text = open(sys.argv[1]).read().split("## Running on a cluster", 1)[1]
+text = text.split("\n## ", 1)[0]
+m = re.search(r"```bash\n(#!/bin/bash\n# scan-array\.sbatch:.*?)```", text, re.S)
+open(sys.argv[2] + "/scan-array.sbatch", "w").write(m.group(1))
+m = re.search(r"```sh\n(mkdir -p logs[^\n]*\nseq .*?)```", text, re.S)
+open(sys.argv[2] + "/recipe.sh", "w").write(m.group(1))
+PY
+  (cd "$T/par" && PATH="$(dirname "$AUDITOR"):$PATH" bash recipe.sh) >"$OUT" 2>"$ERR"
+  RC=$?
+  expect_rc 3 "README's parallel recipe (its merge exits 3, as the one scan)"
+  # shellcheck disable=SC2046
+  "$AUDITOR" scan -q --db one-par.db --hash-key-file "$T/par/audit.key" \
+    --group sex --outcome hired --positive yes $(cat shards.txt) 2>/dev/null
+  same_run one-par.db "$T/par/audit.db" "README's parallel recipe"
+  expect_sql "$T/par/audit.db" "SELECT COUNT(*) FROM run_sources" 8
+else
+  echo "note: GNU parallel not installed: the README's one-machine recipe is not run"
+fi
 
 # Usage.
 run merge --db x.db
