@@ -54,7 +54,7 @@ typedef struct msrc {
 	const char *path; /* as given */
 	char *real;	  /* realpath, for run_sources */
 	int64_t run_id;
-	char *uid, *status, *options, *patsha, *fp, *keysrc, *alsha;
+	char *uid, *status, *options, *patsha, *fp, *keysrc, *alsha, *version;
 	prov *set; /* sorted by uid */
 	size_t nset;
 	size_t first_file, nfiles; /* its slice of aud_merge.files */
@@ -233,7 +233,8 @@ static int read_meta(msrc *s, aud_err *err)
 	if (sqlite3_prepare_v2(db,
 			       "SELECT run_id, uid, status, options, "
 			       "patterns_sha256, hash_key_fingerprint, "
-			       "hash_key_source, allowlist_sha256 FROM runs "
+			       "hash_key_source, allowlist_sha256, "
+			       "tool_version FROM runs "
 			       "ORDER BY run_id DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK) {
 		rc = sql_fail(err, db, s->path, "cannot read runs");
@@ -252,6 +253,7 @@ static int read_meta(msrc *s, aud_err *err)
 	s->fp = coltext(st, 5, &oom);
 	s->keysrc = coltext(st, 6, &oom);
 	s->alsha = coltext(st, 7, &oom);
+	s->version = coltext(st, 8, &oom);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (oom || !s->uid || !s->status) {
@@ -472,6 +474,14 @@ static int agree(aud_merge *m, const msrc *a, const msrc *b, aud_err *err)
 			 "cannot be compared; scan every shard with the same "
 			 "--hash-key-file",
 			 b->fp ? b->fp : "none", a->fp ? a->fp : "none");
+		return refuse(err, a, b, why);
+	}
+	if (!streq(a->version, b->version)) {
+		snprintf(why, sizeof why,
+			 "they were scanned by different versions of auditor "
+			 "(%s and %s), whose detectors may differ",
+			 b->version ? b->version : "unknown",
+			 a->version ? a->version : "unknown");
 		return refuse(err, a, b, why);
 	}
 	if (!streq(a->patsha, b->patsha))
@@ -962,7 +972,8 @@ static int check_expected(aud_merge *m, aud_err *err)
 	size_t i;
 	char why[600];
 
-	qsort(m->exp, m->nexp, sizeof *m->exp, cmp_exp);
+	if (m->nexp > 1)
+		qsort(m->exp, m->nexp, sizeof *m->exp, cmp_exp);
 	for (i = 1; i < m->nexp; i++) {
 		const mexp *x = &m->exp[i - 1], *y = &m->exp[i];
 
@@ -1397,7 +1408,7 @@ int aud_merge_write(aud_merge *m, aud_store *s, int64_t *run_id, aud_err *err)
 		return aud_err_set(err, AUD_EUSAGE, "nothing to merge");
 	ref = &m->src[m->order[0]];
 	memset(&meta, 0, sizeof meta);
-	meta.tool_version = AUD_VERSION;
+	meta.tool_version = ref->version; /* the detections are its */
 	meta.options_json = m->options;
 	meta.patterns_sha256 = ref->patsha;
 	meta.key_fingerprint = ref->fp;
@@ -1465,6 +1476,7 @@ void aud_merge_free(aud_merge *m)
 		free(s->fp);
 		free(s->keysrc);
 		free(s->alsha);
+		free(s->version);
 	}
 	for (i = 0; i < m->nfiles; i++) {
 		free(m->files[i].path);

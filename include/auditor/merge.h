@@ -33,8 +33,9 @@ typedef void (*aud_merge_note_fn)(void *ctx, const char *msg);
  * decides what goes in. A source whose scanned runs are all held by
  * another source is skipped (note says which); two sources that share some
  * scanned runs but not all are refused. Refused too (AUD_EUSAGE, err naming
- * both databases): a run that is not complete; runs made with different
- * hash keys, pattern sets, allowlists, entity selections or bias options
+ * both databases): a run that is not complete; runs made by different
+ * auditor versions, or with different hash keys, pattern sets, allowlists,
+ * entity selections or bias options
  * (--group, --intersect, --outcome, --positive, --prediction,
  * --predicted-positive, --score, --threshold, --reference, --min-share,
  * --expected-shares); the same input (path and SHA-256) in two sources;

@@ -136,6 +136,11 @@ expect_err 'both scanned data/.* \(SHA-256 [0-9a-f]{64}\)' "one shard scanned tw
 mrg $a $a $b
 expect_rc 2 "output among the inputs"
 expect_err 's4\.0\.db is both the database to write and a database to merge' "output among the inputs"
+cp $b ver.db
+q ver.db "UPDATE runs SET tool_version = '0.0.1'"
+mrg x10.db $a ver.db
+expect_rc 2 "another auditor version"
+expect_err 'ver\.db.*different versions of auditor \(0\.0\.1 and ' "another auditor version"
 cp $a cut.db
 q cut.db "UPDATE runs SET status = 'interrupted'"
 mrg x6.db cut.db $b
@@ -152,7 +157,7 @@ q other.db "CREATE TABLE t (x); PRAGMA user_version = 0"
 mrg x9.db other.db
 expect_rc 3 "not an auditor database"
 expect_err 'other\.db: not an auditor database' "not an auditor database"
-for f in x2 x3 x4 x5 x6 x7 x8 x9; do
+for f in x2 x3 x4 x5 x6 x7 x8 x9 x10; do
   [ ! -e $f.db ] && ok || bad "refused merge $f created its database"
 done
 [ "$(q $a "SELECT COUNT(*) FROM runs")" = 1 ] && ok || bad "the output-among-inputs refusal wrote a run"
