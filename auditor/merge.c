@@ -663,12 +663,13 @@ static int add_table(aud_merge *m, sqlite3 *db, const msrc *s, const char *name,
 	/* A rowid alias is the one INTEGER primary key column; anything
 	 * else named pk is part of a composite key and copied as is. */
 	if (pk && npk != 1) {
-		if (t.ncols == 64 || !(t.cols[t.ncols++] = pk)) {
-			rc = t.ncols == 64 ? aud_err_set(err, AUD_ESTORE,
-							 "too many columns")
-					   : nomem(err);
+		if (t.ncols == 64) {
+			rc = aud_err_set(err, AUD_ESTORE,
+					 "%s: table %s has too many columns",
+					 s->path, name);
 			goto done;
 		}
+		t.cols[t.ncols++] = pk;
 		pk = NULL;
 	}
 	if (strcmp(name, "files") == 0) {
@@ -731,9 +732,13 @@ static int read_tables(aud_merge *m, aud_err *err)
 		rc = sql_fail(err, db, s->path, "cannot read the schema");
 		goto done;
 	}
-	while (!rc && sqlite3_step(st) == SQLITE_ROW)
-		rc = add_table(m, db, s,
-			       (const char *)sqlite3_column_text(st, 0), err);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		/* Names go into SQL text: one with a quote is none of ours. */
+		if (name && !strchr(name, '"'))
+			rc = add_table(m, db, s, name, err);
+	}
 	if (!rc && !m->files_t.name)
 		rc =
 		    aud_err_set(err, AUD_ESTORE, "%s: no files table", s->path);

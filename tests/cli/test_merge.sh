@@ -141,6 +141,12 @@ q ver.db "UPDATE runs SET tool_version = '0.0.1'"
 mrg x10.db $a ver.db
 expect_rc 2 "another auditor version"
 expect_err 'ver\.db.*different versions of auditor \(0\.0\.1 and ' "another auditor version"
+# A per-run table merge does not know (a newer schema) is not dropped.
+cp $a extra.db
+q extra.db "CREATE TABLE extra (run_id INTEGER, x); INSERT INTO extra VALUES (1, 2)"
+mrg x11.db extra.db $b
+expect_rc 3 "a per-run table merge cannot combine"
+expect_err 'extra\.db: run 1 has rows in table extra, which merge does not know how to combine' "unknown table"
 cp $a cut.db
 q cut.db "UPDATE runs SET status = 'interrupted'"
 mrg x6.db cut.db $b
@@ -157,7 +163,7 @@ q other.db "CREATE TABLE t (x); PRAGMA user_version = 0"
 mrg x9.db other.db
 expect_rc 3 "not an auditor database"
 expect_err 'other\.db: not an auditor database' "not an auditor database"
-for f in x2 x3 x4 x5 x6 x7 x8 x9 x10; do
+for f in x2 x3 x4 x5 x6 x7 x8 x9 x10 x11; do
   [ ! -e $f.db ] && ok || bad "refused merge $f created its database"
 done
 [ "$(q $a "SELECT COUNT(*) FROM runs")" = 1 ] && ok || bad "the output-among-inputs refusal wrote a run"
