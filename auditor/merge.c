@@ -993,6 +993,27 @@ static int check_expected(aud_merge *m, aud_err *err)
 	return AUD_OK;
 }
 
+/* Only scans (and merges of scans, which keep their options) have the
+ * rows merge combines; other commands' runs (options.command) are refused
+ * by name rather than by whatever they lack. */
+static int is_scan(aud_merge *m, const msrc *s, aud_err *err)
+{
+	int oom = 0, rc = AUD_OK;
+	char *cmd = mem_text(m, "SELECT json_extract(?1, '$.command')",
+			     s->options, NULL, &oom);
+
+	if (oom)
+		rc = nomem(err);
+	else if (cmd && strcmp(cmd, "scan") != 0)
+		rc =
+		    aud_err_set(err, AUD_EUSAGE,
+				"%s: run %lld is an `auditor %.40s` run, not a "
+				"scan: merge combines scans",
+				s->path, (long long)s->run_id, cmd);
+	free(cmd);
+	return rc;
+}
+
 int aud_merge_plan(aud_merge **out, const char *out_path,
 		   const char *const *paths, size_t n, aud_merge_note_fn note,
 		   void *ctx, aud_err *err)
@@ -1035,6 +1056,8 @@ int aud_merge_plan(aud_merge **out, const char *out_path,
 					 s->path);
 			break;
 		}
+		if ((rc = is_scan(m, s, err)))
+			break;
 		if (strcmp(s->status, "complete") != 0)
 			rc = aud_err_set(
 			    err, AUD_EUSAGE,

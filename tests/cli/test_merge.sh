@@ -147,6 +147,11 @@ q extra.db "CREATE TABLE extra (run_id INTEGER, x); INSERT INTO extra VALUES (1,
 mrg x11.db extra.db $b
 expect_rc 3 "a per-run table merge cannot combine"
 expect_err 'extra\.db: run 1 has rows in table extra, which merge does not know how to combine' "unknown table"
+cp $a other-cmd.db
+q other-cmd.db "UPDATE runs SET options = json_set(options, '\$.command', 'overlap')"
+mrg x12.db other-cmd.db $b
+expect_rc 2 "a run of another command"
+expect_err 'other-cmd\.db: run 1 is an `auditor overlap` run, not a scan' "a run of another command"
 cp $a cut.db
 q cut.db "UPDATE runs SET status = 'interrupted'"
 mrg x6.db cut.db $b
@@ -163,7 +168,7 @@ q other.db "CREATE TABLE t (x); PRAGMA user_version = 0"
 mrg x9.db other.db
 expect_rc 3 "not an auditor database"
 expect_err 'other\.db: not an auditor database' "not an auditor database"
-for f in x2 x3 x4 x5 x6 x7 x8 x9 x10 x11; do
+for f in x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12; do
   [ ! -e $f.db ] && ok || bad "refused merge $f created its database"
 done
 [ "$(q $a "SELECT COUNT(*) FROM runs")" = 1 ] && ok || bad "the output-among-inputs refusal wrote a run"
