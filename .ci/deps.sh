@@ -10,6 +10,7 @@ pkgs=(
   sqlite3 gzip zstd pigz time python3 python3-pandas python3-jsonschema util-linux ripgrep  # used by the tests and tests/bench/harness.sh
   chromium                              # renders the HTML report in a test
   clang libclang-rt-14-dev              # libFuzzer harnesses (tests/fuzz)
+  slurm-wlm munge procps                # a one-node Slurm cluster (cli.test_slurm)
 )
 missing=()
 for p in "${pkgs[@]}"; do

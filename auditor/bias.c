@@ -141,6 +141,14 @@ static int on_expected(void *p, const aud_record *rec)
 	return 0;
 }
 
+static int cmp_exp_row(const void *a, const void *b)
+{
+	const exp_row *x = a, *y = b;
+	int c = strcmp(x->attr, y->attr);
+
+	return c ? c : strcmp(x->group, y->group);
+}
+
 static void on_expected_problem(void *p, const aud_err *e)
 {
 	load_ctx *c = p;
@@ -202,7 +210,48 @@ int aud_expected_load(aud_expected **out, const char *path, aud_err *err)
 		return c.failed && err && err->code == AUD_ENOMEM ? AUD_ENOMEM
 								  : AUD_EUSAGE;
 	}
+	/* In (attribute, group) order, not the file's: the sums of the
+	 * goodness-of-fit test then do not depend on how the file was laid
+	 * out, and a merge that rebuilds the list gets the same bits. */
+	if (c.e->n > 1)
+		qsort(c.e->v, c.e->n, sizeof *c.e->v, cmp_exp_row);
 	*out = c.e;
+	return AUD_OK;
+}
+
+int aud_expected_add(aud_expected **e, const char *attribute,
+		     const char *group, double share, aud_err *err)
+{
+	exp_row r, *last;
+
+	if (!*e && !(*e = calloc(1, sizeof **e)))
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	last = (*e)->n ? &(*e)->v[(*e)->n - 1] : NULL;
+	r.attr = (char *)attribute;
+	r.group = (char *)group;
+	if (last && cmp_exp_row(last, &r) >= 0)
+		return aud_err_set(err, AUD_EUSAGE,
+				   "expected share of %s=%s out of order or "
+				   "given twice",
+				   attribute, group);
+	if ((*e)->n == (*e)->cap) {
+		size_t nc = (*e)->cap ? (*e)->cap * 2 : 16;
+		exp_row *nv = realloc((*e)->v, nc * sizeof *nv);
+
+		if (!nv)
+			return aud_err_set(err, AUD_ENOMEM, "out of memory");
+		(*e)->v = nv;
+		(*e)->cap = nc;
+	}
+	r.attr = strdup(attribute);
+	r.group = strdup(group);
+	r.share = share;
+	if (!r.attr || !r.group) {
+		free(r.attr);
+		free(r.group);
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	}
+	(*e)->v[(*e)->n++] = r;
 	return AUD_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "auditor/kanon.h"
 #include "auditor/keyhash.h"
 #include "auditor/overlap.h"
+#include "auditor/merge.h"
 #include "auditor/patterns.h"
 #include "auditor/policy.h"
 #include "auditor/progress.h"
@@ -45,6 +46,7 @@
 #define CMD_REPORT 0x4u
 #define CMD_VERIFY 0x8u
 #define CMD_OVERLAP 0x10u
+#define CMD_MERGE 0x20u
 
 enum {
 	O_HELP = 1,
@@ -117,6 +119,9 @@ static const optdef options[] = {
 	 "SQLite database to write (created 0600; a new run is appended)"},
 	{"db", 'd', "FILE", O_DB, CMD_REPORT | CMD_VERIFY, "auditor.db",
 	 "SQLite database to read"},
+	{"db", 'd', "FILE", O_DB, CMD_MERGE, "auditor.db",
+	 "database to write the merged run into (created 0600 if new; a new "
+	 "run is appended; it may not be one of the databases merged)"},
 	{"run", 'r', "ID", O_RUN, CMD_REPORT | CMD_VERIFY, "the latest run",
 	 "which run"},
 	{"format", 'f', "FMT", O_REPORT_FORMAT, CMD_REPORT, "text",
@@ -173,9 +178,9 @@ static const optdef options[] = {
 	 "exit 1 when a rule holds, listing each: rules separated by commas, "
 	 "such as US_SSN>0, secrets>0, pii.rate>1e-4, EMAIL_ADDRESS.distinct>10, "
 	 "impact_ratio<0.8, failed_inputs>0, k_anonymity<5; 'any' is any>0"},
-	{"json", 0, NULL, O_JSON, CMD_SCAN, "off",
+	{"json", 0, NULL, O_JSON, CMD_SCAN | CMD_MERGE, "off",
 	 "print the summary as JSON"},
-	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN, "off",
+	{"quiet", 'q', NULL, O_QUIET, CMD_SCAN | CMD_MERGE, "off",
 	 "print no summary (diagnostics still go to stderr)"},
 	{"shard", 0, "I/N", O_SHARD, CMD_SCAN, "0/1 (everything)",
 	 "scan only the I-th (0-based) of N slices of the inputs, taken from "
@@ -240,7 +245,7 @@ static const optdef options[] = {
 	 "(suffixes K, M, G); past it they spill, as keyed hashes, to a "
 	 "temporary SQLite file"},
 	{"help", 'h', NULL, O_HELP,
-	 CMD_SCAN | CMD_PATTERNS | CMD_REPORT | CMD_VERIFY, "off",
+	 CMD_SCAN | CMD_PATTERNS | CMD_REPORT | CMD_VERIFY | CMD_MERGE, "off",
 	 "show this help and exit"},
 	/* auditor overlap */
 	{"train", 0, "FILE...", O_TRAIN, CMD_OVERLAP, "none",
@@ -427,6 +432,7 @@ static void print_help(FILE *out, const char *cmd)
 			      "  auditor verify [options]\n"
 			      "  auditor overlap --train FILE... --test FILE... "
 			      "[options]\n"
+			      "  auditor merge [options] IN.db...\n"
 			      "  auditor --version | --help | COMMAND --help\n"
 			      "\n",
 			      out);
@@ -471,6 +477,16 @@ static void print_help(FILE *out, const char *cmd)
 		      "(overlap_runs, overlap_matches).\n\nOptions:\n",
 		      out);
 		print_options(out, CMD_OVERLAP);
+	}
+	if (!cmd || strcmp(cmd, "merge") == 0) {
+		fputs("\nauditor merge [options] IN.db...\n"
+		      "  Combines the latest run of each IN.db (shards scanned "
+		      "apart, or earlier\n  merges) into one new run equal to "
+		      "one scan of all their inputs. A run\n  given twice is "
+		      "counted once; runs with other hash keys, patterns or "
+		      "bias\n  options are refused.\n\nOptions:\n",
+		      out);
+		print_options(out, CMD_MERGE);
 	}
 	if (!cmd || strcmp(cmd, "patterns") == 0) {
 		fputs("\nauditor patterns list|test [options] [PATH...]\n"
@@ -555,6 +571,7 @@ static void print_man(FILE *out)
 	      "\\fBauditor verify\\fR [\\fIoptions\\fR]\n.br\n"
 	      "\\fBauditor overlap\\fR \\fB\\-\\-train\\fR \\fIFILE\\fR... "
 	      "\\fB\\-\\-test\\fR \\fIFILE\\fR... [\\fIoptions\\fR]\n.br\n"
+	      "\\fBauditor merge\\fR [\\fIoptions\\fR] \\fIIN.db\\fR...\n.br\n"
 	      "\\fBauditor patterns\\fR \\fBlist\\fR|\\fBtest\\fR "
 	      "[\\fIoptions\\fR] [\\fIPATH\\fR...]\n"
 	      ".SH DESCRIPTION\n"
@@ -573,6 +590,8 @@ static void print_man(FILE *out)
 	man_options(out, CMD_VERIFY);
 	fputs(".SH OVERLAP OPTIONS\n", out);
 	man_options(out, CMD_OVERLAP);
+	fputs(".SH MERGE OPTIONS\n", out);
+	man_options(out, CMD_MERGE);
 	fputs(".SH PATTERNS OPTIONS\n", out);
 	man_options(out, CMD_PATTERNS);
 	fputs(".SH ENVIRONMENT\n.TP\n\\fBAUDITOR_HASH_KEY\\fR\nkey for the "
@@ -668,6 +687,7 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 				   : cmd == CMD_REPORT ? "report"
 				   : cmd == CMD_VERIFY ? "verify"
 				   : cmd == CMD_OVERLAP ? "overlap"
+				   : cmd == CMD_MERGE   ? "merge"
 						       : "patterns");
 		return -1;
 	case O_DB:
@@ -2027,6 +2047,61 @@ done:
 	return rc;
 }
 
+static void on_merge_note(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "auditor: note: %s\n", msg);
+}
+
+/* merge: plan (reads and checks every source, writes nothing), then
+ * write the merged run, then the summary as scan prints it. The exit code
+ * is the one a scan of all the inputs would give (3 when one is not ok). */
+static int cmd_merge(cli *c, int argc, char **argv)
+{
+	aud_merge *m = NULL;
+	aud_store *st = NULL;
+	int64_t run_id = 0;
+	aud_err err;
+	size_t i, bad;
+	int rc;
+
+	aud_err_clear(&err);
+	rc = parse_args(c, argc, argv, 2, CMD_MERGE);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (c->inputs.n == 0)
+		return usage_error("%s", "merge needs the databases to merge: "
+				   "auditor merge --db OUT.db IN.db...");
+	for (i = 0; i < c->inputs.n; i++)
+		if (strcmp(c->inputs.v[i], "-") == 0)
+			return usage_error("%s", "merge reads databases, not "
+					   "standard input");
+	rc = aud_merge_plan(&m, c->db, c->inputs.v, c->inputs.n,
+			    on_merge_note, NULL, &err);
+	if (!rc && (rc = aud_store_open(&st, c->db, &err)) == 0)
+		rc = aud_merge_write(m, st, &run_id, &err);
+	if (rc) {
+		print_err(&err, NULL);
+		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+		goto done;
+	}
+	if (!c->quiet && aud_summary_write(stdout, st, run_id, c->json, &err)) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done;
+	}
+	bad = aud_merge_inputs_not_ok(m);
+	if (bad) {
+		fprintf(stderr, "auditor: %zu merged input%s failed or had "
+			"problems (files.status)\n", bad, bad == 1 ? "" : "s");
+		rc = AUD_EXIT_ERROR;
+	}
+done:
+	aud_store_close(st);
+	aud_merge_free(m);
+	return rc;
+}
+
 int aud_cli_main(int argc, char **argv)
 {
 	cli c;
@@ -2065,6 +2140,8 @@ int aud_cli_main(int argc, char **argv)
 		rc = cmd_verify(&c, argc, argv);
 	else if (strcmp(argv[1], "overlap") == 0)
 		rc = cmd_overlap(&c, argc, argv);
+	else if (strcmp(argv[1], "merge") == 0)
+		rc = cmd_merge(&c, argc, argv);
 	else if (argv[1][0] == '-')
 		rc = usage_error("unknown option '%s'", argv[1]);
 	else

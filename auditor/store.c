@@ -121,7 +121,10 @@ static const char schema_v1[] =
 	" patterns_sha256 TEXT,"
 	" hash_key_fingerprint TEXT,"
 	" hash_key_source TEXT,"
-	" allowlist_sha256 TEXT);"
+	" allowlist_sha256 TEXT,"
+	/* A run's identity, unique across databases: merge uses it to
+	 * recognise a run it already holds (see merge.c). */
+	" uid TEXT NOT NULL DEFAULT (lower(hex(randomblob(16)))));"
 	"CREATE TABLE files ("
 	" file_id INTEGER PRIMARY KEY,"
 	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
@@ -253,6 +256,13 @@ static const char schema_v1[] =
 	" gof_chi2 REAL, gof_dof INTEGER, gof_p REAL,"
 	" PRIMARY KEY (run_id, attribute));"
 	KANON_TABLES("")
+	/* For a merged run: the scanned runs whose rows it holds. */
+	"CREATE TABLE run_sources ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" source_uid TEXT NOT NULL,"
+	" source_db TEXT,"
+	" source_run_id INTEGER,"
+	" PRIMARY KEY (run_id, source_uid));"
 	"CREATE INDEX fields_run ON fields(run_id);"
 	"CREATE INDEX findings_run_entity ON findings(run_id, entity);"
 	"CREATE INDEX findings_run_file ON findings(run_id, file_id);"

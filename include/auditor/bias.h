@@ -25,6 +25,13 @@ typedef struct aud_expected aud_expected;
 int aud_expected_load(aud_expected **out, const char *path, aud_err *err);
 void aud_expected_free(aud_expected *e);
 
+/* Appends one expected share, creating *e when it is NULL (free it with
+ * aud_expected_free). Rows must come in strictly increasing (attribute,
+ * group) order, the order aud_expected_load leaves them in: AUD_EUSAGE
+ * otherwise; AUD_ENOMEM. For rebuilding a run's shares from the store. */
+int aud_expected_add(aud_expected **e, const char *attribute,
+		     const char *group, double share, aud_err *err);
+
 /* Computes and stores the metrics of run_id. Returns 0, AUD_EUSAGE when
  * --reference names a group that does not exist (err lists those that
  * do), or AUD_ESTORE / AUD_ENOMEM. */

@@ -15,7 +15,7 @@ db = sqlite3.connect(sys.argv[1])
 for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' "
                           "AND name NOT LIKE 'sqlite_%' ORDER BY name"):
     cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % name)
-            if not r[1].endswith("_at") and r[1] != "options"]
+            if not r[1].endswith("_at") and r[1] not in ("options", "uid")]
     print("==", name, cols)
     for row in db.execute("SELECT %s FROM %s ORDER BY rowid" %
                           (",".join(cols), name)):
