@@ -18,18 +18,22 @@
  *   one (after the '+', or after the trunk 0), so no validator takes it;
  * - credit card: the first digit (the network) is kept, the rest is random
  *   and the check digit is set so that Luhn fails;
- * - US SSN: area 9xx with a group under 50: neither an SSN (SSA) nor an
- *   ITIN (IRS);
+ * - US SSN and ITIN: area 9xx with a group under 50: neither an SSN (SSA)
+ *   nor an ITIN (IRS);
  * - IP address: an address of TEST-NET-1/2/3 (RFC 5737) or 2001:db8::/32
  *   (RFC 3849), documentation ranges auditor reports as placeholders;
  * - MAC address: hex letters become letters past 'f', so it is no longer
  *   hex;
- * - everything else (national ids, dates of birth, crypto addresses, names
- *   of personal columns): digits, upper- and lower-case letters mapped one
+ * - person names (a personal column's values): word by word, each word
+ *   keyed on itself, so a first name maps the same in every column;
+ * - everything else (national ids, dates of birth, crypto addresses, other
+ *   personal columns): digits, upper- and lower-case letters mapped one
  *   for one (a non-ASCII character becomes one ASCII letter), so check
  *   digits fail nine times in ten or more;
  * - secrets and credentials get none: a fake token is of no use to anyone
- *   and one of the right shape would be found again.
+ *   and one of the right shape would be found again. Nor, in effect, does
+ *   a US passport number: any 9 digits next to the word are one, so every
+ *   candidate is found again and the caller writes a marker.
  * Whatever the rule, each candidate is run through the detector, with the
  * entity's own context words as field name, and the next candidate is
  * tried while it is found; after AUD_PSEUDONYM_ATTEMPTS the caller falls
@@ -353,6 +357,45 @@ static int email(stream *s, const aud_keyhash *kh, const char *v, size_t len,
 	return rc;
 }
 
+/* Word by word, each word under its own stream (keyed on its lower-case
+ * form): "Miguel Hernandez" in a name column and "miguel" in a first-name
+ * column get the same pseudo-word. */
+static int words(const aud_keyhash *kh, const char *v, size_t len,
+		 unsigned attempt, aud_buf *out)
+{
+	size_t i = 0, j, k;
+	char low[256];
+	stream ws;
+	int rc = 0;
+
+	while (i < len && rc == 0) {
+		unsigned char b = (unsigned char)v[i];
+
+		if (!(is_digit(b) || is_upper(b) || is_lower(b) || b >= 0x80)) {
+			rc = aud_buf_append(out, v + i, 1);
+			i++;
+			continue;
+		}
+		for (j = i; j < len; j++) {
+			b = (unsigned char)v[j];
+			if (!(is_digit(b) || is_upper(b) || is_lower(b) ||
+			      b >= 0x80))
+				break;
+		}
+		for (k = 0; k < j - i && k < sizeof low; k++)
+			low[k] = (char)(is_upper((unsigned char)v[i + k])
+						? v[i + k] + 32
+						: v[i + k]);
+		if (stream_init(&ws, kh, "PERSON_NAME word", low, k, attempt))
+			rc = AUD_ENOMEM;
+		else
+			rc = classmap(&ws, v + i, j - i, out);
+		stream_free(&ws);
+		i = j;
+	}
+	return rc;
+}
+
 /* A column's name class stands for the entity it holds. */
 static const char *entity_of(const char *entity)
 {
@@ -395,12 +438,15 @@ int aud_pseudonym_candidate(const aud_keyhash *kh, const char *entity,
 		rc = phone(&s, value, len, out);
 	else if (strcmp(entity, "CREDIT_CARD") == 0)
 		rc = card(&s, value, len, out);
-	else if (strcmp(entity, "US_SSN") == 0)
+	else if (strcmp(entity, "US_SSN") == 0 ||
+		 strcmp(entity, "US_ITIN") == 0)
 		rc = ssn(&s, value, len, out);
 	else if (strcmp(entity, "IP_ADDRESS") == 0)
 		rc = ip(&s, value, len, out);
 	else if (strcmp(entity, "MAC_ADDRESS") == 0)
 		rc = mac(&s, value, len, out);
+	else if (strcmp(entity, "PERSON_NAME") == 0)
+		rc = words(kh, value, len, attempt, out);
 	else
 		rc = classmap(&s, value, len, out);
 done:

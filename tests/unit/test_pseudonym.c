@@ -169,6 +169,8 @@ static void test_card_ssn_ip(void)
 	CHECK(c[0] == '4' && !luhn_ok(c));
 	CHECK(same_layout("123-45-6789", s));
 	CHECK(s[0] == '9' && s[4] >= '0' && s[4] <= '4');
+	s = pn(k1, "US_ITIN", "912-70-1234");
+	CHECK(s[0] == '9' && s[4] >= '0' && s[4] <= '4');
 	CHECK(strncmp(v4, "192.0.2.", 8) == 0 ||
 	      strncmp(v4, "198.51.100.", 11) == 0 ||
 	      strncmp(v4, "203.0.113.", 10) == 0);
@@ -184,6 +186,18 @@ static void test_other_shapes(void)
 	CHECK_EQ_INT(strlen(n), strlen("Jose Muller"));
 	CHECK(isupper((unsigned char)n[0]) && n[4] == ' ' &&
 	      isupper((unsigned char)n[5]));
+	/* names: word by word, so one first name maps the same anywhere */
+	{
+		char full[64];
+
+		snprintf(full, sizeof full, "%s",
+			 pn(k1, "PERSON_NAME", "Miguel Hernandez"));
+		CHECK(strncasecmp(full, pn(k1, "PERSON_NAME", "miguel"), 6) ==
+		      0);
+		CHECK(strcasecmp(full + 7, pn(k1, "PERSON_NAME", "HERNANDEZ")) ==
+		      0);
+		CHECK(strncmp(full, "Miguel", 6) != 0);
+	}
 	/* no longer hex: the first character is a letter past f */
 	CHECK(m[0] > 'f' && m[2] == ':');
 	/* secrets and credentials get none */
