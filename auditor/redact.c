@@ -691,12 +691,14 @@ static int grow_fields(rctx *c, size_t n)
  * new value in place of its text. */
 static int put_seg(rctx *c, const char *raw, const struct seg *g, size_t i)
 {
-	const char *v = c->vals.p + c->voff[i];
-	size_t vl = c->vlen[i];
+	const char *v;
+	size_t vl;
 
 	if (!c->vchg[i])
 		return aud_buf_append(&c->out, raw + g->start,
 				      g->end - g->start);
+	v = c->vals.p + c->voff[i];
+	vl = c->vlen[i];
 	if (g->quoted)
 		return aud_buf_append(&c->out, raw + g->start,
 				      g->qopen - g->start) ||

@@ -159,6 +159,38 @@ expect_err 'empty input' "empty input reported"
 run redact --bogus "$T/c.csv" -o "$T/x.csv"
 expect_rc 2 "unknown option"
 
+# ---- progress: on a terminal, or with --progress; cleared before the end ----
+python3 -c '
+for i in range(60000):
+    print("{\"id\":%d,\"t\":\"text of record %d by user%d@gmail.com\"}" % (i, i, i % 97))' >"$T/prog.jsonl"
+run redact --progress "$T/prog.jsonl" -o "$T/prog.out.jsonl"
+expect_rc 0 "redact with --progress"
+expect_err 'records, [0-9]+ findings, [0-9]+ MB/s' "progress line on stderr"
+run redact "$T/prog.jsonl" -o "$T/prog.out.jsonl"
+expect_no_err 'MB/s' "no progress when stderr is no terminal"
+if command -v script >/dev/null; then
+  script -qec "$AUDITOR redact $T/prog.jsonl -o $T/prog.tty.jsonl" "$T/tty.txt" >/dev/null 2>&1
+  grep -aq 'records, [0-9]* findings' "$T/tty.txt" && ok || bad "no progress line on a terminal"
+  grep -aq "$(printf '\r\033\\[K')redacted" "$T/tty.txt" && ok || bad "progress not cleared before the summary"
+fi
+
+# ---- SIGINT: nothing written, nothing left behind -----------------------------
+mkfifo "$T/fifo"
+mkdir "$T/sig"
+"$AUDITOR" redact - -o "$T/sig/out.jsonl" <"$T/fifo" >"$OUT" 2>"$ERR" &
+pid=$!
+exec 7>"$T/fifo"
+head -c 300000 "$T/prog.jsonl" >&7
+sleep 1
+kill -INT "$pid"
+sleep 0.2
+printf '{"a":"late@corp.io"}\n' >&7
+exec 7>&-
+wait "$pid"; RC=$?
+expect_rc 130 "SIGINT"
+expect_err 'interrupted' "interruption reported"
+expect_eq "$(ls -A "$T/sig" | wc -l)" 0 "no output and no temporary file after SIGINT"
+
 # ---- help and manual page ----------------------------------------------------
 run help redact
 expect_out '--pseudonymize' "help lists --pseudonymize"
