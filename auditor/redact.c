@@ -1028,8 +1028,9 @@ static int json_record(rctx *c, const aud_record *rec, const char *raw,
 	c->out.len = 0;
 	for (i = 0, at = 0; i < c->ned; i++) {
 		if (aud_buf_append(&c->out, raw + at, c->ed[i].s - at) ||
-		    aud_buf_append(&c->out, c->edb.p + c->ed[i].roff,
-				   c->ed[i].rlen))
+		    (c->ed[i].rlen &&
+		     aud_buf_append(&c->out, c->edb.p + c->ed[i].roff,
+				    c->ed[i].rlen)))
 			return nomem(c);
 		at = c->ed[i].e;
 	}
