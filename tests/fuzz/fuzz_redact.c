@@ -31,6 +31,13 @@ static void fail(const char *what, const char *msg)
 	abort();
 }
 
+static void cleanup(void)
+{
+	unlink(out1);
+	unlink(out2);
+	rmdir(dir);
+}
+
 static void setup(void)
 {
 	const char *paths[1] = {AUD_PATTERNS_DIR};
@@ -42,6 +49,7 @@ static void setup(void)
 		fail("mkdtemp", NULL);
 	snprintf(out1, sizeof out1, "%s/one", dir);
 	snprintf(out2, sizeof out2, "%s/two", dir);
+	atexit(cleanup);
 	if (aud_patterns_load(&ps, paths, 1, &err) ||
 	    aud_keyhash_new(&kh, (const unsigned char *)"fuzz-key-0123456789",
 			    19, &err))
