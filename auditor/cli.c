@@ -43,7 +43,7 @@
 #define CMD_PATTERNS 0x2u
 #define CMD_REPORT 0x4u
 #define CMD_VERIFY 0x8u
-#define CMD_REDACT 0x10u
+#define CMD_REDACT 0x40u /* 0x10 and 0x20 left to other commands */
 
 enum {
 	O_HELP = 1,
