@@ -78,8 +78,7 @@ static int codec_error(aud_encoder *e, aud_err *err, const char *what)
 	return failed(e, err);
 }
 
-int aud_encoder_new(aud_encoder **out, int fd, aud_compression c,
-		    aud_err *err)
+int aud_encoder_new(aud_encoder **out, int fd, aud_compression c, aud_err *err)
 {
 	aud_encoder *e = calloc(1, sizeof *e);
 
@@ -103,9 +102,9 @@ int aud_encoder_new(aud_encoder **out, int fd, aud_compression c,
 		e->zc = ZSTD_createCCtx();
 		if (!e->zc ||
 		    ZSTD_isError(ZSTD_CCtx_setParameter(
-			    e->zc, ZSTD_c_compressionLevel, ZSTD_LEVEL)) ||
+			e->zc, ZSTD_c_compressionLevel, ZSTD_LEVEL)) ||
 		    ZSTD_isError(ZSTD_CCtx_setParameter(
-			    e->zc, ZSTD_c_checksumFlag, 1))) {
+			e->zc, ZSTD_c_checksumFlag, 1))) {
 			aud_encoder_free(e);
 			return aud_err_set(err, AUD_EIO,
 					   "cannot start zstd compression");
@@ -163,8 +162,7 @@ static int zs_run(aud_encoder *e, const void *data, size_t n,
 	}
 }
 
-int aud_encoder_write(aud_encoder *e, const void *data, size_t n,
-		      aud_err *err)
+int aud_encoder_write(aud_encoder *e, const void *data, size_t n, aud_err *err)
 {
 	const unsigned char *p = data;
 	size_t k;

@@ -292,8 +292,7 @@ static int ip(stream *s, const char *v, size_t len, aud_buf *out)
 	} else {
 		const char *net = nets[uniform(s, 3)];
 
-		k = (size_t)snprintf(b, sizeof b, "%s%u", net,
-				     next_byte(s));
+		k = (size_t)snprintf(b, sizeof b, "%s%u", net, next_byte(s));
 	}
 	return aud_buf_append(out, b, k);
 }
@@ -341,7 +340,7 @@ static int email(stream *s, const aud_keyhash *kh, const char *v, size_t len,
 		return classmap(s, v, len, out);
 	for (i = 0; i < dlen; i++)
 		low[i] = (char)(is_upper((unsigned char)dom[i]) ? dom[i] + 32
-							       : dom[i]);
+								: dom[i]);
 	if ((rc = classmap(s, v, (size_t)(at - v), out)) ||
 	    (rc = aud_buf_append(out, "@", 1)))
 		return rc;
@@ -384,8 +383,8 @@ static int words(const aud_keyhash *kh, const char *v, size_t len,
 		}
 		for (k = 0; k < j - i && k < sizeof low; k++)
 			low[k] = (char)(is_upper((unsigned char)v[i + k])
-						? v[i + k] + 32
-						: v[i + k]);
+					    ? v[i + k] + 32
+					    : v[i + k]);
 		if (stream_init(&ws, kh, "PERSON_NAME word", low, k, attempt))
 			rc = AUD_ENOMEM;
 		else
@@ -538,8 +537,7 @@ static int found(aud_pseudonymizer *p, const char *name, const char *s,
 }
 
 int aud_pseudonymize(aud_pseudonymizer *p, const char *entity,
-		     const char *value, size_t len, aud_buf *out,
-		     aud_err *err)
+		     const char *value, size_t len, aud_buf *out, aud_err *err)
 {
 	const char *name = ctx_name(p, entity_of(entity));
 	unsigned a;

@@ -72,10 +72,10 @@ struct span {
 
 /* Where one CSV field lies in its raw row. */
 struct seg {
-	size_t start, end;   /* after the previous delimiter, to the next
-				delimiter or the line end */
-	size_t cstart, cend; /* the text between the quotes, or without the
-				blanks libcsv strips */
+	size_t start, end;    /* after the previous delimiter, to the next
+				 delimiter or the line end */
+	size_t cstart, cend;  /* the text between the quotes, or without the
+				 blanks libcsv strips */
 	size_t qopen, qclose; /* quoted fields: the two quotes */
 	int quoted;
 };
@@ -98,9 +98,9 @@ typedef struct rctx {
 	aud_format fmt;
 	char delim;
 
-	aud_buf pend;  /* decoded bytes from `base` on */
-	uint64_t base; /* stream offset of pend.p[0] */
-	uint64_t done; /* output settled up to here */
+	aud_buf pend;	/* decoded bytes from `base` on */
+	uint64_t base;	/* stream offset of pend.p[0] */
+	uint64_t done;	/* output settled up to here */
 	int in_dropped; /* the bytes at `done` continue a dropped line */
 
 	int header_done;
@@ -187,8 +187,8 @@ static void count_entity(rctx *c, const char *entity)
 
 /* Notes a personal field (JSON array indices folded to []): values is
  * added to its count. */
-static int note_field(rctx *c, const char *name, size_t len,
-		      aud_name_class cls, uint64_t values)
+static int note_field(rctx *c, const char *name, size_t len, aud_name_class cls,
+		      uint64_t values)
 {
 	aud_redact_totals *t = c->t;
 	char *f = malloc(len + 1);
@@ -247,14 +247,14 @@ static int marker(aud_buf *out, const char *entity)
 }
 
 /* Appends what replaces text (found as entity) to out. */
-static int replacement(rctx *c, const char *entity, const char *text,
-		       size_t n, aud_buf *out)
+static int replacement(rctx *c, const char *entity, const char *text, size_t n,
+		       aud_buf *out)
 {
 	int rc;
 
 	if (c->o->pseudonymize) {
-		rc = aud_pseudonymize(c->pz, entity, text, n, &c->rep,
-				      &c->fail);
+		rc =
+		    aud_pseudonymize(c->pz, entity, text, n, &c->rep, &c->fail);
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
@@ -364,8 +364,8 @@ static int recheck(rctx *c, const char *name, size_t nlen)
 	size_t k;
 
 	for (i = 0; i < RECHECKS; i++) {
-		n = aud_detect_field(c->det, name, nlen, c->nv.p, c->nv.len,
-				     &m, &c->fail);
+		n = aud_detect_field(c->det, name, nlen, c->nv.p, c->nv.len, &m,
+				     &c->fail);
 		if (n < 0)
 			return n;
 		k = spans(c, m, n, c->nv.p, c->nv.len, 0);
@@ -391,8 +391,8 @@ static int recheck(rctx *c, const char *name, size_t nlen)
  * value (a personal column). Returns 1 when the value changes, 0 when it
  * stays, or a negative code.
  */
-static int redact_value(rctx *c, const char *name, size_t nlen,
-			const char *v, size_t len, aud_name_class cls)
+static int redact_value(rctx *c, const char *name, size_t nlen, const char *v,
+			size_t len, aud_name_class cls)
 {
 	const aud_match *m;
 	size_t k, i;
@@ -443,9 +443,9 @@ static int csv_space(const rctx *c, unsigned char b)
  * Splits the CSV row at s[0..n) the way libcsv reads it (csv.c). Stores
  * up to cap fields in sg and returns how many there are; *used is the
  * row's length (through its '\n', or n), *term where its line end ("\n",
- * "\r\n", or nothing) starts, *eol whether a '\n' ended it. *weird is set when text follows a closing
- * quote or a quote is never closed: libcsv then reads the field in ways
- * that are not a slice of the raw bytes.
+ * "\r\n", or nothing) starts, *eol whether a '\n' ended it. *weird is set when
+ * text follows a closing quote or a quote is never closed: libcsv then reads
+ * the field in ways that are not a slice of the raw bytes.
  */
 static size_t split(const rctx *c, const char *s, size_t n, struct seg *sg,
 		    size_t cap, size_t *used, size_t *term, int *weird,
@@ -500,7 +500,8 @@ static size_t split(const rctx *c, const char *s, size_t n, struct seg *sg,
 			floor = g.qclose < n ? g.qclose + 1 : n;
 		} else {
 			g.cstart = i;
-			while (i < n && (unsigned char)s[i] != d && s[i] != '\n')
+			while (i < n && (unsigned char)s[i] != d &&
+			       s[i] != '\n')
 				i++;
 			g.cend = i;
 			while (g.cend > g.cstart &&
@@ -588,8 +589,7 @@ static int classify_columns(rctx *c)
 	for (i = 0; i < n; i++) {
 		c->cls[i] = personal(c, cols[i].name, cols[i].name_len);
 		if (c->cls[i] != AUD_NAME_NONE &&
-		    note_field(c, cols[i].name, cols[i].name_len, c->cls[i],
-			       0))
+		    note_field(c, cols[i].name, cols[i].name_len, c->cls[i], 0))
 			return AUD_ENOMEM;
 	}
 	return 0;
@@ -724,8 +724,8 @@ static int csv_record(rctx *c, const aud_record *rec, const char *raw,
 		aud_name_class k = i < c->ncls ? c->cls[i] : AUD_NAME_NONE;
 
 		c->vchg[i] = 0;
-		c->vdrop[i] = k != AUD_NAME_NONE &&
-			      c->o->personal == AUD_PERSONAL_DROP;
+		c->vdrop[i] =
+		    k != AUD_NAME_NONE && c->o->personal == AUD_PERSONAL_DROP;
 		if (c->vdrop[i]) {
 			any = 1;
 			if (f->value_len &&
@@ -753,8 +753,8 @@ static int csv_record(rctx *c, const aud_record *rec, const char *raw,
 		return emit(c, raw, rlen);
 	if (grow((void **)&c->segs, &c->segcap, nf + 1, sizeof *c->segs))
 		return nomem(c);
-	nseg = split(c, raw, rlen, c->segs, c->segcap, &used, &term, &weird,
-		     &eol);
+	nseg =
+	    split(c, raw, rlen, c->segs, c->segcap, &used, &term, &weird, &eol);
 	ok = !weird && nseg == nf && used == rlen;
 	for (i = 0; ok && i < nf; i++)
 		ok = rec->fields[i].offset - rec->offset == c->segs[i].cstart;
@@ -937,8 +937,8 @@ static int cmp_edit(const void *x, const void *y)
 /* Member removals: a run of adjacent dropped members [B, A] (B the
  * separator before the first, A the one after the last) loses one comma:
  * the one after it when it opens the object, else the one before. */
-static int drop_runs(rctx *c, const char *s, const size_t *bs,
-		     const size_t *as, size_t nd)
+static int drop_runs(rctx *c, const char *s, const size_t *bs, const size_t *as,
+		     size_t nd)
 {
 	size_t i = 0, j;
 
@@ -979,8 +979,7 @@ static int json_record(rctx *c, const aud_record *rec, const char *raw,
 			k = personal(c, f->name, f->name_len);
 		if (k != AUD_NAME_NONE && f->value_len == 0)
 			continue; /* nothing to hide */
-		if (k != AUD_NAME_NONE &&
-		    c->o->personal == AUD_PERSONAL_DROP &&
+		if (k != AUD_NAME_NONE && c->o->personal == AUD_PERSONAL_DROP &&
 		    value_extent(f, rec->offset, raw, rlen, &vs, &ve) == 0 &&
 		    member(raw, rlen, vs, ve, &bs[nd], &as[nd]) == 0) {
 			nd++;
@@ -1013,7 +1012,7 @@ static int json_record(rctx *c, const aud_record *rec, const char *raw,
 			vs++; /* between the quotes */
 			ve--;
 		} else if (f->type == AUD_VAL_NUMBER &&
-			 json_number(c->nv.p, c->nv.len))
+			   json_number(c->nv.p, c->nv.len))
 			rc = aud_buf_append(&c->edb, c->nv.p, c->nv.len);
 		else
 			rc = put_json(&c->edb, c->nv.p, c->nv.len, 1);
@@ -1071,8 +1070,9 @@ static int blank(const rctx *c, const char *s, size_t n)
 
 		if (b == '\n')
 			continue;
-		if (c->fmt == AUD_FMT_CSV ? !csv_space(c, b)
-					  : !(b == ' ' || b == '\t' || b == '\r'))
+		if (c->fmt == AUD_FMT_CSV
+			? !csv_space(c, b)
+			: !(b == ' ' || b == '\t' || b == '\r'))
 			return 0;
 	}
 	return 1;
@@ -1118,7 +1118,8 @@ static int gap(rctx *c, uint64_t upto, int mode)
 			continue;
 		}
 		if (c->fmt == AUD_FMT_CSV && !c->header_done) {
-			if (mode == GAP_DRAIN && !aud_reader_columns(c->rd, &cols))
+			if (mode == GAP_DRAIN &&
+			    !aud_reader_columns(c->rd, &cols))
 				return 0;
 			took = header(c, p, n, whole);
 			if (took < 0)
@@ -1161,10 +1162,9 @@ static int compact(rctx *c, size_t limit)
 	c->failed = 1;
 	aud_err_place(&c->fail, aud_reader_records(c->rd) + 1, AUD_NOPOS,
 		      c->done);
-	return aud_err_set(&c->fail, AUD_ELIMIT,
-			   "record exceeds --max-record-bytes (%zu)",
-			   c->o->max_record_bytes ? c->o->max_record_bytes
-						  : (size_t)16 << 20);
+	return aud_err_set(
+	    &c->fail, AUD_ELIMIT, "record exceeds --max-record-bytes (%zu)",
+	    c->o->max_record_bytes ? c->o->max_record_bytes : (size_t)16 << 20);
 }
 
 /* ---- reader callbacks ------------------------------------------------ */
@@ -1215,8 +1215,7 @@ static int on_record(void *ctx, const aud_record *rec)
 static void on_problem(void *ctx, const aud_err *e)
 {
 	rctx *c = ctx;
-	unsigned cap = c->o->max_problems_shown ? c->o->max_problems_shown
-						: 10;
+	unsigned cap = c->o->max_problems_shown ? c->o->max_problems_shown : 10;
 
 	c->t->problems++;
 	if (e->code == AUD_ELIMIT && strstr(e->msg, "exceeds --max-record"))
@@ -1224,7 +1223,8 @@ static void on_problem(void *ctx, const aud_err *e)
 	if (c->shown < cap) {
 		c->shown++;
 		if (c->o->diag)
-			c->o->diag(c->o->diag_ctx, AUD_DIAG_PROBLEM, c->path, e);
+			c->o->diag(c->o->diag_ctx, AUD_DIAG_PROBLEM, c->path,
+				   e);
 	}
 }
 
@@ -1426,7 +1426,7 @@ int aud_redact_file(const char *input, const char *output,
 	if ((rc = aud_decoder_open(&c.dec, input, &dopts, err)))
 		goto done;
 	totals->compression =
-		aud_compression_name(aud_decoder_compression(c.dec));
+	    aud_compression_name(aud_decoder_compression(c.dec));
 	if (strcmp(output, "-") == 0)
 		fd = STDOUT_FILENO;
 	else if ((rc = make_temp(output, &tmp, &fd, err))) {
@@ -1488,8 +1488,8 @@ int aud_redact_file(const char *input, const char *output,
 		aud_err me;
 
 		aud_err_clear(&me);
-		aud_err_set(&me, AUD_EFORMAT, "%" PRIu64
-			    " more problems not shown",
+		aud_err_set(&me, AUD_EFORMAT,
+			    "%" PRIu64 " more problems not shown",
 			    totals->problems - c.shown);
 		opts->diag(opts->diag_ctx, AUD_DIAG_MORE, c.path, &me);
 	}
@@ -1528,7 +1528,7 @@ done:
 
 static const char *mode_name(aud_personal_mode m)
 {
-	return m == AUD_PERSONAL_DROP	 ? "drop"
+	return m == AUD_PERSONAL_DROP	   ? "drop"
 	       : m == AUD_PERSONAL_REPLACE ? "replace"
 					   : "keep";
 }
@@ -1536,6 +1536,9 @@ static const char *mode_name(aud_personal_mode m)
 int aud_redact_summary_write(FILE *out, const aud_redact_totals *t,
 			     const char *input, const char *output, int json)
 {
+	const char *done = t->personal == AUD_PERSONAL_DROP	 ? "dropped"
+			   : t->personal == AUD_PERSONAL_REPLACE ? "replaced"
+								 : "kept";
 	size_t i;
 
 	if (json) {
@@ -1548,13 +1551,11 @@ int aud_redact_summary_write(FILE *out, const aud_redact_totals *t,
 			"\"records\":%" PRIu64 ",\"bytes_in\":%" PRIu64
 			",\"bytes_out\":%" PRIu64 ",\"replacements\":%" PRIu64
 			",\"pseudonyms\":%" PRIu64 ",\"no_pseudonym\":%" PRIu64
-			",\"rechecked\":%" PRIu64
-			",\"values_changed\":%" PRIu64
+			",\"rechecked\":%" PRIu64 ",\"values_changed\":%" PRIu64
 			",\"placeholders_kept\":%" PRIu64
 			",\"allowlisted_kept\":%" PRIu64
 			",\"markers_kept\":%" PRIu64 ",\"unparsed\":%" PRIu64
-			",\"dropped_records\":%" PRIu64
-			",\"problems\":%" PRIu64
+			",\"dropped_records\":%" PRIu64 ",\"problems\":%" PRIu64
 			",\"personal_columns\":\"%s\",\"entities\":{",
 			t->format, t->compression, t->records, t->bytes_in,
 			t->bytes_out, t->replacements, t->pseudonyms,
@@ -1613,14 +1614,12 @@ int aud_redact_summary_write(FILE *out, const aud_redact_totals *t,
 			t->placeholders, t->allowlisted, t->markers);
 		for (i = 0; i < t->nfields; i++)
 			fprintf(out, "%s %-26s %-14s %" PRIu64 " values %s\n",
-				i ? "         " : "personal ", t->fields[i].name,
-				t->fields[i].name_class, t->fields[i].values,
-				t->personal == AUD_PERSONAL_DROP ? "dropped"
-				: t->personal == AUD_PERSONAL_REPLACE
-				    ? "replaced"
-				    : "kept");
+				i ? "         " : "personal ",
+				t->fields[i].name, t->fields[i].name_class,
+				t->fields[i].values, done);
 		if (t->more_fields)
-			fprintf(out, "          and %" PRIu64
+			fprintf(out,
+				"          and %" PRIu64
 				" values of more personal fields\n",
 				t->more_fields);
 		fprintf(out, "problems  %" PRIu64 "\n", t->problems);

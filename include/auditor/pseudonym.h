@@ -46,8 +46,7 @@ int aud_pseudonymizer_new(aud_pseudonymizer **out, const aud_patternset *ps,
  * AUD_PSEUDONYM_ATTEMPTS candidates were all found again): the caller
  * writes a marker instead; or AUD_ENOMEM. */
 int aud_pseudonymize(aud_pseudonymizer *p, const char *entity,
-		     const char *value, size_t len, aud_buf *out,
-		     aud_err *err);
+		     const char *value, size_t len, aud_buf *out, aud_err *err);
 
 void aud_pseudonymizer_free(aud_pseudonymizer *p);
 

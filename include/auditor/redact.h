@@ -37,15 +37,15 @@ typedef enum aud_personal_mode {
 } aud_personal_mode;
 
 typedef struct aud_redact_opts {
-	aud_format format;          /* AUTO: by name, else by sniffing */
-	char delimiter;             /* 0: by name (.tsv tab) else ',' */
+	aud_format format;	    /* AUTO: by name, else by sniffing */
+	char delimiter;		    /* 0: by name (.tsv tab) else ',' */
 	size_t max_record_bytes;    /* 0: 16 MiB */
 	uint64_t max_decoded_bytes; /* 0: none */
-	double max_ratio;           /* decompression ratio guard, 0: none */
-	int pseudonymize;           /* keyed pseudonyms instead of markers */
+	double max_ratio;	    /* decompression ratio guard, 0: none */
+	int pseudonymize;	    /* keyed pseudonyms instead of markers */
 	aud_personal_mode personal;
 	const aud_allowlist *allowlist; /* values left as they are */
-	unsigned max_problems_shown;    /* through diag; 0: 10 */
+	unsigned max_problems_shown;	/* through diag; 0: 10 */
 	aud_diag_fn diag;
 	void *diag_ctx;
 	volatile sig_atomic_t *stop; /* non-zero: stop at the next chunk */
@@ -62,31 +62,31 @@ typedef struct aud_redact_count {
 } aud_redact_count;
 
 typedef struct aud_redact_field {
-	char *name;           /* column or JSON path (indices as found) */
+	char *name;		/* column or JSON path (indices as found) */
 	const char *name_class; /* PERSON_NAME, EMAIL... (static) */
-	uint64_t values;      /* values dropped or replaced */
+	uint64_t values;	/* values dropped or replaced */
 } aud_redact_field;
 
 typedef struct aud_redact_totals {
-	const char *format;      /* "csv", "jsonl" (static) */
+	const char *format;	 /* "csv", "jsonl" (static) */
 	const char *compression; /* "plain", "gzip", "zstd" (static) */
-	uint64_t records;        /* data records read */
-	uint64_t bytes_in;       /* decoded bytes read */
-	uint64_t bytes_out;      /* plain bytes written */
-	uint64_t replacements;   /* spans replaced (overlaps count once) */
-	uint64_t pseudonyms;     /* of them, by a pseudonym */
-	uint64_t no_pseudonym;   /* a marker, though --pseudonymize */
-	uint64_t rechecked;      /* spans found again in a rewritten value
+	uint64_t records;	 /* data records read */
+	uint64_t bytes_in;	 /* decoded bytes read */
+	uint64_t bytes_out;	 /* plain bytes written */
+	uint64_t replacements;	 /* spans replaced (overlaps count once) */
+	uint64_t pseudonyms;	 /* of them, by a pseudonym */
+	uint64_t no_pseudonym;	 /* a marker, though --pseudonymize */
+	uint64_t rechecked;	 /* spans found again in a rewritten value
 				    and replaced by a marker */
 	uint64_t values_changed; /* field values written differently */
-	uint64_t placeholders;   /* placeholder findings left as they were */
-	uint64_t allowlisted;    /* allowlisted findings left as they were */
-	uint64_t markers;        /* markers already in the input */
-	uint64_t unparsed;       /* records written as redacted raw text */
-	uint64_t dropped;        /* records left out (over the size limit) */
-	uint64_t problems;       /* record problems found */
-	int interrupted;         /* stopped through opts->stop */
-	int output_failed;       /* the failure was writing the output */
+	uint64_t placeholders;	 /* placeholder findings left as they were */
+	uint64_t allowlisted;	 /* allowlisted findings left as they were */
+	uint64_t markers;	 /* markers already in the input */
+	uint64_t unparsed;	 /* records written as redacted raw text */
+	uint64_t dropped;	 /* records left out (over the size limit) */
+	uint64_t problems;	 /* record problems found */
+	int interrupted;	 /* stopped through opts->stop */
+	int output_failed;	 /* the failure was writing the output */
 	aud_redact_count entities[AUD_REDACT_MAX_ENTITIES];
 	size_t nentities;
 	aud_redact_field fields[AUD_REDACT_MAX_FIELDS]; /* personal fields */

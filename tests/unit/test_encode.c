@@ -41,8 +41,9 @@ static void make_payload(void)
 	for (i = 0; i < paylen; i++) {
 		x = x * 1103515245u + 12345u;
 		pay[i] = (i % 61 == 60) ? '\n'
-			 : (x >> 16) % 7 ? (unsigned char)("abcdefg,"[i % 8])
-					 : (unsigned char)('0' + (x >> 20) % 10);
+			 : (x >> 16) % 7
+			     ? (unsigned char)("abcdefg,"[i % 8])
+			     : (unsigned char)('0' + (x >> 20) % 10);
 	}
 }
 
@@ -156,8 +157,8 @@ static void test_empty(void)
 		aud_decoder *d = NULL;
 		aud_err err;
 		char b[16];
-		int fd = open(tpath("empty"), O_CREAT | O_TRUNC | O_WRONLY,
-			      0600);
+		int fd =
+		    open(tpath("empty"), O_CREAT | O_TRUNC | O_WRONLY, 0600);
 
 		aud_err_clear(&err);
 		CHECK_EQ_INT(aud_encoder_new(&e, fd, c[i], &err), 0);
@@ -190,10 +191,9 @@ static void test_full(void)
 	aud_err_clear(&err);
 	CHECK_EQ_INT(aud_encoder_new(&e, fd, AUD_COMP_PLAIN, &err), 0);
 	for (at = 0; rc == 0 && at < paylen; at += 100000)
-		rc = aud_encoder_write(e, pay + at,
-				       paylen - at < 100000 ? paylen - at
-							    : 100000,
-				       &err);
+		rc = aud_encoder_write(
+		    e, pay + at, paylen - at < 100000 ? paylen - at : 100000,
+		    &err);
 	if (rc == 0)
 		rc = aud_encoder_finish(e, &err);
 	CHECK_EQ_INT(rc, AUD_EIO);

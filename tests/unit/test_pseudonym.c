@@ -23,8 +23,7 @@ static aud_patternset *ps;
 static aud_pseudonymizer *pz;
 
 /* The candidate-0 pseudonym as a C string (static, overwritten). */
-static const char *pn(const aud_keyhash *kh, const char *entity,
-		      const char *v)
+static const char *pn(const aud_keyhash *kh, const char *entity, const char *v)
 {
 	static char out[4][512];
 	static int i;
@@ -194,8 +193,8 @@ static void test_other_shapes(void)
 			 pn(k1, "PERSON_NAME", "Miguel Hernandez"));
 		CHECK(strncasecmp(full, pn(k1, "PERSON_NAME", "miguel"), 6) ==
 		      0);
-		CHECK(strcasecmp(full + 7, pn(k1, "PERSON_NAME", "HERNANDEZ")) ==
-		      0);
+		CHECK(strcasecmp(full + 7,
+				 pn(k1, "PERSON_NAME", "HERNANDEZ")) == 0);
 		CHECK(strncmp(full, "Miguel", 6) != 0);
 	}
 	/* no longer hex: the first character is a letter past f */
@@ -335,8 +334,10 @@ static void test_samples(void)
 		fclose(f);
 	}
 	free(ents);
-	fprintf(stderr, "  %d samples: %d pseudonyms, %d markers, %d found "
-		"again\n", samples, pseudonyms, markers, again);
+	fprintf(stderr,
+		"  %d samples: %d pseudonyms, %d markers, %d found "
+		"again\n",
+		samples, pseudonyms, markers, again);
 	CHECK(samples > 300);
 	CHECK(pseudonyms > 250);
 	CHECK_EQ_INT(again, 0);

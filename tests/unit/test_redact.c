@@ -74,20 +74,19 @@ static int redact(const char *in, const char *out, aud_personal_mode mode,
 }
 
 static const char csv_in[] =
-	"\xEF\xBB\xBFid,name,email,note\r\n"
-	"1,\"Doe, John\", john@acme.io ,\"say \"\"hi\"\" to x@corp.io\"\r\n"
-	"\r\n"
-	"2,Ann,\"ann@b.org\",plain text\r\n"
-	"3,\"multi\nline\",n/a,\"q\"\"uote\"";
+    "\xEF\xBB\xBFid,name,email,note\r\n"
+    "1,\"Doe, John\", john@acme.io ,\"say \"\"hi\"\" to x@corp.io\"\r\n"
+    "\r\n"
+    "2,Ann,\"ann@b.org\",plain text\r\n"
+    "3,\"multi\nline\",n/a,\"q\"\"uote\"";
 
 static void test_csv_markers(void)
 {
 	aud_err err;
 
 	put("a.csv", csv_in, sizeof csv_in - 1);
-	CHECK_EQ_INT(redact("a.csv", "a.out.csv", AUD_PERSONAL_KEEP, 0, NULL,
-			    &err),
-		     0);
+	CHECK_EQ_INT(
+	    redact("a.csv", "a.out.csv", AUD_PERSONAL_KEEP, 0, NULL, &err), 0);
 	CHECK_STR(get("a.out.csv"),
 		  "\xEF\xBB\xBFid,name,email,note\r\n"
 		  "1,\"Doe, John\", <EMAIL_ADDRESS> ,\"say \"\"hi\"\" to "
@@ -109,8 +108,7 @@ static void test_csv_drop_replace(void)
 	struct stat sb;
 
 	put("a.csv", csv_in, sizeof csv_in - 1);
-	CHECK_EQ_INT(redact("a.csv", "d.csv", AUD_PERSONAL_DROP, 0, NULL,
-			    &err),
+	CHECK_EQ_INT(redact("a.csv", "d.csv", AUD_PERSONAL_DROP, 0, NULL, &err),
 		     0);
 	CHECK_STR(get("d.csv"), "\xEF\xBB\xBFid,note\r\n"
 				"1,\"say \"\"hi\"\" to <EMAIL_ADDRESS>\"\r\n"
@@ -125,9 +123,8 @@ static void test_csv_drop_replace(void)
 	CHECK_EQ_INT(tot.fields[1].values, 3);
 	CHECK(stat(tpath("d.csv"), &sb) == 0 && (sb.st_mode & 0777) == 0600);
 
-	CHECK_EQ_INT(redact("a.csv", "r.csv", AUD_PERSONAL_REPLACE, 0, NULL,
-			    &err),
-		     0);
+	CHECK_EQ_INT(
+	    redact("a.csv", "r.csv", AUD_PERSONAL_REPLACE, 0, NULL, &err), 0);
 	CHECK_STR(get("r.csv"),
 		  "\xEF\xBB\xBFid,name,email,note\r\n"
 		  "1,\"<PERSON_NAME>\", <EMAIL> ,\"say \"\"hi\"\" to "
@@ -159,25 +156,24 @@ static void test_csv_requote(void)
 static void test_jsonl(void)
 {
 	static const char in[] =
-		"{\"a\": \"mail john@acme.io\", \"b\": 1, \"c\": {\"email\": "
-		"\"x\\u0040corp.io\", \"n\": null}}\n"
-		"\n"
-		"{\"t\":[\"ok\",\"ann@b.org\"],\"phone\":2125552368}\n";
+	    "{\"a\": \"mail john@acme.io\", \"b\": 1, \"c\": {\"email\": "
+	    "\"x\\u0040corp.io\", \"n\": null}}\n"
+	    "\n"
+	    "{\"t\":[\"ok\",\"ann@b.org\"],\"phone\":2125552368}\n";
 	aud_err err;
 
 	put("a.jsonl", in, sizeof in - 1);
-	CHECK_EQ_INT(redact("a.jsonl", "a.out.jsonl", AUD_PERSONAL_KEEP, 0,
-			    NULL, &err),
-		     0);
+	CHECK_EQ_INT(
+	    redact("a.jsonl", "a.out.jsonl", AUD_PERSONAL_KEEP, 0, NULL, &err),
+	    0);
 	CHECK_STR(get("a.out.jsonl"),
 		  "{\"a\": \"mail <EMAIL_ADDRESS>\", \"b\": 1, \"c\": "
 		  "{\"email\": \"<EMAIL_ADDRESS>\", \"n\": null}}\n"
 		  "\n"
 		  "{\"t\":[\"ok\",\"<EMAIL_ADDRESS>\"],\"phone\":"
 		  "\"<PHONE_NUMBER>\"}\n");
-	CHECK_EQ_INT(redact("a.jsonl", "d.jsonl", AUD_PERSONAL_DROP, 0, NULL,
-			    &err),
-		     0);
+	CHECK_EQ_INT(
+	    redact("a.jsonl", "d.jsonl", AUD_PERSONAL_DROP, 0, NULL, &err), 0);
 	/* c.email and phone go with one comma each; the array element
 	 * under a personal name would be replaced, not dropped */
 	CHECK_STR(get("d.jsonl"),
@@ -186,9 +182,8 @@ static void test_jsonl(void)
 		  "\n"
 		  "{\"t\":[\"ok\",\"<EMAIL_ADDRESS>\"]}\n");
 	/* a pseudonym of digits stays a number */
-	CHECK_EQ_INT(redact("a.jsonl", "p.jsonl", AUD_PERSONAL_KEEP, 1, NULL,
-			    &err),
-		     0);
+	CHECK_EQ_INT(
+	    redact("a.jsonl", "p.jsonl", AUD_PERSONAL_KEEP, 1, NULL, &err), 0);
 	CHECK(strstr(get("p.jsonl"), "\"phone\":") != NULL);
 	CHECK(strstr(get("p.jsonl"), "\"phone\":\"") == NULL);
 	CHECK(strstr(get("p.jsonl"), "55501") != NULL);
@@ -198,28 +193,27 @@ static void test_jsonl(void)
 static void test_jsonl_drop_runs(void)
 {
 	static const char in[] =
-		"{\"name\":\"A\",\"email\":\"a@b.io\",\"id\":1,\"phone\":\"x\"}\n"
-		"{\"id\":2,\"first_name\":\"B\",\"last_name\":\"C\"}\n"
-		"{\"name\":\"D\"}\n";
+	    "{\"name\":\"A\",\"email\":\"a@b.io\",\"id\":1,\"phone\":\"x\"}\n"
+	    "{\"id\":2,\"first_name\":\"B\",\"last_name\":\"C\"}\n"
+	    "{\"name\":\"D\"}\n";
 	aud_err err;
 
 	put("r.jsonl", in, sizeof in - 1);
-	CHECK_EQ_INT(redact("r.jsonl", "r.out", AUD_PERSONAL_DROP, 0, NULL,
-			    &err),
-		     0);
+	CHECK_EQ_INT(
+	    redact("r.jsonl", "r.out", AUD_PERSONAL_DROP, 0, NULL, &err), 0);
 	CHECK_STR(get("r.out"), "{\"id\":1}\n{\"id\":2}\n{}\n");
 }
 
 /* Test patterns: two overlapping entities, and one that needs the word
  * "beta" as context. */
 static const char test_pat[] =
-	"id: t_a\nentity: T_ALPHA\ndescription: t\nregex: abc123\n"
-	"prefilter: literal abc\nconfidence: 0.9\nmatch: abc123\n\n"
-	"id: t_b\nentity: T_BETA\ndescription: t\nregex: 123xyzw\n"
-	"prefilter: literal xyz\nconfidence: 0.9\nmatch: 123xyzw\n\n"
-	"id: t_c\nentity: T_CTX\ndescription: t\nregex: (?<!\\d)\\d{6}(?!\\d)\n"
-	"prefilter: digits 6\nconfidence: 0.5\ncontext: beta\n"
-	"context-required: yes\nmatch: beta 123456\n";
+    "id: t_a\nentity: T_ALPHA\ndescription: t\nregex: abc123\n"
+    "prefilter: literal abc\nconfidence: 0.9\nmatch: abc123\n\n"
+    "id: t_b\nentity: T_BETA\ndescription: t\nregex: 123xyzw\n"
+    "prefilter: literal xyz\nconfidence: 0.9\nmatch: 123xyzw\n\n"
+    "id: t_c\nentity: T_CTX\ndescription: t\nregex: (?<!\\d)\\d{6}(?!\\d)\n"
+    "prefilter: digits 6\nconfidence: 0.5\ncontext: beta\n"
+    "context-required: yes\nmatch: beta 123456\n";
 
 static void test_overlap_and_recheck(void)
 {
@@ -228,8 +222,7 @@ static void test_overlap_and_recheck(void)
 
 	put("t.pat", test_pat, sizeof test_pat - 1);
 	put("o.csv", in, sizeof in - 1);
-	CHECK_EQ_INT(redact("o.csv", "o.out", AUD_PERSONAL_KEEP, 0, tps,
-			    &err),
+	CHECK_EQ_INT(redact("o.csv", "o.out", AUD_PERSONAL_KEEP, 0, tps, &err),
 		     0);
 	/* one span for the union, named after the longer finding; then
 	 * <T_BETA> puts "beta" next to 654321, which is found again */
@@ -242,11 +235,11 @@ static void test_overlap_and_recheck(void)
 static void test_unparsed_and_long(void)
 {
 	static const char in[] =
-		"{\"a\":\"x@corp.io\"}\n"
-		"not json: jd@corp.io\n"
-		"{\"long\":\"0123456789012345678901234567890123456789012345678"
-		"9012345678901234567890123456789 mail@corp.io\"}\n"
-		"{\"b\":2}";
+	    "{\"a\":\"x@corp.io\"}\n"
+	    "not json: jd@corp.io\n"
+	    "{\"long\":\"0123456789012345678901234567890123456789012345678"
+	    "9012345678901234567890123456789 mail@corp.io\"}\n"
+	    "{\"b\":2}";
 	aud_redact_opts o;
 	aud_err err;
 
@@ -276,27 +269,27 @@ static void test_failures(void)
 	/* an input that fails: no output, and an older one is untouched */
 	put("bad.csv", bad, sizeof bad - 1);
 	put("keep.csv", "old\n", 4);
-	CHECK(redact("bad.csv", "keep.csv", AUD_PERSONAL_KEEP, 0, NULL,
-		     &err) == AUD_EFORMAT);
+	CHECK(redact("bad.csv", "keep.csv", AUD_PERSONAL_KEEP, 0, NULL, &err) ==
+	      AUD_EFORMAT);
 	CHECK(strstr(err.msg, "unterminated quoted field") != NULL);
 	CHECK_EQ_INT(err.record, 1);
 	CHECK_EQ_INT(err.line, 2);
 	CHECK_EQ_INT(err.offset, 4);
 	CHECK_STR(get("keep.csv"), "old\n");
-	CHECK(redact("bad.csv", "none.csv", AUD_PERSONAL_KEEP, 0, NULL,
-		     &err) < 0);
+	CHECK(redact("bad.csv", "none.csv", AUD_PERSONAL_KEEP, 0, NULL, &err) <
+	      0);
 	CHECK(stat(tpath("none.csv"), &sb) != 0);
 	/* the input itself, or a folder */
-	CHECK_EQ_INT(redact("keep.csv", "keep.csv", AUD_PERSONAL_KEEP, 0, NULL,
-			    &err),
-		     AUD_EUSAGE);
+	CHECK_EQ_INT(
+	    redact("keep.csv", "keep.csv", AUD_PERSONAL_KEEP, 0, NULL, &err),
+	    AUD_EUSAGE);
 	CHECK_EQ_INT(redact("keep.csv", ".", AUD_PERSONAL_KEEP, 0, NULL, &err),
 		     AUD_EUSAGE);
 	CHECK_STR(get("keep.csv"), "old\n");
 	/* a missing input */
-	CHECK_EQ_INT(redact("nope.csv", "x.csv", AUD_PERSONAL_KEEP, 0, NULL,
-			    &err),
-		     AUD_EIO);
+	CHECK_EQ_INT(
+	    redact("nope.csv", "x.csv", AUD_PERSONAL_KEEP, 0, NULL, &err),
+	    AUD_EIO);
 	CHECK(stat(tpath("x.csv"), &sb) != 0);
 }
 
@@ -323,9 +316,9 @@ static void test_gzip(void)
 	f = fopen(tpath("g.csv.gz"), "wb");
 	fwrite(z, 1, n, f);
 	fclose(f);
-	CHECK_EQ_INT(redact("g.csv.gz", "g.out.gz", AUD_PERSONAL_KEEP, 0, NULL,
-			    &err),
-		     0);
+	CHECK_EQ_INT(
+	    redact("g.csv.gz", "g.out.gz", AUD_PERSONAL_KEEP, 0, NULL, &err),
+	    0);
 	CHECK_STR(tot.compression, "gzip");
 	aud_err_clear(&err);
 	CHECK_EQ_INT(aud_decoder_open(&d, tpath("g.out.gz"), NULL, &err), 0);
