@@ -17,6 +17,7 @@
 #include "auditor/merge.h"
 #include "auditor/patterns.h"
 #include "auditor/policy.h"
+#include "auditor/redact.h"
 #include "auditor/progress.h"
 #include "auditor/reader.h"
 #include "auditor/report.h"
@@ -47,6 +48,7 @@
 #define CMD_VERIFY 0x8u
 #define CMD_OVERLAP 0x10u
 #define CMD_MERGE 0x20u
+#define CMD_REDACT 0x40u /* 0x10 and 0x20 left to other commands */
 
 enum {
 	O_HELP = 1,
@@ -101,7 +103,10 @@ enum {
 	O_QUASI,
 	O_KANON_K,
 	O_SENSITIVE,
-	O_KANON_MEMORY
+	O_KANON_MEMORY,
+	O_PSEUDONYMIZE,
+	O_DROP_PERSONAL,
+	O_REPLACE_PERSONAL
 };
 
 typedef struct optdef {
@@ -115,6 +120,60 @@ typedef struct optdef {
 } optdef;
 
 static const optdef options[] = {
+	/* auditor redact: its own rows, so that each help text speaks of
+	 * the copy it writes */
+	{"output", 'o', "PATH", O_OUTPUT, CMD_REDACT, NULL,
+	 "where the redacted copy goes (- for stdout); written to a 0600 "
+	 "temporary file beside it and renamed into place at the end; never "
+	 "the input itself"},
+	{"pseudonymize", 0, NULL, O_PSEUDONYMIZE, CMD_REDACT, "off",
+	 "replace each finding by a keyed pseudonym of the same shape (the "
+	 "same value always gets the same pseudonym under the same key; "
+	 "secrets get a marker) instead of a marker such as <EMAIL_ADDRESS>"},
+	{"drop-personal-columns", 0, NULL, O_DROP_PERSONAL, CMD_REDACT, "off",
+	 "leave out the columns (JSON members) whose name says they are "
+	 "personal: name, email, phone, dob, street, ssn..."},
+	{"replace-personal-columns", 0, NULL, O_REPLACE_PERSONAL, CMD_REDACT,
+	 "off",
+	 "replace every value of those columns whole, by <CLASS> (such as "
+	 "<PERSON_NAME>) or, with --pseudonymize, a pseudonym"},
+	{"format", 'f', "FMT", O_FORMAT, CMD_REDACT, "auto",
+	 "input format: auto, csv or jsonl; the copy has the same"},
+	{"delimiter", 0, "CHAR", O_DELIMITER, CMD_REDACT, ", (tab for .tsv)",
+	 "CSV delimiter: a character, or comma, tab, semicolon, pipe"},
+	{"patterns", 'p', "PATH", O_PATTERNS, CMD_REDACT, "none",
+	 "also load pattern files from PATH (repeatable)"},
+	{"no-default-patterns", 0, NULL, O_NO_DEFAULT_PATTERNS, CMD_REDACT,
+	 "off", "do not load the built-in pattern files"},
+	{"entities", 'e', "LIST", O_ENTITIES, CMD_REDACT, "all",
+	 "redact only these entities (comma-separated)"},
+	{"skip-entities", 0, "LIST", O_SKIP_ENTITIES, CMD_REDACT, "none",
+	 "leave these entities as they are (comma-separated)"},
+	{"allowlist", 'a', "FILE", O_ALLOWLIST, CMD_REDACT, "none",
+	 "accepted values (as for scan): left as they are"},
+	{"hash-key-file", 'k', "FILE", O_HASH_KEY_FILE, CMD_REDACT,
+	 "$AUDITOR_HASH_KEY, else a random key",
+	 "key of the pseudonyms (at least 16 bytes); with a random key they "
+	 "are consistent within this copy only"},
+	{"max-record-bytes", 0, "N", O_MAX_RECORD, CMD_REDACT, "16M",
+	 "largest record kept in memory; longer JSONL lines are left out"},
+	{"max-decoded-bytes", 0, "N", O_MAX_DECODED, CMD_REDACT,
+	 "0 (no limit)", "fail when the input decodes to more than N bytes"},
+	{"max-ratio", 0, "N", O_MAX_RATIO, CMD_REDACT, "200",
+	 "fail on a decompression ratio over N:1 past 1 GiB (a bomb); 0 for "
+	 "no limit"},
+	{"json", 0, NULL, O_JSON, CMD_REDACT, "off",
+	 "print the summary as JSON"},
+	{"quiet", 'q', NULL, O_QUIET, CMD_REDACT, "off",
+	 "print no summary (diagnostics still go to stderr)"},
+	{"show-problems", 0, "N", O_SHOW_PROBLEMS, CMD_REDACT, "10",
+	 "print at most N record problems on stderr"},
+	{"progress", 0, NULL, O_PROGRESS, CMD_REDACT,
+	 "on when stderr is a terminal", "show progress on stderr"},
+	{"no-progress", 0, NULL, O_NO_PROGRESS, CMD_REDACT, "off",
+	 "never show progress"},
+	{"help", 'h', NULL, O_HELP, CMD_REDACT, "off",
+	 "show this help and exit"},
 	{"db", 'd', "FILE", O_DB, CMD_SCAN, "auditor.db",
 	 "SQLite database to write (created 0600; a new run is appended)"},
 	{"db", 'd', "FILE", O_DB, CMD_REPORT | CMD_VERIFY, "auditor.db",
@@ -347,6 +406,8 @@ typedef struct cli {
 	strlist qis; /* --quasi-identifiers, split at commas */
 	const char *sensitive;
 	uint64_t kanon_k, kanon_memory; /* 0: not given */
+	int pseudonymize;           /* redact */
+	aud_personal_mode personal; /* redact */
 } cli;
 
 
@@ -433,6 +494,7 @@ static void print_help(FILE *out, const char *cmd)
 			      "  auditor overlap --train FILE... --test FILE... "
 			      "[options]\n"
 			      "  auditor merge [options] IN.db...\n"
+			      "  auditor redact [options] INPUT -o OUTPUT\n"
 			      "  auditor --version | --help | COMMAND --help\n"
 			      "\n",
 			      out);
@@ -487,6 +549,17 @@ static void print_help(FILE *out, const char *cmd)
 		      "bias\n  options are refused.\n\nOptions:\n",
 		      out);
 		print_options(out, CMD_MERGE);
+	}
+	if (!cmd || strcmp(cmd, "redact") == 0) {
+		fputs("\nauditor redact [options] INPUT -o OUTPUT\n"
+		      "  Writes a copy of INPUT in the same format and "
+		      "compression with every\n  finding above the placeholder "
+		      "level replaced (by <ENTITY> or a pseudonym),\n  so that "
+		      "a scan of OUTPUT finds none. Exit 3 when the input had "
+		      "problems\n  (OUTPUT is then still written) or failed "
+		      "(nothing is written).\n\nOptions:\n",
+		      out);
+		print_options(out, CMD_REDACT);
 	}
 	if (!cmd || strcmp(cmd, "patterns") == 0) {
 		fputs("\nauditor patterns list|test [options] [PATH...]\n"
@@ -572,6 +645,8 @@ static void print_man(FILE *out)
 	      "\\fBauditor overlap\\fR \\fB\\-\\-train\\fR \\fIFILE\\fR... "
 	      "\\fB\\-\\-test\\fR \\fIFILE\\fR... [\\fIoptions\\fR]\n.br\n"
 	      "\\fBauditor merge\\fR [\\fIoptions\\fR] \\fIIN.db\\fR...\n.br\n"
+	      "\\fBauditor redact\\fR [\\fIoptions\\fR] \\fIINPUT\\fR "
+	      "\\fB\\-o\\fR \\fIOUTPUT\\fR\n.br\n"
 	      "\\fBauditor patterns\\fR \\fBlist\\fR|\\fBtest\\fR "
 	      "[\\fIoptions\\fR] [\\fIPATH\\fR...]\n"
 	      ".SH DESCRIPTION\n"
@@ -592,6 +667,8 @@ static void print_man(FILE *out)
 	man_options(out, CMD_OVERLAP);
 	fputs(".SH MERGE OPTIONS\n", out);
 	man_options(out, CMD_MERGE);
+	fputs(".SH REDACT OPTIONS\n", out);
+	man_options(out, CMD_REDACT);
 	fputs(".SH PATTERNS OPTIONS\n", out);
 	man_options(out, CMD_PATTERNS);
 	fputs(".SH ENVIRONMENT\n.TP\n\\fBAUDITOR_HASH_KEY\\fR\nkey for the "
@@ -683,7 +760,8 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 {
 	switch (o->id) {
 	case O_HELP:
-		print_help(stdout, cmd == CMD_SCAN	   ? "scan"
+		print_help(stdout, cmd == CMD_REDACT ? "redact"
+				   : cmd == CMD_SCAN	   ? "scan"
 				   : cmd == CMD_REPORT ? "report"
 				   : cmd == CMD_VERIFY ? "verify"
 				   : cmd == CMD_OVERLAP ? "overlap"
@@ -854,6 +932,18 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 			return usage_error("--profile takes ll144, eeoc or "
 					   "eu-ai-act, not '%s'", val);
 		c->profile = val;
+		break;
+	case O_PSEUDONYMIZE:
+		c->pseudonymize = 1;
+		break;
+	case O_DROP_PERSONAL:
+	case O_REPLACE_PERSONAL:
+		if (c->personal != AUD_PERSONAL_KEEP)
+			return usage_error("%s", "give one of "
+					   "--drop-personal-columns and "
+					   "--replace-personal-columns");
+		c->personal = o->id == O_DROP_PERSONAL ? AUD_PERSONAL_DROP
+						       : AUD_PERSONAL_REPLACE;
 		break;
 	case O_NO_PROGRESS:
 		c->progress = 0;
@@ -2102,6 +2192,105 @@ done:
 	return rc;
 }
 
+/* auditor redact INPUT -o OUTPUT: the copy is aud_redact_file's job; this
+ * sets it up, prints the summary and decides the exit code. */
+static int cmd_redact(cli *c, int argc, char **argv)
+{
+	aud_patternset *ps = NULL;
+	aud_keyhash *kh = NULL;
+	aud_allowlist *al = NULL;
+	aud_progress prog;
+	aud_redact_opts ro;
+	aud_redact_totals tot;
+	aud_err err;
+	strlist none = {0};
+	unsigned char key[1024];
+	size_t keylen = 0;
+	const char *key_source = NULL, *in, *shown;
+	struct stat sb;
+	int rc;
+
+	memset(&tot, 0, sizeof tot);
+	aud_err_clear(&err);
+	rc = parse_args(c, argc, argv, 2, CMD_REDACT);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (c->inputs.n != 1)
+		return usage_error("%s", "redact takes one INPUT (a file, or - "
+				   "for stdin)");
+	if (!c->output)
+		return usage_error("%s", "redact needs -o OUTPUT (a file, or - "
+				   "for stdout)");
+	in = c->inputs.v[0];
+	shown = strcmp(in, "-") == 0 ? "<stdin>" : in;
+	if ((rc = load_patterns(&ps, c, &none)))
+		return rc;
+	if (c->allowlist && aud_allowlist_load(&al, c->allowlist, &err)) {
+		fprintf(stderr, "auditor: %s\n", err.msg);
+		rc = err.code == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+		goto done;
+	}
+	if (c->pseudonymize) {
+		if ((rc = get_key(c, key, sizeof key, &keylen, &key_source)))
+			goto done;
+		if (aud_keyhash_new(&kh, key, keylen, &err)) {
+			fprintf(stderr, "auditor: %s\n", err.msg);
+			rc = AUD_EXIT_USAGE;
+			goto done;
+		}
+		OPENSSL_cleanse(key, sizeof key);
+	}
+	memset(&ro, 0, sizeof ro);
+	ro.format = c->format;
+	ro.delimiter = c->delimiter;
+	ro.max_record_bytes = (size_t)c->max_record;
+	ro.max_decoded_bytes = c->max_decoded;
+	ro.max_ratio = c->max_ratio;
+	ro.pseudonymize = c->pseudonymize;
+	ro.personal = c->personal;
+	ro.allowlist = al;
+	ro.max_problems_shown = c->show_problems;
+	ro.diag = on_diag;
+	ro.stop = &stop_signal;
+	if (c->progress == 1 || (c->progress == -1 && isatty(2))) {
+		aud_progress_init(&prog, stderr,
+				  strcmp(in, "-") && stat(in, &sb) == 0 &&
+					  S_ISREG(sb.st_mode)
+				      ? (uint64_t)sb.st_size
+				      : 0);
+		ro.progress = aud_progress_update;
+		ro.progress_ctx = &prog;
+		ro.diag_ctx = &prog;
+	}
+	catch_signals();
+	rc = aud_redact_file(in, c->output, ps, kh, &ro, &tot, &err);
+	if (ro.progress)
+		aud_progress_clear(&prog);
+	if (rc) {
+		print_err(&err, rc == AUD_EUSAGE || tot.output_failed ? NULL
+								      : shown);
+		if (rc != AUD_EUSAGE && strcmp(c->output, "-") != 0)
+			fprintf(stderr, "auditor: %s: not written\n",
+				c->output);
+		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE
+		     : tot.interrupted ? 128 + (int)stop_signal
+				       : AUD_EXIT_ERROR;
+		goto done;
+	}
+	if (!c->quiet)
+		aud_redact_summary_write(strcmp(c->output, "-") == 0 ? stderr
+								     : stdout,
+					 &tot, shown, c->output, c->json);
+	rc = tot.problems ? AUD_EXIT_ERROR : AUD_EXIT_OK;
+done:
+	OPENSSL_cleanse(key, sizeof key);
+	aud_redact_totals_free(&tot);
+	aud_keyhash_free(kh);
+	aud_allowlist_free(al);
+	aud_patterns_free(ps);
+	return rc;
+}
+
 int aud_cli_main(int argc, char **argv)
 {
 	cli c;
@@ -2138,6 +2327,8 @@ int aud_cli_main(int argc, char **argv)
 		rc = cmd_report(&c, argc, argv);
 	else if (strcmp(argv[1], "verify") == 0)
 		rc = cmd_verify(&c, argc, argv);
+	else if (strcmp(argv[1], "redact") == 0)
+		rc = cmd_redact(&c, argc, argv);
 	else if (strcmp(argv[1], "overlap") == 0)
 		rc = cmd_overlap(&c, argc, argv);
 	else if (strcmp(argv[1], "merge") == 0)

@@ -148,6 +148,17 @@ void aud_keyhash_value(const aud_keyhash *h, const char *entity,
 		free(norm);
 }
 
+void aud_keyhash_mac(const aud_keyhash *h, const void *msg, size_t len,
+		     unsigned char out[32])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	HMAC(EVP_sha256(), h->key, (int)h->keylen, msg, len, md, &mdlen);
+	memcpy(out, md, 32);
+	OPENSSL_cleanse(md, sizeof md);
+}
+
 void aud_keyhash_fingerprint(const aud_keyhash *h, char out[17])
 {
 	static const char label[] = "auditor key fingerprint v1";

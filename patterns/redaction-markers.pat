@@ -21,6 +21,23 @@ nomatch: <Person>
 nomatch: a <b> c
 nomatch: <EMAILS>
 
+id: marker_auditor
+entity: REDACTION_MARKER
+description: <ENTITY> tags as `auditor redact` writes them: any upper-case entity name with an underscore (<UK_NINO>, <AWS_SECRET_KEY>), the one-word entities and name classes (<JWT>, <CREDENTIAL>)
+regex: <(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|JWT|CRYPTO|CREDENTIAL|FINANCIAL)>
+prefilter: literal <
+confidence: 1
+window: 72
+match: id <UK_NINO> checked
+match: key=<AWS_SECRET_KEY>
+match: <PERSON_NAME> lives at <ADDRESS>
+match: <JWT>
+match: <FI_PERSONAL_IDENTITY_CODE>
+nomatch: <b>bold</b>
+nomatch: <Person_Name>
+nomatch: <_X>
+nomatch: <HTML>
+
 id: marker_square
 entity: REDACTION_MARKER
 description: [REDACTED] and [ENTITY] style markers, optionally numbered ([NAME_1])

@@ -77,7 +77,9 @@ placeholder: Server=sql01;Database=crm;User Id=sa;Pwd=%SA_PASSWORD%;
 # gate. Values that begin like a vendor token (ghp_, xoxb-, sk_live_,
 # AIza, eyJ, AKIA, ...) or a URL are left to their own entries, and so
 # are the key aws_secret_access_key (aws_secret_key) and a key right after
-# a ';' (conn_string_password).
+# a ';' (conn_string_password). An upper-case <TAG> right before the value
+# is a redaction marker (<URL_CREDENTIALS>, <PRIVATE_KEY>, as `auditor
+# redact` writes them), not a key name closed by '>'.
 id: generic_secret
 entity: GENERIC_SECRET
 description: Value of a password=, secret=, token=, api_key= assignment (entropy-gated)
@@ -87,6 +89,7 @@ prefilter: literal-i pass, pwd, cret, cred, ken, key, zation
 confidence: 0.7
 entropy: 3.0
 window: 200
+exclude-before: (?-i)<[A-Z][A-Z0-9_]{0,63}>\s{0,3}
 match: password=Xk9#mQ2vLp7w
 match: DB_PASSWORD="hR4!tq8Zw2Lm"
 match: {"username": "jdoe", "password": "S9v!kq2Wx7Lr"}
@@ -122,6 +125,9 @@ nomatch: password_reset_at: 2024-05-01T10:00:00Z
 nomatch: token: jane.doe@acme-mail.io
 nomatch: publishable_key = pk_live_CGRlrwZbqcabUGJmGEp7CgQ0
 nomatch: secret = "correcthorsebatterystaple"
+nomatch: postgres://<URL_CREDENTIALS>@db.internal.acme.io:5432/orders
+nomatch: "<PRIVATE_KEY>\nb3BlbnNzaC1rZXktdjEAAAAA"
+nomatch: sent <GITHUB_TOKEN> to ops-team-channel-42
 nomatch: Server=sql01;Database=crm;User Id=crm_app;Password=Kp7#vQ2mXz9L;
 placeholder: api_key = your-api-key-1234
 placeholder: DB_PASSWORD=$DB_PASSWORD_V2

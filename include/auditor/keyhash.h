@@ -27,6 +27,12 @@ int aud_keyhash_random_key(unsigned char *key, size_t n, aud_err *err);
 void aud_keyhash_value(const aud_keyhash *h, const char *entity,
 		       const char *value, size_t len, char out[65]);
 
+/* HMAC-SHA-256(key, msg) as 32 raw bytes: keyed bytes for other uses than
+ * the value hash (pseudonyms), each with its own label inside msg so that
+ * they never equal a stored value hash. */
+void aud_keyhash_mac(const aud_keyhash *h, const void *msg, size_t len,
+		     unsigned char out[32]);
+
 /* Fingerprint of the key: the first 16 hex chars of
  * SHA-256("auditor key fingerprint v1" || key), plus NUL. */
 void aud_keyhash_fingerprint(const aud_keyhash *h, char out[17]);

@@ -28,7 +28,7 @@ esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 cc=${CLANG:-clang}
-all="csv jsonl decode patterns validate"
+all="csv jsonl decode patterns validate redact"
 harnesses=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -60,6 +60,8 @@ srcs_of() {
 		"validate_secrets" ;;
 	validate) echo "validate validate_global validate_ids_eu" \
 		"validate_ids_world validate_secrets" ;;
+	redact) (cd "$src/auditor" && ls -- *.c) | sed 's/\.c$//' |
+		grep -vxE 'common|main' | tr '\n' ' ' ;;
 	*) return 1 ;;
 	esac
 }
