@@ -81,6 +81,18 @@ for mem in default 1K 16K 64K; do
   expect_rc 0 "scan, memory $mem"
   check "$T/$mem.db" "memory $mem" "$T/want5"
 done
+# The threaded pipeline merges per-segment classes: the same figures for
+# any --threads, in memory and spilling.
+for th in 1 3; do
+  for mem in default 16K; do
+    opt=""
+    [ "$mem" = default ] || opt="--kanon-memory $mem"
+    run scan --db "$T/th$th$mem.db" --hash-key-file "$KEY" -q --threads $th \
+      --quasi-identifiers $QI --sensitive diag $opt $IN
+    expect_rc 0 "scan --threads $th, memory $mem"
+    check "$T/th$th$mem.db" "--threads $th memory $mem" "$T/want5"
+  done
+done
 expect_sql "$T/default.db" "SELECT spills FROM kanon_metrics" 0
 for mem in 1K 16K 64K; do
   expect_sql "$T/$mem.db" "SELECT spills > 0 FROM kanon_metrics" 1 "$mem spilled"
