@@ -97,14 +97,15 @@ struct dedup {
 	aud_buf keys;
 };
 
-/* Byte classes of the fast path (csvr.cls). */
+/* Byte classes of the fast path (csvr.cls). Text classes are below
+ * B_DELIM and OR together: bit 0 set means the line needs check_bytes. */
 enum {
-	B_TEXT = 0, /* any other byte */
-	B_SPACE,    /* white space around fields (is_space, not delim) */
-	B_DELIM,
-	B_QUOTE,
-	B_LF,
-	B_CHECK /* NUL or >= 0x80: text, but the line needs check_bytes */
+	B_TEXT = 0,  /* any other byte */
+	B_CHECK = 1, /* NUL or >= 0x80: text, but needs check_bytes */
+	B_SPACE = 2, /* white space around fields (is_space, not delim) */
+	B_DELIM = 4,
+	B_QUOTE = 5,
+	B_LF = 6
 };
 
 typedef struct csvr {
@@ -130,6 +131,7 @@ typedef struct csvr {
 	size_t nvals;	  /* fields libcsv gave (may pass max_fields) */
 	aud_field *fields;
 	size_t fcap;
+	size_t named; /* fields[0..named) hold their header name and type */
 	struct fpos *fpos;
 	size_t fpcap;
 	uint64_t recno;
@@ -461,16 +463,18 @@ static int give_row(csvr *c, aud_record *rec, size_t n)
 	 * would leave the names of earlier fields dangling. */
 	if (n > c->ncols && extra_name(c, n - 1, &nm, &nl))
 		return nomem(c->err);
-	for (i = 0; i < n; i++) {
-		aud_field *f = &c->fields[i];
-
-		f->type = AUD_VAL_STRING;
-		if (i < c->ncols) {
-			f->name = c->cols[i].name;
-			f->name_len = c->cols[i].name_len;
-		} else if (extra_name(c, i, &f->name, &f->name_len)) {
+	/* Header names never move: each slot gets its name once. */
+	for (i = c->named; i < n && i < c->ncols; i++) {
+		c->fields[i].type = AUD_VAL_STRING;
+		c->fields[i].name = c->cols[i].name;
+		c->fields[i].name_len = c->cols[i].name_len;
+		c->named = i + 1;
+	}
+	for (i = c->ncols; i < n; i++) {
+		c->fields[i].type = AUD_VAL_STRING;
+		if (extra_name(c, i, &c->fields[i].name,
+			       &c->fields[i].name_len))
 			return nomem(c->err);
-		}
 	}
 	if (n != c->ncols) {
 		rec->flags |= AUD_REC_FIELD_COUNT;
@@ -551,63 +555,57 @@ static int fast_line(csvr *c, const char *data, size_t len, size_t *used)
 {
 	aud_reader *r = c->r;
 	const unsigned char *s = (const unsigned char *)data;
-	const unsigned char *cls = c->cls;
+	const unsigned char *cls = c->cls, *nl;
 	size_t i = 0, k, nf = 0, start, end, max = r->max_fields;
-	unsigned char b;
-	int check = 0, rc;
+	unsigned char b, acc = 0;
+	int rc;
 	aud_record rec;
 	aud_field *f;
 
 	*used = 0;
-	while (i < len && cls[s[i]] == B_SPACE)
+	/* The '\n' (class B_LF) stops every loop below: no bound checks. */
+	nl = memchr(s, '\n', len);
+	if (!nl || (size_t)(nl - s) + 1 > r->max_record_bytes)
+		return 0;
+	while (cls[s[i]] == B_SPACE)
 		i++;
-	if (i == len || cls[s[i]] == B_LF)
-		return 0; /* blank so far: piece() skips it */
+	if (cls[s[i]] == B_LF)
+		return 0; /* a blank line: piece() skips it */
 	k = i;
 	for (;;) {
-		while (i < len && cls[s[i]] == B_SPACE)
+		while ((b = cls[s[i]]) == B_SPACE)
 			i++;
-		if (i == len)
-			return 0;
-		b = cls[s[i]];
 		if (b == B_QUOTE) {
 			/* Quoted: up to the next quote, then only white
 			 * space before the delimiter or the line end. */
 			start = ++i;
-			while (i < len && (b = cls[s[i]]) != B_QUOTE) {
-				if (b == B_LF)
-					return 0;
-				check |= b == B_CHECK;
+			while ((b = cls[s[i]]) <= B_DELIM) {
+				acc |= b;
 				i++;
 			}
-			if (i == len)
+			if (b != B_QUOTE)
 				return 0;
 			end = i++;
-			while (i < len && cls[s[i]] == B_SPACE)
+			while ((b = cls[s[i]]) == B_SPACE)
 				i++;
-			if (i == len)
-				return 0;
-			b = cls[s[i]];
 			if (b != B_DELIM && b != B_LF)
 				return 0;
 		} else {
 			/* Unquoted: up to the delimiter or line end, less
 			 * trailing white space. */
-			start = end = i;
-			while (b == B_TEXT || b == B_SPACE || b == B_CHECK) {
-				if (b != B_SPACE)
-					end = i + 1;
-				check |= b == B_CHECK;
-				if (++i == len)
-					return 0;
-				b = cls[s[i]];
+			start = i;
+			while ((b = cls[s[i]]) < B_DELIM) {
+				acc |= b;
+				i++;
 			}
 			if (b == B_QUOTE)
 				return 0;
+			end = i;
+			while (end > start && cls[s[end - 1]] == B_SPACE)
+				end--;
 		}
-		if (nf == max ||
-		    grow((void **)&c->fields, &c->fcap, nf + 1,
-			 sizeof *c->fields))
+		if (nf == max || grow((void **)&c->fields, &c->fcap, nf + 1,
+				      sizeof *c->fields))
 			return 0;
 		f = &c->fields[nf++];
 		f->value = data + start;
@@ -618,8 +616,7 @@ static int fast_line(csvr *c, const char *data, size_t len, size_t *used)
 			break;
 		i++;
 	}
-	if (++i > r->max_record_bytes)
-		return 0;
+	i++;
 
 	/* As piece() and data_row() would leave things. */
 	c->line_off = r->pos;
@@ -632,10 +629,10 @@ static int fast_line(csvr *c, const char *data, size_t len, size_t *used)
 	rec.line = c->rec_line;
 	rec.offset = c->rec_off;
 	rec.length = i;
-	rec.flags = check ? aud_reader_check_bytes(r, data + k, i - k,
-						   r->pos + k, c->recno,
-						   c->rec_line)
-			  : 0;
+	rec.flags = acc & B_CHECK
+			? aud_reader_check_bytes(r, data + k, i - k, r->pos + k,
+						 c->recno, c->rec_line)
+			: 0;
 	rc = give_row(c, &rec, nf);
 	r->pos += i;
 	r->lines++;
@@ -869,8 +866,8 @@ int aud_reader_csv_new(aud_reader *r, aud_err *err)
 	for (i = 0; i < 256; i++) {
 		b = (unsigned char)i;
 		c->cls[i] = b == 0 || b >= 0x80 ? B_CHECK
-			    : c->is_space(b)	  ? B_SPACE
-						  : B_TEXT;
+			    : c->is_space(b)	? B_SPACE
+						: B_TEXT;
 	}
 	c->cls['"'] = B_QUOTE;
 	c->cls['\n'] = B_LF;

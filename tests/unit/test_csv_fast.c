@@ -209,8 +209,8 @@ static void addc(gen *g, char c) { add(g, &c, 1); }
 
 static void token(gen *g)
 {
-	static const char *const w[] = {"a",	 "bob", "42",  "x.y", "0.5",
-					"j@e.co", "Al B", "z",   "-1",  "ok"};
+	static const char *const w[] = {"a",	  "bob",  "42", "x.y", "0.5",
+					"j@e.co", "Al B", "z",	"-1",  "ok"};
 	const char *s = w[rnd(10)];
 
 	add(g, s, strlen(s));
@@ -421,8 +421,8 @@ static int same(const tx *a, const tx *b)
 
 static int shown;
 
-static void differs(const char *what, const gen *g, size_t split,
-		    const tx *ref, const tx *got)
+static void differs(const char *what, const gen *g, size_t split, const tx *ref,
+		    const tx *got)
 {
 	tx in = {0};
 
