@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(
   build-essential cmake pkg-config      # compiler and build
-  libcsv-dev libpcre2-dev libsqlite3-dev zlib1g-dev libzstd-dev
+  libcsv-dev libpcre2-dev libsqlite3-dev zlib1g-dev libzstd-dev libisal-dev
   libssl-dev                            # OpenSSL libcrypto: SHA-256, HMAC
   sqlite3 gzip zstd pigz time python3 python3-pandas python3-jsonschema util-linux ripgrep  # used by the tests and tests/bench/harness.sh
   chromium                              # renders the HTML report in a test

@@ -285,6 +285,12 @@ size_t aud_reader_columns(const aud_reader *r, const aud_field **out)
 	return aud_reader_csv_columns(r, out);
 }
 
+void aud_reader_set_fast(aud_reader *r, int on)
+{
+	if (r->format == AUD_FMT_CSV)
+		aud_reader_csv_set_fast(r, on);
+}
+
 void aud_reader_free(aud_reader *r)
 {
 	if (!r)

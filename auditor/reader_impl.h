@@ -66,6 +66,7 @@ int aud_reader_csv_feed(aud_reader *r, const char *data, size_t len,
 			aud_err *err);
 int aud_reader_csv_finish(aud_reader *r, aud_err *err);
 size_t aud_reader_csv_columns(const aud_reader *r, const aud_field **out);
+void aud_reader_csv_set_fast(aud_reader *r, int on);
 void aud_reader_csv_free(aud_reader *r);
 
 int aud_reader_jsonl_new(aud_reader *r, aud_err *err);

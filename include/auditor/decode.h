@@ -34,6 +34,10 @@ typedef struct aud_decoder_opts {
 	 * has a ratio of 1, so any max_ratio >= 1 never stops it. Deflate
 	 * cannot pass about 1032:1; zstd can reach far more. */
 	double max_ratio;
+	/* gzip: 1 inflates with zlib even in a build with ISA-L
+	 * (AUDITOR_ISAL), so that tests can compare the two; 0 takes the
+	 * build's choice. The bytes, errors and counts are the same. */
+	int gzip_zlib;
 } aud_decoder_opts;
 
 /* The ratio guard looks only past this many decoded bytes (1 GiB): small
@@ -82,6 +86,10 @@ int64_t aud_decoder_file_size(const aud_decoder *d);
  * while being read ...", "file was modified while being read"), or NULL.
  * Static storage in d, valid until aud_decoder_close. */
 const char *aud_decoder_changed(const aud_decoder *d);
+
+/* What inflates a gzip input: "isa-l" or "zlib"; NULL for other inputs.
+ * Static storage. */
+const char *aud_decoder_inflater(const aud_decoder *d);
 
 /* Lower-case hex SHA-256 of the raw bytes read so far, NUL-terminated. */
 void aud_decoder_sha256_hex(const aud_decoder *d, char out[65]);

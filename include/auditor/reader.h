@@ -92,6 +92,12 @@ uint64_t aud_reader_lines(const aud_reader *r);    /* physical lines seen */
  * and for JSONL). Borrowed; valid until aud_reader_free. */
 size_t aud_reader_columns(const aud_reader *r, const aud_field **out);
 
+/* Turns the reader's fast paths on (1, the default) or off (0): with 0,
+ * every CSV line goes to libcsv, none is split by the reader itself. The
+ * records and problems are the same either way; 0 is there so that tests
+ * can compare the two. Call before the first feed. JSONL: no effect. */
+void aud_reader_set_fast(aud_reader *r, int on);
+
 void aud_reader_free(aud_reader *r);
 
 #endif

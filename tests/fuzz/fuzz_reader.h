@@ -121,6 +121,9 @@ static size_t fz_chunk(int mode, uint64_t *rng, size_t left)
 	return n < left ? n : left;
 }
 
+/* aud_reader_set_fast for the readers fz_read makes. */
+static int fz_fast = 1;
+
 /* Reads data once with the given options and chunking; returns the
  * transcript hash. */
 static uint64_t fz_read(const uint8_t *data, size_t size,
@@ -143,6 +146,7 @@ static uint64_t fz_read(const uint8_t *data, size_t size,
 	aud_err_clear(&err);
 	if (aud_reader_new(&r, o, fz_record, fz_problem, &t, &err) != 0)
 		fz_fail("aud_reader_new failed");
+	aud_reader_set_fast(r, fz_fast);
 	while (pos < size && rc == 0) {
 		size_t n = fz_chunk(mode, &rng, size - pos);
 

@@ -73,6 +73,11 @@ cflags=(-std=c11 -g -O1 -fno-omit-frame-pointer
 	"-DAUD_INSTALLED_PATTERNS_DIR=\"/usr/local/share/auditor/patterns\""
 	"-I$src/include" "-I$src/auditor" -I/usr/include)
 libs=(-lz -lzstd -lcrypto -lpcre2-8 -lsqlite3 -lcsv -lm)
+# ISA-L's gzip path, as the CMake build has it when libisal is installed.
+if pkg-config --exists libisal 2>/dev/null; then
+	cflags+=(-DAUD_HAVE_ISAL=1)
+	libs+=(-lisal)
+fi
 
 mkdir -p "$work/obj" "$work/bin"
 echo "run.sh: building in $work"

@@ -3,7 +3,9 @@
  * that records every record and problem the reader reports, and a runner
  * that feeds one input whole and in chunks of 1, 2, 3, 7 and 64 bytes and
  * checks that every run gives the same transcript, with every field marked
- * raw_exact checked against the input bytes at its offset. Include it
+ * raw_exact checked against the input bytes at its offset; the whole
+ * input is also read with the reader's fast paths off
+ * (aud_reader_set_fast), which must give the same transcript. Include it
  * after harness.h.
  */
 #ifndef AUDITOR_TEST_READER_HARNESS_H
@@ -185,6 +187,9 @@ static void trun_free(trun *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* aud_reader_set_fast for the readers run_chunks makes. */
+static int harness_fast = 1;
+
 /* Feeds data in chunks of `chunk` bytes (0: all at once) and finishes. */
 static void run_chunks(trun *t, const char *data, size_t len, size_t chunk,
 		       const aud_reader_opts *o, int stop_at)
@@ -204,6 +209,7 @@ static void run_chunks(trun *t, const char *data, size_t len, size_t chunk,
 		t->rc = -100;
 		return;
 	}
+	aud_reader_set_fast(r, harness_fast);
 	if (chunk == 0)
 		chunk = len ? len : 1;
 	while (off < len && rc == 0) {
@@ -258,6 +264,16 @@ static void run_all_stop(trun *t, const char *data, size_t len,
 		CHECK(other.exact_ok);
 		trun_free(&other);
 	}
+	harness_fast = 0;
+	run_chunks(&other, data, len, 0, o, stop_at);
+	harness_fast = 1;
+	if (other.loglen != t->loglen ||
+	    memcmp(other.log, t->log, t->loglen) != 0) {
+		fprintf(stderr, "fast paths off differs:\n%s\n--- on:\n%s",
+			other.log, t->log);
+		CHECK(0);
+	}
+	trun_free(&other);
 }
 
 static void run_all(trun *t, const char *data, size_t len,
