@@ -1570,6 +1570,28 @@ static int kanon_finish(aud_store *st, int64_t run_id, aud_kanon *k,
 	return rc;
 }
 
+/* Ends run_id once a command's work returned rc: "failed" when rc is an
+ * error (printed here), else "complete" or "interrupted". Returns 0 or
+ * the exit code the command gives. */
+static int end_run(aud_store *st, int64_t run_id, int rc, int interrupted,
+		   aud_err *err)
+{
+	if (rc) {
+		aud_err e2;
+
+		print_err(err, NULL);
+		aud_err_clear(&e2);
+		aud_store_run_end(st, run_id, "failed", &e2);
+		return rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+	}
+	if (aud_store_run_end(st, run_id,
+			      interrupted ? "interrupted" : "complete", err)) {
+		print_err(err, NULL);
+		return AUD_EXIT_ERROR;
+	}
+	return 0;
+}
+
 static int cmd_scan(cli *c, int argc, char **argv)
 {
 	aud_patternset *ps = NULL;
@@ -1744,22 +1766,9 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		rc = aud_bias_finish(st, run_id, so.bias, &err);
 	if (!rc && kanon && !tot.interrupted)
 		rc = kanon_finish(st, run_id, kanon, &err);
-	if (rc) {
-		aud_err e2;
-
-		print_err(&err, NULL);
-		aud_err_clear(&e2);
-		aud_store_run_end(st, run_id, "failed", &e2);
-		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+	rc = end_run(st, run_id, rc, tot.interrupted, &err);
+	if (rc)
 		goto done_rc;
-	}
-	if (aud_store_run_end(st, run_id,
-			      tot.interrupted ? "interrupted" : "complete",
-			      &err)) {
-		print_err(&err, NULL);
-		rc = AUD_EXIT_ERROR;
-		goto done_rc;
-	}
 	if (!c->quiet && aud_summary_write(stdout, st, run_id, c->json, &err)) {
 		print_err(&err, NULL);
 		rc = AUD_EXIT_ERROR;
@@ -2087,22 +2096,9 @@ static int cmd_overlap(cli *c, int argc, char **argv)
 	rc = aud_overlap_run(st, run_id, &in[0], &in[1], kh, &oo, &tot, &err);
 	if (oo.progress)
 		aud_progress_clear(&prog);
-	if (rc) {
-		aud_err e2;
-
-		print_err(&err, NULL);
-		aud_err_clear(&e2);
-		aud_store_run_end(st, run_id, "failed", &e2);
-		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
+	rc = end_run(st, run_id, rc, tot.interrupted, &err);
+	if (rc)
 		goto done;
-	}
-	if (aud_store_run_end(st, run_id,
-			      tot.interrupted ? "interrupted" : "complete",
-			      &err)) {
-		print_err(&err, NULL);
-		rc = AUD_EXIT_ERROR;
-		goto done;
-	}
 	if (!c->quiet &&
 	    aud_overlap_summary_write(stdout, st, run_id, c->json, &err)) {
 		print_err(&err, NULL);

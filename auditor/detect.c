@@ -113,6 +113,13 @@ struct aud_detector {
 	uint32_t *lastgen; /* lastwin[p] is valid when lastgen[p] == gen */
 	uint32_t gen;      /* bumped for every value */
 	unsigned char pairfirst[256]; /* first bytes of 2+ byte literals */
+	/* Context words of the context-required entries: their first bytes,
+	 * and for the current value the places where one of them could
+	 * start (computed once per value, when first needed). */
+	unsigned char cfirst[256];
+	uint32_t *cpos;
+	size_t ncpos, capcpos;
+	int cpos_done;
 	unsigned char pairsecond[256]; /* and their second bytes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
 	/* The same two byte sets as AVX2 bitmaps (see set_member). */
@@ -226,6 +233,7 @@ void aud_detector_free(aud_detector *d)
 	free(d->none_pats);
 	free(d->lastwin);
 	free(d->wins);
+	free(d->cpos);
 	free(d->uw);
 	free(d->c);
 	free(d->out);
@@ -470,6 +478,10 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 		qsort(d->lits, d->nlits, sizeof *d->lits, cmp_lit);
 	if (index_literals(d))
 		goto nomem;
+	for (i = 0; i < d->np; i++)
+		if (d->eng[i]->context_required)
+			for (k = 0; k < 256; k++)
+				d->cfirst[k] |= d->ctx[i].first[k];
 #ifdef AUD_HAVE_AVX2
 	/* AUDITOR_NO_SIMD=1 keeps the plain loop (tests compare the two). */
 	d->avx2 = __builtin_cpu_supports("avx2") && !getenv("AUDITOR_NO_SIMD");
@@ -1125,6 +1137,85 @@ limit:
 	return 0;
 }
 
+/* The places in v where a context word of a context-required entry could
+ * start: its first byte (case-folded) is some word's first byte, and a
+ * word starting with a letter or digit would not continue a word. Every
+ * place words_in could accept is among them. 0, or -1 when the value is
+ * too long to list (the caller then reads it all). */
+#define CPOS_MAX (1u << 20)
+
+static int context_places(aud_detector *d, const char *v, size_t len)
+{
+	size_t i;
+
+	if (d->cpos_done)
+		return d->cpos_done > 0 ? 0 : -1;
+	d->cpos_done = -1;
+	d->ncpos = 0;
+	if (len > CPOS_MAX)
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (!d->cfirst[lower(c)])
+			continue;
+		if (is_alnum(c) && i > 0 && is_alnum((unsigned char)v[i - 1]))
+			continue;
+		if (d->ncpos == d->capcpos) {
+			size_t nc = d->capcpos ? d->capcpos * 2 : 256;
+			uint32_t *np = realloc(d->cpos, nc * sizeof *np);
+
+			if (!np)
+				return -1;
+			d->cpos = np;
+			d->capcpos = nc;
+		}
+		d->cpos[d->ncpos++] = (uint32_t)i;
+	}
+	d->cpos_done = 1;
+	return 0;
+}
+
+/* Does v hold one of the words ws (a context-required entry's) anywhere,
+ * as words_in(ws, v, len, 0, len) would find it? Looks only at the places
+ * context_places listed. */
+static int words_anywhere(aud_detector *d, const struct words *ws,
+			  const char *v, size_t len)
+{
+	size_t i, k, j;
+
+	if (context_places(d, v, len))
+		return words_in(ws, v, len, 0, len);
+	for (i = 0; i < d->ncpos; i++) {
+		size_t at = d->cpos[i];
+		unsigned char c = lower((unsigned char)v[at]);
+
+		if (!ws->first[c])
+			continue;
+		for (k = 0; k < ws->n; k++) {
+			const char *w = ws->w[k];
+			size_t n = ws->len[k];
+
+			if ((unsigned char)w[0] != c || n > len - at)
+				continue;
+			for (j = 1; j < n; j++)
+				if (lower((unsigned char)v[at + j]) !=
+				    (unsigned char)w[j])
+					break;
+			if (j < n)
+				continue;
+			if (at > 0 && is_alnum((unsigned char)w[0]) &&
+			    is_alnum((unsigned char)v[at - 1]))
+				continue;
+			if (at + n < len && is_alnum((unsigned char)w[n - 1]) &&
+			    is_alnum((unsigned char)v[at + n]))
+				continue;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* ---- step 4: overlaps ----------------------------------------------- */
 
 /* Is a a better finding than b for the same span of text? */
@@ -1263,6 +1354,7 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	d->nwins = 0;
 	d->nc = 0;
 	d->name_done = 0;
+	d->cpos_done = 0;
 	if (value_len == 0 || d->np == 0)
 		return 0;
 	if (++d->gen == 0) { /* wrapped: forget every old stamp */
@@ -1301,7 +1393,7 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		 * PCRE2 need not run. (Dates in prose are the common case.) */
 		if (d->eng[p]->context_required &&
 		    !name_words(d, &d->ctx[p], name, name_len) &&
-		    !words_in(&d->ctx[p], value, value_len, 0, value_len))
+		    !words_anywhere(d, &d->ctx[p], value, value_len))
 			continue;
 		for (k = i; k < j; k++)
 			d->window_bytes += d->wins[k].e - d->wins[k].s;

@@ -453,7 +453,10 @@ for ((run = 1; run <= repeat; run++)); do
 		# in for "no detection".
 		nodet=(--no-detect)
 		bias_tool="auditor --no-detect"
-		if ! "$aud" help scan 2>/dev/null | grep -q -- --no-detect; then
+		# (grep -q would stop reading early: with pipefail, the
+		# writer's SIGPIPE would read as "no such option")
+		if ! "$aud" help scan 2>/dev/null | grep -c -- --no-detect \
+			>/dev/null; then
 			nodet=(-e PRIVATE_KEY)
 			bias_tool="auditor -e PRIVATE_KEY"
 		fi
@@ -466,7 +469,7 @@ for ((run = 1; run <= repeat; run++)); do
 			"${nodet[@]}" -g race -g sex --outcome outcome --positive 1 \
 			--prediction prediction --predicted-positive 1 "$csv.gz"
 		if [ "${nodet[0]}" != --no-detect ]; then
-			note bias "$bias_tool" "auditor refuses --no-default-patterns without --patterns, so -e PRIVATE_KEY (the smallest entity set) stands in for no detection"
+			note bias "$bias_tool" "this auditor has no --no-detect, so -e PRIVATE_KEY (the smallest entity set) stands in for no detection"
 		fi
 		check=$("$PY" "$here/bench_table.py" biascheck "$work/db/bias.db" \
 			"$work/bias-pandas.json" 2>&1) || {
@@ -477,7 +480,7 @@ for ((run = 1; run <= repeat; run++)); do
 	fi
 	if want threads; then
 		shards=("$work"/shard[0-3].jsonl.gz)
-		if "$aud" help scan 2>/dev/null | grep -q -- --threads; then
+		if "$aud" help scan 2>/dev/null | grep -c -- --threads >/dev/null; then
 			warm "${shards[@]}"
 			measure threads "auditor --threads 1" ref "$(size "$prose")" \
 				"$work/db/t1.db" -- "${scan[@]}" --threads 1 \
