@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NAME_CACHE 16 /* field names whose context results are kept */
 #define SLACK 64	     /* bytes of lookahead context past a window */
 #define CONTEXT_SPAN 64	     /* context words are looked for this near */
 #define MAX_CANDIDATES 65536 /* per value; more are counted, not kept */
@@ -120,6 +121,16 @@ struct aud_detector {
 	uint32_t *cpos;
 	size_t ncpos, capcpos;
 	int cpos_done;
+	/* Whether a field name holds a context-required entry's words, for
+	 * the last NAME_CACHE field names (records repeat their fields):
+	 * res[p] is 0 not known yet, 1 no, 2 yes. */
+	struct name_cache {
+		char name[64];
+		size_t len;
+		unsigned char *res;
+	} ncache[NAME_CACHE];
+	struct name_cache *cur_nc; /* this value's field name, or NULL */
+	size_t nc_next;
 	unsigned char pairsecond[256]; /* and their second bytes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
 	/* The same two byte sets as AVX2 bitmaps (see set_member). */
@@ -234,6 +245,8 @@ void aud_detector_free(aud_detector *d)
 	free(d->lastwin);
 	free(d->wins);
 	free(d->cpos);
+	for (i = 0; i < NAME_CACHE; i++)
+		free(d->ncache[i].res);
 	free(d->uw);
 	free(d->c);
 	free(d->out);
@@ -427,6 +440,12 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	d->none_pats = calloc(d->np + 1, sizeof *d->none_pats);
 	d->lastwin = calloc(d->np + 1, sizeof *d->lastwin);
 	d->lastgen = calloc(d->np + 1, sizeof *d->lastgen);
+	for (i = 0; i < NAME_CACHE; i++) {
+		d->ncache[i].res = calloc(d->np + 1, 1);
+		if (!d->ncache[i].res)
+			goto nomem;
+		d->ncache[i].len = (size_t)-1;
+	}
 	d->mctx = pcre2_match_context_create(NULL);
 	d->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	if (!d->eng || !d->info || !d->ent || !d->ctx || !d->xctx ||
@@ -1176,6 +1195,19 @@ static int context_places(aud_detector *d, const char *v, size_t len)
 	return 0;
 }
 
+/* name_words for entry p's context words, remembered per field name. */
+static int name_context(aud_detector *d, size_t p, const char *name,
+			size_t nl)
+{
+	unsigned char *r = d->cur_nc ? &d->cur_nc->res[p] : NULL;
+
+	if (!r)
+		return name_words(d, &d->ctx[p], name, nl);
+	if (!*r)
+		*r = name_words(d, &d->ctx[p], name, nl) ? 2 : 1;
+	return *r == 2;
+}
+
 /* Does v hold one of the words ws (a context-required entry's) anywhere,
  * as words_in(ws, v, len, 0, len) would find it? Looks only at the places
  * context_places listed. */
@@ -1355,6 +1387,21 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	d->nc = 0;
 	d->name_done = 0;
 	d->cpos_done = 0;
+	d->cur_nc = NULL;
+	if (name_len <= sizeof d->ncache[0].name) {
+		for (i = 0; i < NAME_CACHE; i++)
+			if (d->ncache[i].len == name_len &&
+			    memcmp(d->ncache[i].name, name, name_len) == 0)
+				break;
+		if (i == NAME_CACHE) {
+			i = d->nc_next;
+			d->nc_next = (d->nc_next + 1) % NAME_CACHE;
+			memcpy(d->ncache[i].name, name, name_len);
+			d->ncache[i].len = name_len;
+			memset(d->ncache[i].res, 0, d->np);
+		}
+		d->cur_nc = &d->ncache[i];
+	}
 	if (value_len == 0 || d->np == 0)
 		return 0;
 	if (++d->gen == 0) { /* wrapped: forget every old stamp */
@@ -1392,7 +1439,7 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		 * report in a value that holds none (nor its field name):
 		 * PCRE2 need not run. (Dates in prose are the common case.) */
 		if (d->eng[p]->context_required &&
-		    !name_words(d, &d->ctx[p], name, name_len) &&
+		    !name_context(d, p, name, name_len) &&
 		    !words_anywhere(d, &d->ctx[p], value, value_len))
 			continue;
 		for (k = i; k < j; k++)
