@@ -1388,15 +1388,19 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	d->name_done = 0;
 	d->cpos_done = 0;
 	d->cur_nc = NULL;
+	if (!name)
+		name_len = 0;
 	if (name_len <= sizeof d->ncache[0].name) {
 		for (i = 0; i < NAME_CACHE; i++)
 			if (d->ncache[i].len == name_len &&
-			    memcmp(d->ncache[i].name, name, name_len) == 0)
+			    (name_len == 0 ||
+			     memcmp(d->ncache[i].name, name, name_len) == 0))
 				break;
 		if (i == NAME_CACHE) {
 			i = d->nc_next;
 			d->nc_next = (d->nc_next + 1) % NAME_CACHE;
-			memcpy(d->ncache[i].name, name, name_len);
+			if (name_len)
+				memcpy(d->ncache[i].name, name, name_len);
 			d->ncache[i].len = name_len;
 			memset(d->ncache[i].res, 0, d->np);
 		}
