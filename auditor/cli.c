@@ -1570,6 +1570,18 @@ static int kanon_finish(aud_store *st, int64_t run_id, aud_kanon *k,
 	return rc;
 }
 
+/* A finished run's exit code: 128 + the signal when interrupted, else 3
+ * when an input failed or had problems, else 1 when --fail-on rules
+ * broke, else 0. */
+static int exit_for(int interrupted, int bad_inputs, int broken)
+{
+	if (interrupted)
+		return 128 + (int)stop_signal;
+	if (bad_inputs)
+		return AUD_EXIT_ERROR;
+	return broken ? AUD_EXIT_FINDINGS : AUD_EXIT_OK;
+}
+
 /* Ends run_id once a command's work returned rc: "failed" when rc is an
  * error (printed here), else "complete" or "interrupted". Returns 0 or
  * the exit code the command gives. */
@@ -1613,7 +1625,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	const char *key_source = NULL;
 	char patsha[65], alsha[65], fp[17], *opts = NULL;
 	int64_t run_id = 0;
-	int rc, exit_code = AUD_EXIT_OK;
+	int rc, broken;
 
 	aud_err_clear(&err);
 	rc = parse_args(c, argc, argv, 2, CMD_SCAN);
@@ -1774,21 +1786,13 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		rc = AUD_EXIT_ERROR;
 		goto done_rc;
 	}
-	if (tot.interrupted)
-		exit_code = 128 + (int)stop_signal;
-	else if (tot.files_failed || tot.files_warning)
-		exit_code = AUD_EXIT_ERROR;
-	if (c->policy) {
-		int broken = check_policy(c, st, run_id);
-
-		if (broken < 0) {
-			rc = AUD_EXIT_ERROR;
-			goto done_rc;
-		}
-		if (broken && exit_code == AUD_EXIT_OK)
-			exit_code = AUD_EXIT_FINDINGS;
+	broken = c->policy ? check_policy(c, st, run_id) : 0;
+	if (broken < 0) {
+		rc = AUD_EXIT_ERROR;
+		goto done_rc;
 	}
-	rc = exit_code;
+	rc = exit_for(tot.interrupted, tot.files_failed || tot.files_warning,
+		      broken);
 done_rc:
 	OPENSSL_cleanse(key, sizeof key);
 	free(opts);
@@ -2011,7 +2015,7 @@ static int cmd_overlap(cli *c, int argc, char **argv)
 	const char *key_source = NULL;
 	char fp[17], *opts = NULL;
 	int64_t run_id = 0;
-	int rc, k, exit_code = AUD_EXIT_OK;
+	int rc, k, broken;
 
 	aud_err_clear(&err);
 	rc = parse_args(c, argc, argv, 2, CMD_OVERLAP);
@@ -2105,24 +2109,18 @@ static int cmd_overlap(cli *c, int argc, char **argv)
 		rc = AUD_EXIT_ERROR;
 		goto done;
 	}
-	if (tot.interrupted)
-		exit_code = 128 + (int)stop_signal;
-	else if (tot.files_failed || tot.files_warning)
-		exit_code = AUD_EXIT_ERROR;
-	if (c->overlap_fail_on) {
-		int broken = aud_overlap_policy_check(c->overlap_fail_on, st,
-						      run_id, on_broken, NULL,
-						      &err);
-
-		if (broken < 0) {
-			print_err(&err, NULL);
-			rc = AUD_EXIT_ERROR;
-			goto done;
-		}
-		if (broken && exit_code == AUD_EXIT_OK)
-			exit_code = AUD_EXIT_FINDINGS;
+	broken = c->overlap_fail_on
+			 ? aud_overlap_policy_check(c->overlap_fail_on, st,
+						    run_id, on_broken, NULL,
+						    &err)
+			 : 0;
+	if (broken < 0) {
+		print_err(&err, NULL);
+		rc = AUD_EXIT_ERROR;
+		goto done;
 	}
-	rc = exit_code;
+	rc = exit_for(tot.interrupted, tot.files_failed || tot.files_warning,
+		      broken);
 done:
 	OPENSSL_cleanse(key, sizeof key);
 	free(opts);

@@ -125,3 +125,32 @@ void aud_buf_free(aud_buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
+
+int aud_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*arr, n * elem);
+	if (!p)
+		return AUD_ENOMEM;
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+uint64_t aud_fnv1a(const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	uint64_t h = 1469598103934665603ull;
+
+	while (n--) {
+		h ^= *p++;
+		h *= 1099511628211ull;
+	}
+	return h;
+}

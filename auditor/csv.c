@@ -146,25 +146,6 @@ typedef struct csvr {
 	size_t nx, xcap;
 } csvr;
 
-/* Grows *arr (elements of size elem) to hold need elements, doubling.
- * Returns 0 or AUD_ENOMEM. */
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*arr, n * elem);
-	if (!p)
-		return AUD_ENOMEM;
-	*arr = p;
-	*cap = n;
-	return 0;
-}
-
 static int nomem(aud_err *err)
 {
 	return aud_err_set(err, AUD_ENOMEM, "out of memory");
@@ -295,23 +276,12 @@ static unsigned check_bytes(csvr *c, uint64_t recno)
 				      recno, c->rec_line);
 }
 
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* Finds name in the table, adding it with count 0 when absent. Returns
  * NULL when out of memory. The table never fills: it has room for twice
  * the number of names it can be given. */
 static struct hent *dd_get(struct dedup *d, const char *s, size_t n)
 {
-	size_t i = (size_t)fnv(s, n) & d->mask;
+	size_t i = (size_t)aud_fnv1a(s, n) & d->mask;
 	struct hent *e;
 
 	for (;; i = (i + 1) & d->mask) {
@@ -355,7 +325,7 @@ static int header_row(csvr *c)
 				   c->r->max_fields);
 	}
 	check_bytes(c, AUD_NOPOS);
-	if (grow((void **)&c->fpos, &c->fpcap, n, sizeof *c->fpos))
+	if (aud_grow((void **)&c->fpos, &c->fpcap, n, sizeof *c->fpos))
 		goto done;
 	if (scan_fields(c, n, &open) != n)
 		for (i = 0; i < n; i++)
@@ -436,8 +406,8 @@ static int extra_name(csvr *c, size_t i, const char **name, size_t *len)
 	int w;
 
 	while (c->nx <= j) {
-		if (grow((void **)&c->xoff, &c->xcap, c->nx + 1,
-			 sizeof *c->xoff))
+		if (aud_grow((void **)&c->xoff, &c->xcap, c->nx + 1,
+			     sizeof *c->xoff))
 			return AUD_ENOMEM;
 		w = snprintf(num, sizeof num, "Unnamed: %zu", c->ncols + c->nx);
 		c->xoff[c->nx] = c->xnames.len;
@@ -525,7 +495,7 @@ static int data_row(csvr *c)
 		rec.flags = flags | AUD_REC_UNPARSED;
 		return aud_reader_emit(r, &rec);
 	}
-	if (grow((void **)&c->fpos, &c->fpcap, n, sizeof *c->fpos))
+	if (aud_grow((void **)&c->fpos, &c->fpcap, n, sizeof *c->fpos))
 		return nomem(c->err);
 	if (scan_fields(c, n, &open) != n) {
 		/* Should not happen; places become approximate. */
@@ -604,8 +574,8 @@ static int fast_line(csvr *c, const char *data, size_t len, size_t *used)
 			while (end > start && cls[s[end - 1]] == B_SPACE)
 				end--;
 		}
-		if (nf == max || grow((void **)&c->fields, &c->fcap, nf + 1,
-				      sizeof *c->fields))
+		if (nf == max || aud_grow((void **)&c->fields, &c->fcap, nf + 1,
+					  sizeof *c->fields))
 			return 0;
 		f = &c->fields[nf++];
 		f->value = data + start;
@@ -654,7 +624,7 @@ static void on_field(void *s, size_t len, void *data)
 	i = c->nvals++;
 	if (i >= c->r->max_fields)
 		return; /* counted only; the row goes out unparsed */
-	if (grow((void **)&c->fields, &c->fcap, i + 1, sizeof *c->fields) ||
+	if (aud_grow((void **)&c->fields, &c->fcap, i + 1, sizeof *c->fields) ||
 	    aud_buf_reserve(&c->vals, len)) {
 		c->rc = nomem(c->err);
 		return;

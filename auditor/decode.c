@@ -240,6 +240,21 @@ static ptrdiff_t need(aud_decoder *d, size_t n)
 
 /* Refills the raw buffer once it is used up (pos == len) with one read.
  * Returns the bytes now available, 0 at end of file, or AUD_EIO. */
+static ptrdiff_t refill(aud_decoder *d);
+
+/* More input for a stream that has not ended: 0, or the error (a read
+ * error, or "truncated WHAT" at the end of the file). */
+static int refill_more(aud_decoder *d, const char *what)
+{
+	ptrdiff_t avail = refill(d);
+
+	if (avail < 0)
+		return (int)avail;
+	if (avail == 0)
+		return fail(d, AUD_EFORMAT, "truncated %s", what);
+	return 0;
+}
+
 static ptrdiff_t refill(aud_decoder *d)
 {
 	ssize_t r;
@@ -465,7 +480,6 @@ static int dec_gzip(aud_decoder *d, unsigned char *out, size_t cap, size_t *got)
 {
 	z_stream *z = &d->z;
 	size_t n = 0, chunk;
-	ptrdiff_t avail;
 	uInt in0, out0;
 	int zr, rc = 0;
 
@@ -511,15 +525,8 @@ static int dec_gzip(aud_decoder *d, unsigned char *out, size_t cap, size_t *got)
 			}
 			continue;
 		}
-		avail = refill(d);
-		if (avail < 0) {
-			rc = (int)avail;
+		if ((rc = refill_more(d, "gzip stream")))
 			break;
-		}
-		if (avail == 0) {
-			rc = fail(d, AUD_EFORMAT, "truncated gzip stream");
-			break;
-		}
 	}
 	*got = n;
 	return rc;
@@ -611,7 +618,6 @@ static int dec_gzip_isal(aud_decoder *d, unsigned char *out, size_t cap,
 	z_stream *z = &d->z;
 	unsigned char *dst;
 	size_t n = 0, k, room;
-	ptrdiff_t avail;
 	uint32_t in0, out0;
 	unsigned char none;
 	int r, rc = 0, direct;
@@ -716,15 +722,8 @@ static int dec_gzip_isal(aud_decoder *d, unsigned char *out, size_t cap,
 			}
 			continue;
 		}
-		avail = refill(d);
-		if (avail < 0) {
-			rc = (int)avail;
+		if ((rc = refill_more(d, "gzip stream")))
 			break;
-		}
-		if (avail == 0) {
-			rc = fail(d, AUD_EFORMAT, "truncated gzip stream");
-			break;
-		}
 	}
 	*got = n;
 	return rc;
@@ -785,15 +784,8 @@ static int dec_zstd(aud_decoder *d, unsigned char *out, size_t cap, size_t *got)
 		if (!d->zs_frame_open)
 			continue; /* the top of the loop refills */
 		/* Input used up, output not full: the frame needs more. */
-		avail = refill(d);
-		if (avail < 0) {
-			rc = (int)avail;
+		if ((rc = refill_more(d, "zstd frame")))
 			break;
-		}
-		if (avail == 0) {
-			rc = fail(d, AUD_EFORMAT, "truncated zstd frame");
-			break;
-		}
 	}
 	*got = ob.pos;
 	return rc;

@@ -161,18 +161,6 @@ int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err)
 	return AUD_OK;
 }
 
-static uint64_t hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static int grow(struct attr *at)
 {
 	size_t ns = at->nslot ? at->nslot * 2 : 16, i;
@@ -183,7 +171,8 @@ static int grow(struct attr *at)
 	for (i = 0; i < ns; i++)
 		sl[i] = -1;
 	for (i = 0; i < at->n; i++) {
-		size_t h = hash(at->v[i].value, strlen(at->v[i].value)) &
+		size_t h = aud_fnv1a(at->v[i].value,
+				     strlen(at->v[i].value)) &
 			   (ns - 1);
 
 		while (sl[h] >= 0)
@@ -204,7 +193,7 @@ static aud_group_counts *find(struct attr *at, const char *key, size_t len)
 
 	if (at->n * 2 >= at->nslot && grow(at))
 		return NULL;
-	h = hash(key, len) & (at->nslot - 1);
+	h = aud_fnv1a(key, len) & (at->nslot - 1);
 	while (at->slot[h] >= 0) {
 		gv = &at->v[at->slot[h]];
 		if (strlen(gv->value) == len && memcmp(gv->value, key, len) == 0)

@@ -327,18 +327,6 @@ static size_t fold(aud_profile *p, const char *s, size_t len)
 	return k;
 }
 
-static uint64_t hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static int grow_slots(aud_profile *p)
 {
 	size_t ns = p->nslot ? p->nslot * 2 : 64, i;
@@ -349,7 +337,8 @@ static int grow_slots(aud_profile *p)
 	for (i = 0; i < ns; i++)
 		sl[i] = -1;
 	for (i = 0; i < p->n; i++) {
-		size_t h = hash(p->f[i].name, p->f[i].namelen) & (ns - 1);
+		size_t h =
+			aud_fnv1a(p->f[i].name, p->f[i].namelen) & (ns - 1);
 
 		while (sl[h] >= 0)
 			h = (h + 1) & (ns - 1);
@@ -369,7 +358,7 @@ static long lookup(aud_profile *p, const char *key, size_t klen,
 
 	if (p->n * 2 >= p->nslot && grow_slots(p))
 		return -1;
-	h = hash(key, klen) & (p->nslot - 1);
+	h = aud_fnv1a(key, klen) & (p->nslot - 1);
 	while (p->slot[h] >= 0) {
 		f = &p->f[p->slot[h]];
 		if (f->namelen == klen && memcmp(f->name, key, klen) == 0)

@@ -130,23 +130,6 @@ static int nomem(rctx *c)
 	return aud_err_set(&c->fail, AUD_ENOMEM, "out of memory");
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*arr, n * elem);
-	if (!p)
-		return AUD_ENOMEM;
-	*arr = p;
-	*cap = n;
-	return 0;
-}
-
 /* The output failed: the message names it, and has no input place. */
 static int out_failed(rctx *c)
 {
@@ -319,7 +302,8 @@ static size_t spans(rctx *c, const aud_match *m, int n, const char *v,
 			}
 			continue;
 		}
-		if (grow((void **)&c->sp, &c->capsp, c->nsp + 1, sizeof *c->sp))
+		if (aud_grow((void **)&c->sp, &c->capsp, c->nsp + 1,
+			     sizeof *c->sp))
 			return (size_t)-1;
 		s = &c->sp[c->nsp++];
 		s->s = m[i].start;
@@ -427,6 +411,19 @@ static int redact_value(rctx *c, const char *name, size_t nlen, const char *v,
 		return rc;
 	c->t->values_changed++;
 	return 1;
+}
+
+/* Redacts field f (of name class k) into c->nv: 1 when its value changed,
+ * 0 when not, or a negative code. A changed personal column is counted. */
+static int redact_field(rctx *c, const aud_field *f, aud_name_class k)
+{
+	int rc =
+	    redact_value(c, f->name, f->name_len, f->value, f->value_len, k);
+
+	if (rc > 0 && k != AUD_NAME_NONE &&
+	    note_field(c, f->name, f->name_len, k, 1))
+		return AUD_ENOMEM;
+	return rc;
 }
 
 /* ---- CSV ------------------------------------------------------------- */
@@ -620,7 +617,8 @@ static long header(rctx *c, const char *s, size_t n, int whole)
 
 	if (classify_columns(c))
 		return AUD_ENOMEM;
-	if (grow((void **)&c->segs, &c->segcap, c->ncls + 1, sizeof *c->segs))
+	if (aud_grow((void **)&c->segs, &c->segcap, c->ncls + 1,
+		     sizeof *c->segs))
 		return nomem(c);
 	nseg = split(c, s, n, c->segs, c->segcap, &used, &term, &weird, &eol);
 	if (!any_dropped(c)) {
@@ -672,16 +670,16 @@ static int grow_fields(rctx *c, size_t n)
 
 	if (n <= c->vcap)
 		return 0;
-	if (grow((void **)&c->voff, &cap, n, sizeof *c->voff))
+	if (aud_grow((void **)&c->voff, &cap, n, sizeof *c->voff))
 		return AUD_ENOMEM;
 	cap = c->vcap;
-	if (grow((void **)&c->vlen, &cap, n, sizeof *c->vlen))
+	if (aud_grow((void **)&c->vlen, &cap, n, sizeof *c->vlen))
 		return AUD_ENOMEM;
 	cap = c->vcap;
-	if (grow((void **)&c->vchg, &cap, n, 1))
+	if (aud_grow((void **)&c->vchg, &cap, n, 1))
 		return AUD_ENOMEM;
 	cap = c->vcap;
-	if (grow((void **)&c->vdrop, &cap, n, 1))
+	if (aud_grow((void **)&c->vdrop, &cap, n, 1))
 		return AUD_ENOMEM;
 	c->vcap = cap;
 	return 0;
@@ -733,15 +731,11 @@ static int csv_record(rctx *c, const aud_record *rec, const char *raw,
 				return AUD_ENOMEM;
 			continue;
 		}
-		rc = redact_value(c, f->name, f->name_len, f->value,
-				  f->value_len, k);
+		rc = redact_field(c, f, k);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
 			continue;
-		if (k != AUD_NAME_NONE &&
-		    note_field(c, f->name, f->name_len, k, 1))
-			return AUD_ENOMEM;
 		c->vchg[i] = 1;
 		c->voff[i] = c->vals.len;
 		c->vlen[i] = c->nv.len;
@@ -751,7 +745,7 @@ static int csv_record(rctx *c, const aud_record *rec, const char *raw,
 	}
 	if (!any)
 		return emit(c, raw, rlen);
-	if (grow((void **)&c->segs, &c->segcap, nf + 1, sizeof *c->segs))
+	if (aud_grow((void **)&c->segs, &c->segcap, nf + 1, sizeof *c->segs))
 		return nomem(c);
 	nseg =
 	    split(c, raw, rlen, c->segs, c->segcap, &used, &term, &weird, &eol);
@@ -850,7 +844,7 @@ static int put_json(aud_buf *out, const char *s, size_t n, int quoted)
 
 static int add_edit(rctx *c, size_t s, size_t e, size_t roff, size_t rlen)
 {
-	if (grow((void **)&c->ed, &c->caped, c->ned + 1, sizeof *c->ed))
+	if (aud_grow((void **)&c->ed, &c->caped, c->ned + 1, sizeof *c->ed))
 		return AUD_ENOMEM;
 	c->ed[c->ned++] = (struct edit){s, e, roff, rlen};
 	return 0;
@@ -987,15 +981,11 @@ static int json_record(rctx *c, const aud_record *rec, const char *raw,
 				return AUD_ENOMEM;
 			continue;
 		}
-		rc = redact_value(c, f->name, f->name_len, f->value,
-				  f->value_len, k);
+		rc = redact_field(c, f, k);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
 			continue;
-		if (k != AUD_NAME_NONE &&
-		    note_field(c, f->name, f->name_len, k, 1))
-			return AUD_ENOMEM;
 		if (value_extent(f, rec->offset, raw, rlen, &vs, &ve)) {
 			aud_err_clear(&c->fail);
 			aud_err_place(&c->fail, rec->number, rec->line,

@@ -75,4 +75,12 @@ int aud_buf_append(aud_buf *b, const void *data, size_t n);
 /* Frees the storage; the buffer may be reused after (max is kept). */
 void aud_buf_free(aud_buf *b);
 
+/* Grows the array *arr (elements of elem bytes, *cap of them) to hold at
+ * least need elements, doubling from 16. Returns 0 or AUD_ENOMEM (*arr and
+ * *cap unchanged then). */
+int aud_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* 64-bit FNV-1a of n bytes: the hash of our in-memory tables. */
+uint64_t aud_fnv1a(const void *s, size_t n);
+
 #endif
