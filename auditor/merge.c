@@ -1131,7 +1131,7 @@ static int max_id(sqlite3 *db, const char *table, const char *col, int64_t *out,
  * inside the write transaction, so no other writer can take them. */
 static int assign_ids(aud_merge *m, sqlite3 *db, aud_err *err)
 {
-	int64_t next;
+	int64_t next = 0;
 	size_t i, t;
 	int rc;
 

@@ -637,7 +637,7 @@ static int measure(sqlite3 *db, int64_t run_id, const struct rule *r,
 		   int64_t *records, double *v, int *have, char *detail,
 		   size_t cap, aud_err *err, int baseline)
 {
-	int64_t q[2];
+	int64_t q[2] = { 0, 0 };
 	int rc;
 
 	*have = 1;

@@ -652,7 +652,7 @@ static int check_version(aud_store *s, int64_t v, aud_err *err)
  */
 static int migrate(aud_store *s, aud_err *err)
 {
-	int64_t v, tables;
+	int64_t v = 0, tables = 0;
 	char sql[64];
 	int ret;
 
