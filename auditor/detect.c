@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_CACHE 16 /* field names whose context results are kept */
+#define NAME_CACHE 64 /* field names whose context results are kept */
 #define SLACK 64	     /* bytes of lookahead context past a window */
 #define CONTEXT_SPAN 64	     /* context words are looked for this near */
 #define MAX_CANDIDATES 65536 /* per value; more are counted, not kept */
@@ -73,6 +73,19 @@ struct words {
 	size_t *len;
 	char **tok;               /* each word split like field names */
 	unsigned char first[256]; /* first bytes of the words */
+	unsigned char second[256]; /* second bytes (all, if a word has one) */
+	uint16_t *order;          /* word numbers by first byte: those */
+	uint16_t at[257];         /* starting with c are order[at[c]..at[c+1]) */
+};
+
+/* The entries whose prefilter is a run of one byte class (equal classes
+ * share a scan), sorted by their N. */
+struct runclass {
+	unsigned char in[256]; /* 1 for the class's bytes */
+	unsigned char lo[32], hi[32]; /* the same for set_member */
+	size_t *pats;
+	size_t npats;
+	size_t min; /* the first (smallest) N */
 };
 
 struct cand {
@@ -107,6 +120,8 @@ struct aud_detector {
 	size_t ndigit;
 	size_t *none_pats;
 	size_t nnone;
+	struct runclass *rcls;
+	size_t nrcls;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
@@ -118,11 +133,17 @@ struct aud_detector {
 	 * and for the current value the places where one of them could
 	 * start (computed once per value, when first needed). */
 	unsigned char cfirst[256];
+	/* The same as sets of raw bytes, and the second bytes of those
+	 * words, for context_places (and as AVX2 bitmaps). */
+	unsigned char craw[256], craw2[256], alnum[256];
+	unsigned char cf_lo[32], cf_hi[32], cs_lo[32], cs_hi[32];
+	unsigned char an_lo[32], an_hi[32];
 	uint32_t *cpos;
 	size_t ncpos, capcpos;
 	int cpos_done;
 	/* Whether a field name holds a context-required entry's words, for
-	 * the last NAME_CACHE field names (records repeat their fields):
+	 * NAME_CACHE field names, a slot per name hash (records repeat
+	 * their fields, and arrays number them: tags[0], tags[1], ...):
 	 * res[p] is 0 not known yet, 1 no, 2 yes. */
 	struct name_cache {
 		char name[64];
@@ -130,7 +151,6 @@ struct aud_detector {
 		unsigned char *res;
 	} ncache[NAME_CACHE];
 	struct name_cache *cur_nc; /* this value's field name, or NULL */
-	size_t nc_next;
 	unsigned char pairsecond[256]; /* and their second bytes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
 	/* The same two byte sets as AVX2 bitmaps (see set_member). */
@@ -233,6 +253,7 @@ void aud_detector_free(aud_detector *d)
 				free(ws[t]->tok[k]);
 			free(ws[t]->tok);
 			free(ws[t]->len);
+			free(ws[t]->order);
 		}
 	}
 	free(d->ctx);
@@ -242,6 +263,9 @@ void aud_detector_free(aud_detector *d)
 	free(d->ent);
 	free(d->digit_pats);
 	free(d->none_pats);
+	for (i = 0; i < d->nrcls; i++)
+		free(d->rcls[i].pats);
+	free(d->rcls);
 	free(d->lastwin);
 	free(d->wins);
 	free(d->cpos);
@@ -319,6 +343,44 @@ static void sort_digit_pats(aud_detector *d)
 	}
 }
 
+/* Adds pattern p to the run class with its bitmap, creating it if new;
+ * keeps each class's patterns sorted by N. */
+static int add_run(aud_detector *d, size_t p)
+{
+	const aud_pattern_engine *e = d->eng[p];
+	unsigned char in[256];
+	struct runclass *rc = NULL;
+	size_t i, j;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (e->run_class[i >> 3] >> (i & 7)) & 1;
+	for (i = 0; i < d->nrcls && !rc; i++)
+		if (memcmp(d->rcls[i].in, in, sizeof in) == 0)
+			rc = &d->rcls[i];
+	if (!rc) {
+		struct runclass *n =
+		    realloc(d->rcls, (d->nrcls + 1) * sizeof *n);
+
+		if (!n)
+			return AUD_ENOMEM;
+		d->rcls = n;
+		rc = &n[d->nrcls++];
+		memcpy(rc->in, in, sizeof in);
+		rc->npats = 0;
+		rc->pats = calloc(d->np, sizeof *rc->pats);
+		if (!rc->pats)
+			return AUD_ENOMEM;
+	}
+	for (j = rc->npats; j > 0 && d->eng[rc->pats[j - 1]]->run_min >
+					 e->run_min;
+	     j--)
+		rc->pats[j] = rc->pats[j - 1];
+	rc->pats[j] = p;
+	rc->npats++;
+	rc->min = d->eng[rc->pats[0]]->run_min;
+	return 0;
+}
+
 static int push_ref(aud_detector *d, int32_t *head, size_t lit)
 {
 	struct litref *nr = realloc(d->refs, (d->nrefs + 1) * sizeof *nr);
@@ -391,21 +453,36 @@ static int index_literals(aud_detector *d)
 
 static int words_init(struct words *ws, const char *const *w, size_t n)
 {
-	size_t k;
+	uint16_t fill[256];
+	size_t k, c;
 
 	ws->w = w;
 	ws->n = n;
 	if (n == 0)
 		return 0;
+	if (n > UINT16_MAX)
+		n = ws->n = UINT16_MAX;
 	ws->len = calloc(n, sizeof *ws->len);
 	ws->tok = calloc(n, sizeof *ws->tok);
-	if (!ws->len || !ws->tok)
+	ws->order = calloc(n, sizeof *ws->order);
+	if (!ws->len || !ws->tok || !ws->order)
 		return AUD_ENOMEM;
+	for (k = 0; k < n; k++)
+		ws->at[(unsigned char)w[k][0] + 1]++;
+	for (c = 0; c < 256; c++)
+		ws->at[c + 1] += ws->at[c];
+	for (c = 0; c < 256; c++)
+		fill[c] = ws->at[c];
 	for (k = 0; k < n; k++) {
 		size_t l = strlen(w[k]);
 
+		ws->order[fill[(unsigned char)w[k][0]]++] = (uint16_t)k;
 		ws->len[k] = l;
 		ws->first[(unsigned char)w[k][0]] = 1;
+		if (l < 2)
+			memset(ws->second, 1, sizeof ws->second);
+		else
+			ws->second[(unsigned char)w[k][1]] = 1;
 		ws->tok[k] = malloc(2 * l + 2);
 		if (!ws->tok[k])
 			return AUD_ENOMEM;
@@ -476,21 +553,19 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 		    words_init(&d->xctx[i], e->exclude_context,
 			       e->nexclude_context))
 			goto nomem;
-		switch (e->prefilter) {
-		case AUD_PF_LITERAL:
+		/* every prefilter line of the entry opens windows */
+		if (e->prefilters & (1u << AUD_PF_LITERAL))
 			for (k = 0; k < e->nliterals; k++)
 				if (add_lit(d, e->literals[k],
 					    e->literal_lens[k],
 					    e->literal_nocase, i))
 					goto nomem;
-			break;
-		case AUD_PF_DIGITS:
+		if (e->prefilters & (1u << AUD_PF_DIGITS))
 			d->digit_pats[d->ndigit++] = i;
-			break;
-		case AUD_PF_NONE:
+		if ((e->prefilters & (1u << AUD_PF_RUN)) && add_run(d, i))
+			goto nomem;
+		if (!e->prefilters || (e->prefilters & (1u << AUD_PF_NONE)))
 			d->none_pats[d->nnone++] = i;
-			break;
-		}
 	}
 	sort_digit_pats(d);
 	if (d->nlits)
@@ -499,13 +574,25 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 		goto nomem;
 	for (i = 0; i < d->np; i++)
 		if (d->eng[i]->context_required)
-			for (k = 0; k < 256; k++)
+			for (k = 0; k < 256; k++) {
 				d->cfirst[k] |= d->ctx[i].first[k];
+				d->craw2[k] |= d->ctx[i].second[lower(
+				    (unsigned char)k)];
+			}
+	for (k = 0; k < 256; k++) {
+		d->craw[k] = d->cfirst[lower((unsigned char)k)];
+		d->alnum[k] = (unsigned char)is_alnum((unsigned char)k);
+	}
 #ifdef AUD_HAVE_AVX2
 	/* AUDITOR_NO_SIMD=1 keeps the plain loop (tests compare the two). */
 	d->avx2 = __builtin_cpu_supports("avx2") && !getenv("AUDITOR_NO_SIMD");
 	set_tables(d->pairfirst, d->fset_lo, d->fset_hi);
 	set_tables(d->pairsecond, d->sset_lo, d->sset_hi);
+	set_tables(d->craw, d->cf_lo, d->cf_hi);
+	set_tables(d->craw2, d->cs_lo, d->cs_hi);
+	set_tables(d->alnum, d->an_lo, d->an_hi);
+	for (i = 0; i < d->nrcls; i++)
+		set_tables(d->rcls[i].in, d->rcls[i].lo, d->rcls[i].hi);
 #endif
 	d->md = pcre2_match_data_create(maxcap + 1, NULL);
 	if (!d->md)
@@ -583,8 +670,8 @@ uint64_t aud_detector_window_bytes(const aud_detector *d)
 static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 		      size_t len)
 {
-	size_t w = d->eng[p]->window;
-	size_t s = hs > w ? hs - w : 0;
+	size_t w = d->eng[p]->window, wb = d->eng[p]->window_before;
+	size_t s = hs > wb ? hs - wb : 0;
 	size_t e = he + w < he || he + w > len ? len : he + w;
 	size_t lw = d->lastgen[p] == d->gen ? d->lastwin[p] : NOWIN;
 
@@ -878,6 +965,145 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 	return 0;
 }
 
+/* Windows for the entries of class rc around the run v[s, e). */
+static int run_hit(aud_detector *d, const struct runclass *rc, size_t s,
+		   size_t e, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < rc->npats && d->eng[rc->pats[k]]->run_min <= e - s;
+	     k++)
+		if (add_window(d, rc->pats[k], s, e, len))
+			return AUD_ENOMEM;
+	return 0;
+}
+
+/* The runs of at least rc->min bytes of class rc in v[from, to), which
+ * is bounded by bytes outside the class (or the value's ends). Probes
+ * every N-th byte: a run of N must hold a probe, and is then walked back
+ * and forth to its ends. */
+static int runs_plain(aud_detector *d, const struct runclass *rc,
+		      const unsigned char *v, size_t from, size_t to,
+		      size_t len)
+{
+	const unsigned char *in = rc->in;
+	size_t n = rc->min, i, s, e;
+
+	for (i = from + n - 1; i < to;) {
+		if (!in[v[i]]) {
+			i += n;
+			continue;
+		}
+		for (s = i; s > from && in[v[s - 1]]; s--)
+			;
+		for (e = i + 1; e < to && in[v[e]]; e++)
+			;
+		if (e - s >= n && run_hit(d, rc, s, e, len))
+			return AUD_ENOMEM;
+		i = e + n;
+	}
+	return 0;
+}
+
+#ifdef AUD_HAVE_AVX2
+/* Has x a run of at least n (1..32) set bits? */
+static int has_run(uint32_t x, size_t n)
+{
+	size_t k = 1;
+
+	while (x && 2 * k <= n) {
+		x &= x >> k;
+		k *= 2;
+	}
+	if (k < n)
+		x &= x >> (n - k);
+	return x != 0;
+}
+
+/*
+ * run_windows 32 bytes at a time for every class at once: a bitmap of
+ * the block's class bytes per class, a run carried over from the blocks
+ * before (cur[c] long), and the plain walk only for blocks with a long
+ * run inside. The last block is read from a padded copy.
+ */
+__attribute__((target("avx2"))) static int
+runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
+{
+	unsigned char pad[32];
+	size_t i, c;
+
+	for (i = 0; i < len; i += 32) {
+		uint32_t valid = UINT32_MAX;
+		__m256i x;
+
+		if (len - i >= 32) {
+			x = _mm256_loadu_si256((const __m256i *)(v + i));
+		} else {
+			memset(pad, 0, sizeof pad);
+			memcpy(pad, v + i, len - i);
+			x = _mm256_loadu_si256((const __m256i *)pad);
+			valid = UINT32_MAX >> (32 - (len - i));
+		}
+		for (c = 0; c < d->nrcls; c++) {
+			const struct runclass *rc = &d->rcls[c];
+			uint32_t m = valid & (uint32_t)_mm256_movemask_epi8(
+				set_member(x,
+					   _mm256_loadu_si256(
+						   (const __m256i *)rc->lo),
+					   _mm256_loadu_si256(
+						   (const __m256i *)rc->hi)));
+			size_t z, top, to;
+			uint32_t inner;
+
+			if (m == UINT32_MAX) {
+				cur[c] += 32;
+				continue;
+			}
+			z = (size_t)__builtin_ctz(~m);
+			if (cur[c] + z >= rc->min &&
+			    run_hit(d, rc, i - cur[c], i + z, len))
+				return AUD_ENOMEM;
+			top = (size_t)__builtin_clz(~m);
+			inner = m & ~(UINT32_MAX >> (31 - z));
+			if (top)
+				inner &= UINT32_MAX >> top;
+			to = i + 32 - top < len ? i + 32 - top : len;
+			if (inner && rc->min <= 32 &&
+			    (size_t)__builtin_popcount(inner) >= rc->min &&
+			    has_run(inner, rc->min) &&
+			    runs_plain(d, rc, v, i + z + 1, to, len))
+				return AUD_ENOMEM;
+			cur[c] = top;
+		}
+	}
+	for (c = 0; c < d->nrcls; c++)
+		if (cur[c] >= d->rcls[c].min &&
+		    run_hit(d, &d->rcls[c], len - cur[c], len, len))
+			return AUD_ENOMEM;
+	return 0;
+}
+#endif
+
+/* Windows around every run of at least N bytes of a run class, for the
+ * class's entries whose N the run reaches. */
+static int run_windows(aud_detector *d, const unsigned char *v, size_t len)
+{
+	size_t c, cur[64];
+
+#ifdef AUD_HAVE_AVX2
+	if (d->avx2 && d->nrcls <= 64) {
+		memset(cur, 0, d->nrcls * sizeof *cur);
+		return runs_avx2(d, v, len, cur);
+	}
+#else
+	(void)cur;
+#endif
+	for (c = 0; c < d->nrcls; c++)
+		if (runs_plain(d, &d->rcls[c], v, 0, len, len))
+			return AUD_ENOMEM;
+	return 0;
+}
+
 static int cmp_win(const void *a, const void *b);
 
 /* Sorts windows by pattern, then start. Values yield a handful of windows,
@@ -923,14 +1149,15 @@ static int words_in(const struct words *ws, const char *v, size_t len,
 
 	for (i = from; i < to; i++) {
 		unsigned char c = lower((unsigned char)v[i]);
+		size_t q;
 
 		if (!first[c])
 			continue;
-		for (k = 0; k < ws->n; k++) {
-			const char *w = ws->w[k];
+		for (q = ws->at[c]; q < ws->at[c + 1]; q++) {
+			const char *w = ws->w[k = ws->order[q]];
 			size_t n = ws->len[k];
 
-			if ((unsigned char)w[0] != c || n > to - i)
+			if (n > to - i)
 				continue;
 			for (j = 1; j < n; j++)
 				if (lower((unsigned char)v[i + j]) !=
@@ -1157,15 +1384,77 @@ limit:
 }
 
 /* The places in v where a context word of a context-required entry could
- * start: its first byte (case-folded) is some word's first byte, and a
- * word starting with a letter or digit would not continue a word. Every
+ * start: its first byte (case-folded) is some word's first byte, the next
+ * byte some word's second one, and a word starting with a letter or digit
+ * would not continue a word. Every
  * place words_in could accept is among them. 0, or -1 when the value is
  * too long to list (the caller then reads it all). */
 #define CPOS_MAX (1u << 20)
 
+static int push_place(aud_detector *d, size_t i)
+{
+	if (d->ncpos == d->capcpos) {
+		size_t nc = d->capcpos ? d->capcpos * 2 : 256;
+		uint32_t *np = realloc(d->cpos, nc * sizeof *np);
+
+		if (!np)
+			return -1;
+		d->cpos = np;
+		d->capcpos = nc;
+	}
+	d->cpos[d->ncpos++] = (uint32_t)i;
+	return 0;
+}
+
+/* Is v[i] such a place? (It has a next byte, or some word is one byte.) */
+static int place_at(const aud_detector *d, const unsigned char *v, size_t len,
+		    size_t i)
+{
+	if (!d->craw[v[i]])
+		return 0;
+	if (i + 1 < len ? !d->craw2[v[i + 1]] : !d->craw2[0])
+		return 0;
+	return !(d->alnum[v[i]] && i > 0 && d->alnum[v[i - 1]]);
+}
+
+#ifdef AUD_HAVE_AVX2
+/* context_places for [*at, len - 32), 32 bytes at a time (*at >= 1). */
+__attribute__((target("avx2"))) static int
+places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at)
+{
+	const __m256i flo = _mm256_loadu_si256((const __m256i *)d->cf_lo);
+	const __m256i fhi = _mm256_loadu_si256((const __m256i *)d->cf_hi);
+	const __m256i slo = _mm256_loadu_si256((const __m256i *)d->cs_lo);
+	const __m256i shi = _mm256_loadu_si256((const __m256i *)d->cs_hi);
+	const __m256i alo = _mm256_loadu_si256((const __m256i *)d->an_lo);
+	const __m256i ahi = _mm256_loadu_si256((const __m256i *)d->an_hi);
+	size_t i;
+
+	for (i = *at; i + 33 <= len; i += 32) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(v + i));
+		__m256i p = _mm256_loadu_si256((const __m256i *)(v + i - 1));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(v + i + 1));
+		__m256i inword = _mm256_and_si256(set_member(a, alo, ahi),
+						  set_member(p, alo, ahi));
+		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
+			inword, _mm256_and_si256(set_member(a, flo, fhi),
+						 set_member(b, slo, shi))));
+
+		while (m) {
+			if (push_place(d, i + (size_t)__builtin_ctz(m)))
+				return -1;
+			m &= m - 1;
+		}
+	}
+	*at = i;
+	return 0;
+}
+#endif
+
 static int context_places(aud_detector *d, const char *v, size_t len)
 {
-	size_t i;
+	const unsigned char *u = (const unsigned char *)v;
+	size_t i = 0;
 
 	if (d->cpos_done)
 		return d->cpos_done > 0 ? 0 : -1;
@@ -1173,24 +1462,16 @@ static int context_places(aud_detector *d, const char *v, size_t len)
 	d->ncpos = 0;
 	if (len > CPOS_MAX)
 		return -1;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (!d->cfirst[lower(c)])
-			continue;
-		if (is_alnum(c) && i > 0 && is_alnum((unsigned char)v[i - 1]))
-			continue;
-		if (d->ncpos == d->capcpos) {
-			size_t nc = d->capcpos ? d->capcpos * 2 : 256;
-			uint32_t *np = realloc(d->cpos, nc * sizeof *np);
-
-			if (!np)
-				return -1;
-			d->cpos = np;
-			d->capcpos = nc;
-		}
-		d->cpos[d->ncpos++] = (uint32_t)i;
-	}
+	if (len > 0 && place_at(d, u, len, 0) && push_place(d, 0))
+		return -1;
+	i = 1;
+#ifdef AUD_HAVE_AVX2
+	if (d->avx2 && places_avx2(d, u, len, &i))
+		return -1;
+#endif
+	for (; i < len; i++)
+		if (place_at(d, u, len, i) && push_place(d, i))
+			return -1;
 	d->cpos_done = 1;
 	return 0;
 }
@@ -1208,27 +1489,36 @@ static int name_context(aud_detector *d, size_t p, const char *name,
 	return *r == 2;
 }
 
-/* Does v hold one of the words ws (a context-required entry's) anywhere,
- * as words_in(ws, v, len, 0, len) would find it? Looks only at the places
- * context_places listed. */
-static int words_anywhere(aud_detector *d, const struct words *ws,
-			  const char *v, size_t len)
+/* Does v[from, to) hold one of the words ws (a context-required entry's),
+ * as words_in(ws, v, len, from, to) would find it? Looks only at the
+ * places context_places listed. */
+static int words_between(aud_detector *d, const struct words *ws,
+			 const char *v, size_t len, size_t from, size_t to)
 {
-	size_t i, k, j;
+	size_t i, k, j, lo, hi;
 
 	if (context_places(d, v, len))
-		return words_in(ws, v, len, 0, len);
-	for (i = 0; i < d->ncpos; i++) {
-		size_t at = d->cpos[i];
+		return words_in(ws, v, len, from, to);
+	/* the first listed place at or after from */
+	for (lo = 0, hi = d->ncpos; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->cpos[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < d->ncpos && d->cpos[i] < to; i++) {
+		size_t at = d->cpos[i], q;
 		unsigned char c = lower((unsigned char)v[at]);
 
 		if (!ws->first[c])
 			continue;
-		for (k = 0; k < ws->n; k++) {
-			const char *w = ws->w[k];
+		for (q = ws->at[c]; q < ws->at[c + 1]; q++) {
+			const char *w = ws->w[k = ws->order[q]];
 			size_t n = ws->len[k];
 
-			if ((unsigned char)w[0] != c || n > len - at)
+			if (n > to - at)
 				continue;
 			for (j = 1; j < n; j++)
 				if (lower((unsigned char)v[at + j]) !=
@@ -1246,6 +1536,30 @@ static int words_anywhere(aud_detector *d, const struct words *ws,
 		}
 	}
 	return 0;
+}
+
+/*
+ * Keeps of a context-required entry's windows w[0..nw) those that could
+ * give a reportable match: one with a context word within CONTEXT_SPAN
+ * bytes of it. A match found in a window starts in it and, holding a hit
+ * and being at most `window` long, ends in it, so the word lies in
+ * [s - CONTEXT_SPAN, e + CONTEXT_SPAN). Returns how many are kept (moved
+ * to the front). The caller has checked the field name.
+ */
+static size_t context_windows(aud_detector *d, size_t p, struct win *w,
+			      size_t nw, const char *v, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nw; i++) {
+		size_t from = w[i].s > CONTEXT_SPAN ? w[i].s - CONTEXT_SPAN : 0;
+		size_t to = len - w[i].e > CONTEXT_SPAN ? w[i].e + CONTEXT_SPAN
+							 : len;
+
+		if (words_between(d, &d->ctx[p], v, len, from, to))
+			w[n++] = w[i];
+	}
+	return n;
 }
 
 /* ---- step 4: overlaps ----------------------------------------------- */
@@ -1379,7 +1693,7 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		     const char *value, size_t value_len, const aud_match **out,
 		     aud_err *err)
 {
-	size_t i, j, k, n;
+	size_t i, j, k, n, nk;
 	int rc;
 
 	*out = d->out;
@@ -1391,14 +1705,10 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	if (!name)
 		name_len = 0;
 	if (name_len <= sizeof d->ncache[0].name) {
-		for (i = 0; i < NAME_CACHE; i++)
-			if (d->ncache[i].len == name_len &&
-			    (name_len == 0 ||
-			     memcmp(d->ncache[i].name, name, name_len) == 0))
-				break;
-		if (i == NAME_CACHE) {
-			i = d->nc_next;
-			d->nc_next = (d->nc_next + 1) % NAME_CACHE;
+		i = name_len ? aud_fnv1a(name, name_len) % NAME_CACHE : 0;
+		if (d->ncache[i].len != name_len ||
+		    (name_len &&
+		     memcmp(d->ncache[i].name, name, name_len) != 0)) {
 			if (name_len)
 				memcpy(d->ncache[i].name, name, name_len);
 			d->ncache[i].len = name_len;
@@ -1413,7 +1723,8 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		d->gen = 1;
 	}
 	if (literal_windows(d, value, value_len) ||
-	    digit_windows(d, (const unsigned char *)value, value_len))
+	    digit_windows(d, (const unsigned char *)value, value_len) ||
+	    run_windows(d, (const unsigned char *)value, value_len))
 		goto nomem;
 	for (i = 0; i < d->nnone; i++)
 		if (add_window(d, d->none_pats[i], 0, value_len, value_len))
@@ -1439,16 +1750,20 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 
 		for (j = i; j < d->nwins && d->wins[j].pat == p; j++)
 			;
-		/* An entry that reports only next to a context word cannot
-		 * report in a value that holds none (nor its field name):
-		 * PCRE2 need not run. (Dates in prose are the common case.) */
+		/* An entry that reports only next to a context word (or
+		 * with one in the field name) need not run PCRE2 on windows
+		 * far from every such word. (Dates in prose are the common
+		 * case.) */
+		nk = j - i;
 		if (d->eng[p]->context_required &&
-		    !name_context(d, p, name, name_len) &&
-		    !words_anywhere(d, &d->ctx[p], value, value_len))
-			continue;
-		for (k = i; k < j; k++)
+		    !name_context(d, p, name, name_len))
+			nk = context_windows(d, p, d->wins + i, j - i, value,
+					     value_len);
+		for (k = i; k < i + nk; k++)
 			d->window_bytes += d->wins[k].e - d->wins[k].s;
-		rc = run_pattern(d, d->wins[i].pat, d->wins + i, j - i, name,
+		if (nk == 0)
+			continue;
+		rc = run_pattern(d, d->wins[i].pat, d->wins + i, nk, name,
 				 name_len, value, value_len);
 		if (rc)
 			goto nomem;

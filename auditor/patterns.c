@@ -76,6 +76,7 @@ enum key {
 	K_EXCLUDE_BEFORE,
 	K_CONFIDENCE,
 	K_WINDOW,
+	K_WINDOW_BEFORE,
 	K_ENTROPY,
 	K_MATCH,
 	K_NOMATCH,
@@ -93,13 +94,14 @@ static const struct {
     [K_REGEX] = {"regex", 0},
     [K_FLAGS] = {"flags", 0},
     [K_VALIDATOR] = {"validator", 0},
-    [K_PREFILTER] = {"prefilter", 0},
+    [K_PREFILTER] = {"prefilter", 1},
     [K_CONTEXT] = {"context", 1},
     [K_CONTEXT_REQUIRED] = {"context-required", 0},
     [K_EXCLUDE_CONTEXT] = {"exclude-context", 1},
     [K_EXCLUDE_BEFORE] = {"exclude-before", 0},
     [K_CONFIDENCE] = {"confidence", 0},
     [K_WINDOW] = {"window", 0},
+    [K_WINDOW_BEFORE] = {"window-before", 0},
     [K_ENTROPY] = {"entropy", 0},
     [K_MATCH] = {"match", 1},
     [K_NOMATCH] = {"nomatch", 1},
@@ -338,8 +340,123 @@ static int parse_literals(entry *e, const char *v, size_t n, const char **why)
 	return 0;
 }
 
-/* Parses the prefilter value. Returns 0, 1 (syntax, why set) or -1. */
+/* One byte of a run class at v[*i] (\\ \] \- \s \xHH escapes). Returns
+ * the byte, or -1 for a bad escape. Advances *i past it. */
+static int class_byte(const char *v, size_t n, size_t *i)
+{
+	size_t k = *i;
+
+	if (v[k] != '\\') {
+		*i = k + 1;
+		return (unsigned char)v[k];
+	}
+	if (k + 1 >= n)
+		return -1;
+	switch (v[k + 1]) {
+	case '\\':
+	case ']':
+	case '-':
+		*i = k + 2;
+		return (unsigned char)v[k + 1];
+	case 's':
+		*i = k + 2;
+		return ' ';
+	case 'x':
+		if (k + 3 >= n || hexval(v[k + 2]) < 0 || hexval(v[k + 3]) < 0)
+			return -1;
+		*i = k + 4;
+		return hexval(v[k + 2]) * 16 + hexval(v[k + 3]);
+	default:
+		return -1;
+	}
+}
+
+/* Parses "[CLASS] N" of a run prefilter into the entry's class bitmap and
+ * run_min. Returns 0 or 1 (syntax, why set). */
+static int parse_run(entry *e, const char *v, size_t n, const char **why)
+{
+	unsigned char *set = e->eng.run_class;
+	size_t i = 1, members = 0;
+	char tmp[16], *end;
+	long d;
+
+	*why = "run needs '[CLASS] N', e.g. 'run [0-9A-Fa-f:] 17'";
+	memset(set, 0, sizeof e->eng.run_class);
+	if (n < 2 || v[0] != '[')
+		return 1;
+	while (i < n && v[i] != ']') {
+		int lo = class_byte(v, n, &i), hi;
+
+		if (lo < 0) {
+			*why = "run class: bad escape (want \\\\ \\] \\- \\s "
+			       "or \\xHH)";
+			return 1;
+		}
+		hi = lo;
+		if (i + 1 < n && v[i] == '-' && v[i + 1] != ']') {
+			i++;
+			hi = class_byte(v, n, &i);
+			if (hi < 0 || hi < lo) {
+				*why = "run class: bad range";
+				return 1;
+			}
+		}
+		for (; lo <= hi; lo++)
+			if (!(set[lo >> 3] & (1u << (lo & 7)))) {
+				set[lo >> 3] |= (unsigned char)(1u << (lo & 7));
+				members++;
+			}
+	}
+	if (i >= n || members == 0)
+		return 1;
+	for (i++; i < n && v[i] == ' '; i++)
+		;
+	if (i == n || n - i >= sizeof tmp)
+		return 1;
+	memcpy(tmp, v + i, n - i);
+	tmp[n - i] = '\0';
+	d = strtol(tmp, &end, 10);
+	if (*end || d < 2 || d > 1024) {
+		*why = "run [CLASS] N needs N from 2 to 1024";
+		return 1;
+	}
+	e->eng.prefilter = AUD_PF_RUN;
+	e->eng.run_min = (unsigned)d;
+	return 0;
+}
+
+static int parse_prefilter_kind(entry *e, const char *v, size_t n,
+				const char **why);
+
+/* Parses one "prefilter:" line. An entry may have several of different
+ * kinds (every match satisfies at least one); "none" stands alone. The
+ * first line's kind is e->eng.prefilter. Returns 0, 1 (syntax, why set)
+ * or -1. */
 static int parse_prefilter(entry *e, const char *v, size_t n, const char **why)
+{
+	aud_prefilter_kind first = e->eng.prefilter;
+	unsigned had = e->eng.prefilters;
+	int rc = parse_prefilter_kind(e, v, n, why);
+	unsigned bit = 1u << e->eng.prefilter;
+
+	if (rc)
+		return rc;
+	if (had & bit) {
+		*why = "one 'prefilter:' line per kind";
+		return 1;
+	}
+	if (had && (bit | had) & (1u << AUD_PF_NONE)) {
+		*why = "'prefilter: none' cannot be combined with another";
+		return 1;
+	}
+	e->eng.prefilters = had | bit;
+	if (had)
+		e->eng.prefilter = first;
+	return 0;
+}
+
+static int parse_prefilter_kind(entry *e, const char *v, size_t n,
+				const char **why)
 {
 	const char *sp = memchr(v, ' ', n);
 	size_t kw = sp ? (size_t)(sp - v) : n;
@@ -347,7 +464,7 @@ static int parse_prefilter(entry *e, const char *v, size_t n, const char **why)
 	size_t alen = (size_t)(v + n - arg);
 
 	*why = "unknown prefilter (want 'none', 'literal S,...', "
-	       "'literal-i S,...' or 'digits N')";
+	       "'literal-i S,...', 'digits N' or 'run [CLASS] N')";
 	if (kw == 4 && memcmp(v, "none", 4) == 0 && alen == 0) {
 		e->eng.prefilter = AUD_PF_NONE;
 		return 0;
@@ -358,6 +475,8 @@ static int parse_prefilter(entry *e, const char *v, size_t n, const char **why)
 		e->eng.literal_nocase = kw == 9;
 		return parse_literals(e, arg, alen, why);
 	}
+	if (kw == 3 && memcmp(v, "run", 3) == 0)
+		return parse_run(e, arg, alen, why);
 	if (kw == 6 && memcmp(v, "digits", 6) == 0) {
 		char tmp[16], *end;
 		long d;
@@ -526,6 +645,12 @@ static int finish_entry(aud_patternset *ps, entry *e, const char *path,
 				    ps->e[i].info.line);
 	if (!(e->seen & (1u << K_WINDOW)))
 		e->eng.window = DEFAULT_WINDOW;
+	if (!(e->seen & (1u << K_WINDOW_BEFORE)))
+		e->eng.window_before = e->eng.window;
+	else if (e->eng.window_before > e->eng.window)
+		return perr(err, AUD_EPATTERN, path, e->info.line,
+			    "pattern '%s': window-before is larger than "
+			    "window", e->info.id);
 	rc = compile_entry(e, path, err);
 	if (rc)
 		return rc;
@@ -590,6 +715,20 @@ static int set_key(entry *e, enum key k, const char *v, size_t n,
 			return aud_err_set(err, AUD_ENOMEM, "out of memory");
 		if (rc)
 			return perr(err, AUD_EPATTERN, path, line, "%s", why);
+		if (e->info.prefilter) { /* "first; second" */
+			size_t ol = strlen(e->info.prefilter);
+			char *j = realloc((char *)e->info.prefilter,
+					  ol + 2 + n + 1);
+
+			if (!j)
+				return aud_err_set(err, AUD_ENOMEM,
+						   "out of memory");
+			memcpy(j + ol, "; ", 2);
+			memcpy(j + ol + 2, v, n);
+			j[ol + 2 + n] = '\0';
+			e->info.prefilter = j;
+			return 0;
+		}
 		slot = (char **)&e->info.prefilter;
 		break;
 	case K_CONTEXT:
@@ -651,13 +790,17 @@ static int set_key(entry *e, enum key k, const char *v, size_t n,
 		e->info.confidence = d;
 		return 0;
 	case K_WINDOW:
-		if (!parse_double(v, n, &d) || d < 1 || d > MAX_WINDOW ||
-		    d != (double)(size_t)d)
+	case K_WINDOW_BEFORE:
+		if (!parse_double(v, n, &d) || d < (k == K_WINDOW) ||
+		    d > MAX_WINDOW || d != (double)(size_t)d)
 			return perr(err, AUD_EPATTERN, path, line,
-				    "window must be a whole number of bytes "
-				    "from 1 to %u",
-				    MAX_WINDOW);
-		e->eng.window = (size_t)d;
+				    "%s must be a whole number of bytes "
+				    "from %d to %u",
+				    keys[k].name, k == K_WINDOW, MAX_WINDOW);
+		if (k == K_WINDOW)
+			e->eng.window = (size_t)d;
+		else
+			e->eng.window_before = (size_t)d;
 		return 0;
 	case K_ENTROPY:
 		if (!parse_double(v, n, &d) || d <= 0.0 || d > 8.0)

@@ -16,6 +16,7 @@ context: email, e-mail, mail, contact
 exclude-before: (?i)[a-z][a-z0-9+.-]{0,30}://[^\s/?#@"'<>]{0,128}
 confidence: 0.85
 window: 320
+window-before: 64
 match: john.doe@gmail.com
 match: write to <Jane_D@mail.co.uk> today
 match: mailto:j.smith+news@sub.company.io?subject=hi
@@ -84,7 +85,7 @@ entity: IP_ADDRESS
 description: IPv4 address in dotted-quad form, no leading zeros
 regex: (?<![\w.])(?<!(?i:version) )(?<!(?i:version): )(?<!(?i:ver) )(?<!(?i:ver)\. )(?:\d{1,3}\.){3}\d{1,3}(?!\.?\w)
 validator: ipv4
-prefilter: digits 4
+prefilter: run [0-9.] 7
 context: ip, ipv4, ip address, host, client, server, remote_addr, x-forwarded-for, src_ip, dst_ip, addr
 confidence: 0.6
 window: 24
@@ -113,7 +114,8 @@ entity: IP_ADDRESS
 description: IPv6 address: full, compressed (::) or with an embedded IPv4 part
 regex: (?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)
 validator: ipv6
-prefilter: literal :
+prefilter: literal ::
+prefilter: run [0-9A-Fa-f:.] 15
 context: ip, ipv6, ip address, host, client, server, remote_addr, addr
 confidence: 0.7
 window: 48

@@ -27,6 +27,7 @@ prefilter: literal ://
 context: password, db, database, dsn, url, uri, connection
 confidence: 0.9
 window: 300
+window-before: 32
 match: postgres://app_user:Tr0ub4dor-x9@db.internal.acme.io:5432/orders
 match: DATABASE_URL=mysql://root:q8#Lm2vZ!pR@10.0.3.12:3306/shop
 match: mongodb+srv://svc-reader:Xk92mQpL7vTz@cluster0.ab1cd.mongodb.net/prod?retryWrites=true
@@ -59,6 +60,7 @@ prefilter: literal-i password, pwd
 context: server, data source, database, uid, user id, connection, connectionstring
 confidence: 0.85
 window: 160
+window-before: 2
 match: Server=tcp:sql01.acme.io,1433;Database=crm;User Id=crm_app;Password=Kp7#vQ2mXz9L;Encrypt=True;
 match: Driver={ODBC Driver 18 for SQL Server};Server=10.0.0.7;UID=report;PWD={Wq4!tN8zBv};
 match: jdbc:sqlserver://db.acme.io:1433;databaseName=hr;user=hr_svc;password=Lm3$Rt9wQx;
@@ -89,6 +91,7 @@ prefilter: literal-i pass, pwd, cret, cred, ken, key, zation
 confidence: 0.7
 entropy: 3.0
 window: 200
+window-before: 16
 exclude-before: (?-i)<[A-Z][A-Z0-9_]{0,63}>\s{0,3}
 match: password=Xk9#mQ2vLp7w
 match: DB_PASSWORD="hR4!tq8Zw2Lm"

@@ -190,6 +190,7 @@ prefilter: literal xox
 context: slack, token, bot
 confidence: 0.9
 window: 300
+window-before: 8
 match: xoxb-33633875004-743957551313-EmvnEN5N1aE6PwZPf1Qh6yYT
 match: SLACK_BOT_TOKEN="xoxb-07909669091-111465697778-fHWGbtMfEbo9ShFXNQ6Fq5ax"
 match: {"ok":true,"access_token":"xoxp-37265167612-22029729975-288200182633-08697a8d41bed440e50454f31af31768"}
@@ -223,6 +224,7 @@ prefilter: literal-i k.com/
 context: slack, webhook, hook
 confidence: 0.9
 window: 180
+window-before: 24
 match: https://hooks.slack.com/services/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
 match: SLACK_WEBHOOK_URL=https://hooks.slack.com/services/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
 match: curl -X POST -d '{"text":"deploy ok"}' hooks.slack.com/services/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
@@ -243,6 +245,7 @@ prefilter: literal-i k_live_
 context: stripe, secret, key, api_key
 confidence: 0.95
 window: 256
+window-before: 2
 match: sk_live_CGRlrwZbqcabUGJmGEp7CgQ0
 match: STRIPE_SECRET_KEY=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
 match: Stripe::setApiKey('sk_live_qTmSH4BbyOA0HNkIn3OIOnHn');
@@ -263,6 +266,7 @@ prefilter: literal-i k_test_
 context: stripe, secret, key, api_key
 confidence: 0.6
 window: 256
+window-before: 2
 match: sk_test_2WjQ5TY4MyWuUFjsUNPjc01T
 match: const stripe = require('stripe')('sk_test_WguzDBGwBnMxaOSc2mlADxVx');
 nomatch: pk_test_TYooMQauvdEDq54NiTphI7jx
@@ -295,11 +299,12 @@ id: openai_api_key
 entity: OPENAI_API_KEY
 description: OpenAI-style API key (sk-proj-, sk-svcacct-, sk-admin-, sk- + 48)
 regex: (?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{40,300}|[A-Za-z0-9]{48})(?![A-Za-z0-9_-])
-prefilter: literal-i k-
+prefilter: literal sk-
 context: openai, api_key, openai_api_key, gpt, key
 confidence: 0.9
 entropy: 3.5
 window: 320
+window-before: 2
 match: 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
 match: OPENAI_API_KEY=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
 match: client = OpenAI(api_key="sk-z7770H2DCpYgojjHRg80USP2W5DfJXcaYioK6cPTt9iOqHOB")
@@ -315,10 +320,11 @@ id: anthropic_api_key
 entity: ANTHROPIC_API_KEY
 description: Anthropic API key (sk-ant-api03-, sk-ant-admin01-)
 regex: (?<![A-Za-z0-9_-])sk-ant-(?:api|admin|oat|ort)[0-9]{2}-[A-Za-z0-9_-]{80,120}(?![A-Za-z0-9_-])
-prefilter: literal-i k-
+prefilter: literal sk-ant-
 context: anthropic, claude, api_key, x-api-key
 confidence: 0.95
 window: 140
+window-before: 2
 match: sk-ant-api03-omjMyXHCabM6JOF8EFd0Nhcy-1kGD2VD-eR1UYzaLiA-zNyD7CHLn-xC_1hsYgBds1ghxY5OokvQyx7eNWVQ4vnakJkS1AA
 match: ANTHROPIC_API_KEY="sk-ant-api03-huLc2iNkQkJnOkdsm2FC_R6YSRQr-_jf0SaWl7dUbo11sFuWvPAX2LJh8NoMtwh6c9eOnzxTBE8C4xJZwN9H_ZRl9CZgBAA"
 nomatch: sk-ant-api03-short-key
@@ -402,6 +408,7 @@ prefilter: literal yJ
 context: jwt, token, bearer, authorization, id_token, access_token
 confidence: 0.85
 window: 8192
+window-before: 2
 match: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1LUJ5UXhDRyIsImlhdCI6MTcwMDQ1OTY0Niwicm9sZSI6InVzZXIifQ.LQUAnvx9dzxyw57H0XXWLc95ZhsRIFtuXRfNcYGCqAo
 match: Authorization: Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImNPaWY3VXVYIn0.eyJpc3MiOiJodHRwczovL2F1dGguYWNtZS50ZXN0IiwiYXVkIjpbImFwaSJdLCJleHAiOjE4MDAwMDAwMDAsInNjb3BlIjoicmVhZCB3cml0ZSIsIm4iOjE1MDAuMH0.uIIUDcCB5WCn88giBtsQ_527sdAcMSH74n1J9M_qyyo
 match: {"id_token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1LUtaa29QViIsImlhdCI6MTcwMDQ0MjA0OSwicm9sZSI6InVzZXIifQ.kR_nEhmFyiEf4YmT83QASz66TAZTLBBw5XPQh2UkW7E"}

@@ -68,8 +68,10 @@ typedef enum aud_prefilter_kind {
 	AUD_PF_NONE = 0, /* "none": run over every value */
 	AUD_PF_LITERAL,  /* "literal"/"literal-i": the match contains one of
 			    the literals */
-	AUD_PF_DIGITS    /* "digits N": the match contains a run of >= N
+	AUD_PF_DIGITS,   /* "digits N": the match contains a run of >= N
 			    digits (see patterns/README.md) */
+	AUD_PF_RUN       /* "run [CLASS] N": the match contains N bytes in a
+			    row of the class */
 } aud_prefilter_kind;
 
 /* What the matching engine needs of one entry beyond aud_pattern_info.
@@ -78,13 +80,18 @@ typedef struct aud_pattern_engine {
 	const void *code;              /* pcre2_code, 8-bit code units */
 	int jit;                       /* 1 when JIT compilation succeeded */
 	aud_validator_fn validator;    /* NULL when the entry has none */
-	aud_prefilter_kind prefilter;
+	aud_prefilter_kind prefilter;  /* the first "prefilter:" line's */
+	unsigned prefilters;           /* bit 1 << kind for each line */
 	const char *const *literals;   /* AUD_PF_LITERAL: the literals, */
 	const size_t *literal_lens;    /* their lengths, */
 	size_t nliterals;              /* and how many */
 	int literal_nocase;            /* literal-i: ASCII case-insensitive */
 	unsigned min_digits;           /* AUD_PF_DIGITS: N */
+	unsigned char run_class[32];   /* AUD_PF_RUN: bit b set for byte b */
+	unsigned run_min;              /* AUD_PF_RUN: N */
 	size_t window;                 /* longest match in bytes ("window:") */
+	size_t window_before;          /* most bytes a match starts before
+					  the hit ("window-before:") */
 	double entropy;                /* min bits per byte, 0 for none */
 	int context_required;          /* report only with a context word */
 	const char *const *exclude_context; /* words that drop a match that */

@@ -411,6 +411,118 @@ static void test_prefilter_skips(void)
 	free(v);
 }
 
+/* The maximal runs of bytes from "ab01" of 12 to 40 bytes in v[0, n):
+ * what the run entry below must report, computed without the engine. */
+static size_t expected_runs(const char *v, size_t n, size_t *st, size_t *ln)
+{
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		size_t s = i;
+
+		while (i < n && strchr("ab01", v[i]) && v[i])
+			i++;
+		if (i - s >= 12 && i - s <= 40) {
+			st[k] = s;
+			ln[k++] = i - s;
+		}
+		if (i == s)
+			i++;
+	}
+	return k;
+}
+
+/* "run [CLASS] N": runs found wherever they fall against 32-byte blocks
+ * (inside one, across several, in the last partial one, in values
+ * shorter than a block), the same with and without AVX2, checked against
+ * an independent scan of random values; a run one byte short opens no
+ * window at all. */
+static void test_run_prefilter(void)
+{
+	const char *p = put_file(
+	    "run.pat", "id: abrun\nentity: TEST_RUN\ndescription: d\n"
+		       "regex: (?<![ab01])[ab01]{12,40}(?![ab01])\n"
+		       "prefilter: run [ab0-1] 12\nconfidence: 0.5\n"
+		       "window: 40\nmatch: x ab01ab01ab01 y\n"
+		       "nomatch: ab01ab01ab0\n");
+	aud_patternset *ps[2] = {NULL, NULL};
+	aud_detector *d[2];
+	const char *alpha = "ab01ab01ab01 xZ";
+	char v[300];
+	size_t st[64], ln[64], len, k, n, t, i;
+	unsigned seed = 12345;
+	uint64_t before;
+	const aud_match *m;
+	aud_err err;
+
+	d[0] = make(&ps[0], &p, 1);
+	setenv("AUDITOR_NO_SIMD", "1", 1);
+	d[1] = make(&ps[1], &p, 1);
+	unsetenv("AUDITOR_NO_SIMD");
+	CHECK(d[0] != NULL && d[1] != NULL);
+	if (!d[0] || !d[1])
+		return;
+	/* one run at every offset 0..70 and of every length 11..41 */
+	for (len = 11; len <= 41; len++)
+		for (k = 0; k <= 70; k++) {
+			memset(v, 'x', sizeof v);
+			for (i = 0; i < len; i++)
+				v[k + i] = "ab01"[i % 4];
+			n = k + len + (k % 3); /* sometimes ends the value */
+			for (t = 0; t < 2; t++) {
+				int got = aud_detect_field(d[t], "", 0, v, n,
+							   &m, &err);
+
+				if (len < 12 || len > 40) {
+					CHECK_EQ_INT(got, 0);
+					continue;
+				}
+				CHECK_EQ_INT(got, 1);
+				if (got == 1) {
+					CHECK_EQ_INT(m[0].start, k);
+					CHECK_EQ_INT(m[0].len, len);
+				}
+			}
+		}
+	/* eleven bytes of the class: no window, PCRE2 never runs */
+	memset(v, ' ', sizeof v);
+	memcpy(v + 40, "ab01ab01ab0", 11);
+	for (t = 0; t < 2; t++) {
+		before = aud_detector_window_bytes(d[t]);
+		CHECK_EQ_INT(aud_detect_field(d[t], "", 0, v, 200, &m, &err),
+			     0);
+		CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before, 0);
+	}
+	/* random values: several runs, long ones, runs across blocks */
+	for (k = 0; k < 3000; k++) {
+		size_t want;
+
+		len = (seed = seed * 1103515245u + 12345u) >> 16;
+		len %= sizeof v;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly class bytes, so runs are long and many */
+			v[i] = alpha[(seed >> 16) % (k % 2 ? 13 : 15)];
+		}
+		want = expected_runs(v, len, st, ln);
+		for (t = 0; t < 2; t++) {
+			int got = aud_detect_field(d[t], "", 0, v, len, &m,
+						   &err);
+
+			CHECK_EQ_INT(got, want);
+			for (i = 0; (int)i < got && i < want; i++) {
+				CHECK_EQ_INT(m[i].start, st[i]);
+				CHECK_EQ_INT(m[i].len, ln[i]);
+			}
+		}
+	}
+	for (t = 0; t < 2; t++) {
+		aud_detector_free(d[t]);
+		aud_patterns_free(ps[t]);
+	}
+	unlink(p);
+}
+
 static void test_bytes(void)
 {
 	static const char v[] = "\xff\xfe john@gmail.com \x00 tail \xc3";
@@ -478,6 +590,7 @@ int main(void)
 		RUN(test_window_edges);
 		RUN(test_value_group_entropy);
 		RUN(test_prefilter_skips);
+		RUN(test_run_prefilter);
 		RUN(test_bytes);
 		RUN(test_many_matches);
 		RUN(test_names);

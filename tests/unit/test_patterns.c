@@ -97,6 +97,7 @@ static void test_shipped(void)
 		CHECK_EQ_INT(en->nliterals, 1);
 		CHECK_MEM_STR(en->literals[0], en->literal_lens[0], "@");
 		CHECK_EQ_INT(en->window, 320);
+		CHECK_EQ_INT(en->window_before, 64);
 		CHECK(en->validator != NULL);
 		for (j = 0; j < i; j++)
 			CHECK(strcmp(aud_patterns_info(ps, j)->id, "email"));
@@ -440,6 +441,83 @@ static void test_sample_failures(void)
 	unlink(p);
 }
 
+/* "run [CLASS] N", several prefilter lines, window-before: what a good
+ * file sets, and each error at its line. */
+static void test_run_and_windows(void)
+{
+	aud_patternset *ps = NULL;
+	const aud_pattern_engine *en;
+	aud_err err;
+	const char *p;
+	unsigned b;
+	int members = 0;
+
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "regex: [0-9a-f:]{4}\n"
+			       "prefilter: literal ::\n"
+			       "prefilter: run [0-9a-f:\\-\\x41\\s] 4\n"
+			       "window: 12\nwindow-before: 3\n"
+			       "confidence: 0.5\nmatch: ab:c\n");
+	aud_err_clear(&err);
+	CHECK_EQ_INT(aud_patterns_load(&ps, &p, 1, &err), 0);
+	if (ps) {
+		en = aud_patterns_engine(ps, 0);
+		CHECK_EQ_INT(en->prefilter, AUD_PF_LITERAL);
+		CHECK_EQ_INT(en->prefilters,
+			     (1u << AUD_PF_LITERAL) | (1u << AUD_PF_RUN));
+		CHECK_EQ_INT(en->run_min, 4);
+		for (b = 0; b < 256; b++)
+			members += (en->run_class[b >> 3] >> (b & 7)) & 1;
+		/* 10 digits, 6 letters, ':', '-', 'A', ' ' */
+		CHECK_EQ_INT(members, 20);
+		CHECK(en->run_class['-' >> 3] & (1u << ('-' & 7)));
+		CHECK(en->run_class['A' >> 3] & (1u << ('A' & 7)));
+		CHECK(!(en->run_class['g' >> 3] & (1u << ('g' & 7))));
+		CHECK_EQ_INT(en->window, 12);
+		CHECK_EQ_INT(en->window_before, 3);
+		CHECK_STR(aud_patterns_info(ps, 0)->prefilter,
+			  "literal ::; run [0-9a-f:\\-\\x41\\s] 4");
+	}
+	aud_patterns_free(ps);
+
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run 0-9 4\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(at_line(err.msg, p, 5));
+	CHECK(strstr(err.msg, "run needs '[CLASS] N'") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [0-9] 1\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "N from 2 to 1024") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [\\q] 4\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "bad escape") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [9-0] 4\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "bad range") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [0-9 4\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "prefilter: digits 4\nprefilter: digits 5\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(at_line(err.msg, p, 6));
+	CHECK(strstr(err.msg, "one 'prefilter:' line per kind") != NULL);
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "prefilter: digits 4\nprefilter: none\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(at_line(err.msg, p, 6));
+	CHECK(strstr(err.msg, "cannot be combined") != NULL);
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "regex: \\d{4}\nprefilter: digits 4\n"
+			       "confidence: 0.5\nwindow: 8\nwindow-before: 9\n"
+			       "match: 1234\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(at_line(err.msg, p, 2));
+	CHECK(strstr(err.msg, "window-before is larger than window") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "window-before: -1\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(at_line(err.msg, p, 5));
+	unlink(p);
+}
+
 int main(void)
 {
 	const char *src = getenv("AUD_SRC");
@@ -454,6 +532,7 @@ int main(void)
 	RUN(test_sha256);
 	RUN(test_select);
 	RUN(test_errors);
+	RUN(test_run_and_windows);
 	RUN(test_directory);
 	RUN(test_sample_failures);
 	{
