@@ -1006,8 +1006,8 @@ static int runs_plain(aud_detector *d, const struct runclass *rc,
 }
 
 #ifdef AUD_HAVE_AVX2
-/* Has x a run of at least n (1..32) set bits? */
-static int has_run(uint32_t x, size_t n)
+/* Has x a run of at least n (1..64) set bits? */
+static int has_run(uint64_t x, size_t n)
 {
 	size_t k = 1;
 
@@ -1021,7 +1021,7 @@ static int has_run(uint32_t x, size_t n)
 }
 
 /*
- * run_windows 32 bytes at a time for every class at once: a bitmap of
+ * run_windows 64 bytes at a time for every class at once: a bitmap of
  * the block's class bytes per class, a run carried over from the blocks
  * before (cur[c] long), and the plain walk only for blocks with a long
  * run inside. The last block is read from a padded copy.
@@ -1029,51 +1029,63 @@ static int has_run(uint32_t x, size_t n)
 __attribute__((target("avx2"))) static int
 runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 {
-	unsigned char pad[32];
+	unsigned char pad[64];
 	size_t i, c;
 
-	for (i = 0; i < len; i += 32) {
-		uint32_t valid = UINT32_MAX;
-		__m256i x;
+	for (i = 0; i < len; i += 64) {
+		uint64_t valid = UINT64_MAX;
+		const unsigned char *b = v + i;
+		__m256i x0, x1;
 
-		if (len - i >= 32) {
-			x = _mm256_loadu_si256((const __m256i *)(v + i));
-		} else {
+		if (len - i < 64) {
 			memset(pad, 0, sizeof pad);
 			memcpy(pad, v + i, len - i);
-			x = _mm256_loadu_si256((const __m256i *)pad);
-			valid = UINT32_MAX >> (32 - (len - i));
+			b = pad;
+			valid = UINT64_MAX >> (64 - (len - i));
 		}
+		x0 = _mm256_loadu_si256((const __m256i *)b);
+		x1 = _mm256_loadu_si256((const __m256i *)(b + 32));
 		for (c = 0; c < d->nrcls; c++) {
 			const struct runclass *rc = &d->rcls[c];
-			uint32_t m = valid & (uint32_t)_mm256_movemask_epi8(
-				set_member(x,
-					   _mm256_loadu_si256(
-						   (const __m256i *)rc->lo),
-					   _mm256_loadu_si256(
-						   (const __m256i *)rc->hi)));
+			const __m256i lo =
+				_mm256_loadu_si256((const __m256i *)rc->lo);
+			const __m256i hi =
+				_mm256_loadu_si256((const __m256i *)rc->hi);
+			uint64_t m = valid &
+				     ((uint64_t)(uint32_t)_mm256_movemask_epi8(
+					      set_member(x0, lo, hi)) |
+				      (uint64_t)(uint32_t)_mm256_movemask_epi8(
+					      set_member(x1, lo, hi))
+					      << 32);
 			size_t z, top, to;
-			uint32_t inner;
+			uint64_t inner;
 
-			if (m == UINT32_MAX) {
-				cur[c] += 32;
+			if (m == 0) {
+				if (cur[c] >= rc->min &&
+				    run_hit(d, rc, i - cur[c], i, len))
+					return AUD_ENOMEM;
+				cur[c] = 0;
 				continue;
 			}
-			z = (size_t)__builtin_ctz(~m);
+			if (m == UINT64_MAX) {
+				cur[c] += 64;
+				continue;
+			}
+			z = (size_t)__builtin_ctzll(~m);
 			if (cur[c] + z >= rc->min &&
 			    run_hit(d, rc, i - cur[c], i + z, len))
 				return AUD_ENOMEM;
-			top = (size_t)__builtin_clz(~m);
-			inner = m & ~(UINT32_MAX >> (31 - z));
+			top = (size_t)__builtin_clzll(~m);
+			cur[c] = top;
+			if ((size_t)__builtin_popcountll(m) < rc->min + z + top)
+				continue; /* too few bytes left for one inside */
+			inner = m & ~(UINT64_MAX >> (63 - z));
 			if (top)
-				inner &= UINT32_MAX >> top;
-			to = i + 32 - top < len ? i + 32 - top : len;
-			if (inner && rc->min <= 32 &&
-			    (size_t)__builtin_popcount(inner) >= rc->min &&
-			    has_run(inner, rc->min) &&
+				inner &= UINT64_MAX >> top;
+			to = i + 64 - top < len ? i + 64 - top : len;
+			if (has_run(inner, rc->min) &&
 			    runs_plain(d, rc, v, i + z + 1, to, len))
 				return AUD_ENOMEM;
-			cur[c] = top;
 		}
 	}
 	for (c = 0; c < d->nrcls; c++)
