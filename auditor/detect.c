@@ -157,6 +157,9 @@ struct aud_detector {
 	unsigned char fset_lo[32], fset_hi[32], sset_lo[32], sset_hi[32];
 	struct win *wins;
 	size_t nwins, capwins;
+	struct win *sw;  /* scratch of sort_wins, swapped with wins */
+	size_t capsw;
+	size_t *sortat;  /* np + 1 counters of sort_wins */
 	struct cand *c;
 	size_t nc, capc;
 	aud_match *out;
@@ -268,6 +271,8 @@ void aud_detector_free(aud_detector *d)
 	free(d->rcls);
 	free(d->lastwin);
 	free(d->wins);
+	free(d->sw);
+	free(d->sortat);
 	free(d->cpos);
 	for (i = 0; i < NAME_CACHE; i++)
 		free(d->ncache[i].res);
@@ -517,6 +522,7 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	d->none_pats = calloc(d->np + 1, sizeof *d->none_pats);
 	d->lastwin = calloc(d->np + 1, sizeof *d->lastwin);
 	d->lastgen = calloc(d->np + 1, sizeof *d->lastgen);
+	d->sortat = calloc(d->np + 1, sizeof *d->sortat);
 	for (i = 0; i < NAME_CACHE; i++) {
 		d->ncache[i].res = calloc(d->np + 1, 1);
 		if (!d->ncache[i].res)
@@ -527,7 +533,7 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	d->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	if (!d->eng || !d->info || !d->ent || !d->ctx || !d->xctx ||
 	    !d->digit_pats || !d->none_pats || !d->lastwin ||
-	    !d->lastgen ||
+	    !d->lastgen || !d->sortat ||
 	    !d->mctx || !d->jstack)
 		goto nomem;
 	pcre2_set_match_limit(d->mctx, MATCH_LIMIT);
@@ -1119,14 +1125,49 @@ static int run_windows(aud_detector *d, const unsigned char *v, size_t len)
 static int cmp_win(const void *a, const void *b);
 
 /* Sorts windows by pattern, then start. Values yield a handful of windows,
- * mostly in order already: insertion sort beats qsort's calls there. */
-static void sort_wins(struct win *w, size_t n)
+ * mostly in order already: insertion sort beats qsort's calls there. Many
+ * windows are spread over the patterns by counting (each pattern's own come
+ * in order of start from each prefilter), and only a pattern whose windows
+ * are out of order is sorted further. */
+static int sort_wins(aud_detector *d)
 {
-	size_t i, j;
+	struct win *w = d->wins;
+	size_t n = d->nwins, i, j;
 
 	if (n > 32) {
-		qsort(w, n, sizeof *w, cmp_win);
-		return;
+		size_t *at = d->sortat;
+
+		if (d->capsw < n) {
+			struct win *nw = realloc(d->sw, n * sizeof *nw);
+
+			if (!nw)
+				return AUD_ENOMEM;
+			d->sw = nw;
+			d->capsw = n;
+		}
+		memset(at, 0, (d->np + 1) * sizeof *at);
+		for (i = 0; i < n; i++)
+			at[w[i].pat + 1]++;
+		for (i = 0; i < d->np; i++)
+			at[i + 1] += at[i];
+		for (i = 0; i < n; i++)
+			d->sw[at[w[i].pat]++] = w[i];
+		/* at[p] is now the end of pattern p's windows */
+		for (i = 0, j = 0; i < d->np; j = at[i++]) {
+			size_t k;
+
+			for (k = j + 1; k < at[i]; k++)
+				if (d->sw[k - 1].s > d->sw[k].s)
+					break;
+			if (k < at[i])
+				qsort(d->sw + j, at[i] - j, sizeof *w, cmp_win);
+		}
+		d->wins = d->sw;
+		d->sw = w;
+		i = d->capsw;
+		d->capsw = d->capwins;
+		d->capwins = i;
+		return 0;
 	}
 	for (i = 1; i < n; i++) {
 		struct win x = w[i];
@@ -1137,6 +1178,7 @@ static void sort_wins(struct win *w, size_t n)
 			w[j] = w[j - 1];
 		w[j] = x;
 	}
+	return 0;
 }
 
 static int cmp_win(const void *a, const void *b)
@@ -1743,7 +1785,8 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 			goto nomem;
 	if (d->nwins == 0)
 		return 0;
-	sort_wins(d->wins, d->nwins);
+	if (sort_wins(d))
+		goto nomem;
 	/* merge overlapping windows of each pattern in place */
 	for (i = 0, n = 0; i < d->nwins; i++) {
 		if (n && d->wins[n - 1].pat == d->wins[i].pat &&
