@@ -140,7 +140,8 @@ struct aud_detector {
 	unsigned char an_lo[32], an_hi[32];
 	uint32_t *cpos;
 	size_t ncpos, capcpos;
-	int cpos_done;
+	size_t cpos_upto; /* places before this are listed */
+	int cpos_fail;    /* the value is too long to list */
 	/* Whether a field name holds a context-required entry's words, for
 	 * NAME_CACHE field names, a slot per name hash (records repeat
 	 * their fields, and arrays number them: tags[0], tags[1], ...):
@@ -817,7 +818,14 @@ pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 			set_member(a, flo, fhi), set_member(b, slo, shi)));
 
 		while (m) {
-			if (pair_at(d, v, len, i + (size_t)__builtin_ctz(m)))
+			size_t k = i + (size_t)__builtin_ctz(m);
+			unsigned key = (unsigned char)v[k] |
+				       (unsigned)(unsigned char)v[k + 1] << 8;
+
+			/* most candidates are no literal's pair: look that
+			 * up before the call */
+			if ((d->pairbits[key >> 3] & (1u << (key & 7))) &&
+			    pair_at(d, v, len, k))
 				return AUD_ENOMEM;
 			m &= m - 1;
 		}
@@ -1108,6 +1116,8 @@ static int run_windows(aud_detector *d, const unsigned char *v, size_t len)
 {
 	size_t c, cur[64];
 
+	if (d->nrcls == 0)
+		return 0;
 #ifdef AUD_HAVE_AVX2
 	if (d->avx2 && d->nrcls <= 64) {
 		memset(cur, 0, d->nrcls * sizeof *cur);
@@ -1440,9 +1450,10 @@ limit:
 /* The places in v where a context word of a context-required entry could
  * start: its first byte (case-folded) is some word's first byte, the next
  * byte some word's second one, and a word starting with a letter or digit
- * would not continue a word. Every
- * place words_in could accept is among them. 0, or -1 when the value is
- * too long to list (the caller then reads it all). */
+ * would not continue a word. Every place words_in could accept is among
+ * them. Listed on demand, as far into the value as a caller needs (an
+ * anchored entry needs only its start). 0, or -1 when the value is too
+ * long to list (the caller then reads the bytes itself). */
 #define CPOS_MAX (1u << 20)
 
 static int push_place(aud_detector *d, size_t i)
@@ -1472,9 +1483,11 @@ static int place_at(const aud_detector *d, const unsigned char *v, size_t len,
 }
 
 #ifdef AUD_HAVE_AVX2
-/* context_places for [*at, len - 32), 32 bytes at a time (*at >= 1). */
+/* context_places from *at (>= 1) on, 32 bytes at a time, until at least
+ * to or the last 32 bytes of the value. */
 __attribute__((target("avx2"))) static int
-places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at)
+places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
+	    size_t to)
 {
 	const __m256i flo = _mm256_loadu_si256((const __m256i *)d->cf_lo);
 	const __m256i fhi = _mm256_loadu_si256((const __m256i *)d->cf_hi);
@@ -1484,7 +1497,7 @@ places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at)
 	const __m256i ahi = _mm256_loadu_si256((const __m256i *)d->an_hi);
 	size_t i;
 
-	for (i = *at; i + 33 <= len; i += 32) {
+	for (i = *at; i < to && i + 33 <= len; i += 32) {
 		__m256i a = _mm256_loadu_si256((const __m256i *)(v + i));
 		__m256i p = _mm256_loadu_si256((const __m256i *)(v + i - 1));
 		__m256i b = _mm256_loadu_si256((const __m256i *)(v + i + 1));
@@ -1505,29 +1518,38 @@ places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at)
 }
 #endif
 
-static int context_places(aud_detector *d, const char *v, size_t len)
+static int context_places(aud_detector *d, const char *v, size_t len,
+			  size_t to)
 {
 	const unsigned char *u = (const unsigned char *)v;
-	size_t i = 0;
+	size_t i = d->cpos_upto;
 
-	if (d->cpos_done)
-		return d->cpos_done > 0 ? 0 : -1;
-	d->cpos_done = -1;
-	d->ncpos = 0;
-	if (len > CPOS_MAX)
+	if (d->cpos_fail)
 		return -1;
-	if (len > 0 && place_at(d, u, len, 0) && push_place(d, 0))
+	if (to <= i)
+		return 0;
+	if (len > CPOS_MAX) {
+		d->cpos_fail = 1;
 		return -1;
-	i = 1;
+	}
+	if (i == 0) {
+		d->ncpos = 0;
+		if (place_at(d, u, len, 0) && push_place(d, 0))
+			goto fail;
+		i = 1;
+	}
 #ifdef AUD_HAVE_AVX2
-	if (d->avx2 && places_avx2(d, u, len, &i))
-		return -1;
+	if (d->avx2 && places_avx2(d, u, len, &i, to))
+		goto fail;
 #endif
-	for (; i < len; i++)
+	for (; i < to; i++)
 		if (place_at(d, u, len, i) && push_place(d, i))
-			return -1;
-	d->cpos_done = 1;
+			goto fail;
+	d->cpos_upto = i;
 	return 0;
+fail:
+	d->cpos_fail = 1;
+	return -1;
 }
 
 /* name_words for entry p's context words, remembered per field name. */
@@ -1551,7 +1573,7 @@ static int words_between(aud_detector *d, const struct words *ws,
 {
 	size_t i, k, j, lo, hi;
 
-	if (context_places(d, v, len))
+	if (context_places(d, v, len, to))
 		return words_in(ws, v, len, from, to);
 	/* the first listed place at or after from */
 	for (lo = 0, hi = d->ncpos; lo < hi;) {
@@ -1754,7 +1776,8 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	d->nwins = 0;
 	d->nc = 0;
 	d->name_done = 0;
-	d->cpos_done = 0;
+	d->cpos_upto = 0;
+	d->cpos_fail = 0;
 	d->cur_nc = NULL;
 	if (!name)
 		name_len = 0;

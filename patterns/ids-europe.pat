@@ -214,7 +214,7 @@ entity: SE_PERSONNUMMER
 description: Swedish personnummer of a person aged 100 or more, YYMMDD+NNNC
 regex: (?<![\w.+-])\d{6}\+\d{4}(?![\w-]|\.\d)
 validator: se_personnummer
-prefilter: run [0-9+] 11
+prefilter: run [0-9A-Z+\-] 11
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 confidence: 0.6
 window: 16
@@ -246,7 +246,7 @@ entity: FI_PERSONAL_IDENTITY_CODE
 description: Finnish personal identity code (HETU) DDMMYYCZZZQ with the century sign (+, -, A and since 2023 B-F, U-Y) and the mod-31 check character
 regex: (?<![\w+-])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![\w-])
 validator: fi_hetu
-prefilter: run [0-9A-Y+\-] 11
+prefilter: run [0-9A-Z+\-] 11
 context: henkilötunnus, hetu, sotu, personbeteckning, personal identity code
 confidence: 0.85
 window: 16

@@ -115,7 +115,7 @@ description: IPv6 address: full, compressed (::) or with an embedded IPv4 part
 regex: (?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)
 validator: ipv6
 prefilter: literal ::
-prefilter: run [0-9A-Fa-f:.] 15
+prefilter: run [0-9A-Fa-f:.\-] 15
 context: ip, ipv6, ip address, host, client, server, remote_addr, addr
 confidence: 0.7
 window: 48
