@@ -76,6 +76,8 @@ struct words {
 	unsigned char second[256]; /* second bytes (all, if a word has one) */
 	uint16_t *order;          /* word numbers by first byte: those */
 	uint16_t at[257];         /* starting with c are order[at[c]..at[c+1]) */
+	uint64_t pairs[64];       /* pair_bit of each word's first two bytes */
+	int has1;                 /* a word of one byte (pairs says nothing) */
 };
 
 /* The entries whose prefilter is a run of one byte class (equal classes
@@ -199,6 +201,12 @@ static int is_alnum(unsigned char c)
 static unsigned char lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Bit of the case-folded byte pair (a, b) in struct words' pairs. */
+static unsigned pair_bit(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a * 31u + b) & 4095u;
 }
 
 /* Writes the token form of {s, n} into out (cap >= 2n + 2): lower-case
@@ -485,10 +493,16 @@ static int words_init(struct words *ws, const char *const *w, size_t n)
 		ws->order[fill[(unsigned char)w[k][0]]++] = (uint16_t)k;
 		ws->len[k] = l;
 		ws->first[(unsigned char)w[k][0]] = 1;
-		if (l < 2)
+		if (l < 2) {
 			memset(ws->second, 1, sizeof ws->second);
-		else
+			ws->has1 = 1;
+		} else {
+			unsigned b = pair_bit((unsigned char)w[k][0],
+					      (unsigned char)w[k][1]);
+
 			ws->second[(unsigned char)w[k][1]] = 1;
+			ws->pairs[b >> 6] |= (uint64_t)1 << (b & 63);
+		}
 		ws->tok[k] = malloc(2 * l + 2);
 		if (!ws->tok[k])
 			return AUD_ENOMEM;
@@ -903,6 +917,10 @@ static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
 
 		if (d->eng[p]->min_digits > nd)
 			break;
+		/* (an anchored entry's match starts the value: add_window
+		 * would drop the hit; most runs are past its start) */
+		if (d->eng[p]->anchored && rs > d->eng[p]->window_before)
+			continue;
 		if (add_window(d, p, rs, re, len))
 			return AUD_ENOMEM;
 	}
@@ -1205,40 +1223,53 @@ static int cmp_win(const void *a, const void *b)
 /* Is one of the words ws in v[from, to) as a whole word? One pass over
  * the bytes; a word is only compared where its first byte (case-folded)
  * occurs, which the table ws->first says. */
+/* Does one of the words ws start at v[at] and end by to, as a whole word?
+ * (A word edge that is a letter or digit must not continue into more:
+ * "ss#" may touch digits.) The caller has case-folded v[at] into c and
+ * seen that some word starts with it (ws->first[c]). */
+static int word_at(const struct words *ws, const char *v, size_t len,
+		   size_t at, size_t to, unsigned char c)
+{
+	size_t q, k, j;
+
+	if (at + 1 < len && !ws->has1) {
+		unsigned b = pair_bit(c, lower((unsigned char)v[at + 1]));
+
+		if (!(ws->pairs[b >> 6] >> (b & 63) & 1))
+			return 0;
+	}
+	for (q = ws->at[c]; q < ws->at[c + 1]; q++) {
+		const char *w = ws->w[k = ws->order[q]];
+		size_t n = ws->len[k];
+
+		if (n > to - at)
+			continue;
+		for (j = 1; j < n; j++)
+			if (lower((unsigned char)v[at + j]) != (unsigned char)w[j])
+				break;
+		if (j < n)
+			continue;
+		if (at > 0 && is_alnum((unsigned char)w[0]) &&
+		    is_alnum((unsigned char)v[at - 1]))
+			continue;
+		if (at + n < len && is_alnum((unsigned char)w[n - 1]) &&
+		    is_alnum((unsigned char)v[at + n]))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 static int words_in(const struct words *ws, const char *v, size_t len,
 		    size_t from, size_t to)
 {
-	const unsigned char *first = ws->first;
-	size_t i, k, j;
+	size_t i;
 
 	for (i = from; i < to; i++) {
 		unsigned char c = lower((unsigned char)v[i]);
-		size_t q;
 
-		if (!first[c])
-			continue;
-		for (q = ws->at[c]; q < ws->at[c + 1]; q++) {
-			const char *w = ws->w[k = ws->order[q]];
-			size_t n = ws->len[k];
-
-			if (n > to - i)
-				continue;
-			for (j = 1; j < n; j++)
-				if (lower((unsigned char)v[i + j]) !=
-				    (unsigned char)w[j])
-					break;
-			if (j < n)
-				continue;
-			/* a word edge that is a letter or digit must not
-			 * continue into more ("ss#" may touch digits) */
-			if (i > 0 && is_alnum((unsigned char)w[0]) &&
-			    is_alnum((unsigned char)v[i - 1]))
-				continue;
-			if (i + n < len && is_alnum((unsigned char)w[n - 1]) &&
-			    is_alnum((unsigned char)v[i + n]))
-				continue;
+		if (ws->first[c] && word_at(ws, v, len, i, to, c))
 			return 1;
-		}
 	}
 	return 0;
 }
@@ -1571,7 +1602,7 @@ static int name_context(aud_detector *d, size_t p, const char *name,
 static int words_between(aud_detector *d, const struct words *ws,
 			 const char *v, size_t len, size_t from, size_t to)
 {
-	size_t i, k, j, lo, hi;
+	size_t i, lo, hi;
 
 	if (context_places(d, v, len, to))
 		return words_in(ws, v, len, from, to);
@@ -1585,31 +1616,10 @@ static int words_between(aud_detector *d, const struct words *ws,
 			hi = mid;
 	}
 	for (i = lo; i < d->ncpos && d->cpos[i] < to; i++) {
-		size_t at = d->cpos[i], q;
-		unsigned char c = lower((unsigned char)v[at]);
+		unsigned char c = lower((unsigned char)v[d->cpos[i]]);
 
-		if (!ws->first[c])
-			continue;
-		for (q = ws->at[c]; q < ws->at[c + 1]; q++) {
-			const char *w = ws->w[k = ws->order[q]];
-			size_t n = ws->len[k];
-
-			if (n > to - at)
-				continue;
-			for (j = 1; j < n; j++)
-				if (lower((unsigned char)v[at + j]) !=
-				    (unsigned char)w[j])
-					break;
-			if (j < n)
-				continue;
-			if (at > 0 && is_alnum((unsigned char)w[0]) &&
-			    is_alnum((unsigned char)v[at - 1]))
-				continue;
-			if (at + n < len && is_alnum((unsigned char)w[n - 1]) &&
-			    is_alnum((unsigned char)v[at + n]))
-				continue;
+		if (ws->first[c] && word_at(ws, v, len, d->cpos[i], to, c))
 			return 1;
-		}
 	}
 	return 0;
 }
