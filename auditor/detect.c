@@ -58,6 +58,7 @@ struct lit {
 
 struct win {
 	size_t pat, s, e;
+	size_t ls; /* the last start of a hit in it */
 };
 
 /* A link in a chain of the literal index. */
@@ -706,6 +707,8 @@ static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 			d->wins[lw].s = s;
 		if (e > d->wins[lw].e)
 			d->wins[lw].e = e;
+		if (hs > d->wins[lw].ls)
+			d->wins[lw].ls = hs;
 		return 0;
 	}
 	if (d->nwins == d->capwins) {
@@ -720,6 +723,7 @@ static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 	d->wins[d->nwins].pat = p;
 	d->wins[d->nwins].s = s;
 	d->wins[d->nwins].e = e;
+	d->wins[d->nwins].ls = hs;
 	d->lastwin[p] = d->nwins++;
 	d->lastgen[p] = d->gen;
 	return 0;
@@ -1409,11 +1413,12 @@ static int add_cand(aud_detector *d, size_t p, const char *fname, size_t fnlen,
 /* ---- step 2: PCRE2 over one pattern's windows ------------------------ */
 
 static int match_at(aud_detector *d, size_t p, const char *v, size_t sub,
-		    size_t start)
+		    size_t start, int at)
 {
-	const pcre2_code *code = d->eng[p]->code;
+	const aud_pattern_engine *e = d->eng[p];
+	const pcre2_code *code = at ? e->code_at : e->code;
 
-	if (d->eng[p]->jit)
+	if (at ? e->jit_at : e->jit)
 		return pcre2_jit_match(code, (PCRE2_SPTR)v, sub, start, 0,
 				       d->md, d->mctx);
 	return pcre2_match(code, (PCRE2_SPTR)v, sub, start, 0, d->md, d->mctx);
@@ -1425,11 +1430,14 @@ static int run_pattern(aud_detector *d, size_t p, const struct win *w,
 		       size_t nw, const char *fname, size_t fnlen,
 		       const char *v, size_t len)
 {
-	size_t i, done = 0;
+	const unsigned char *starts = d->eng[p]->starts;
+	const unsigned char *u = (const unsigned char *)v;
 	int vg = d->eng[p]->value_group;
+	int at = d->eng[p]->code_at != NULL;
+	size_t i, done = 0;
 
 	for (i = 0; i < nw; i++) {
-		size_t start;
+		size_t start, last = w[i].ls < len ? w[i].ls : len - 1;
 
 		if (w[i].e <= done)
 			continue;
@@ -1439,8 +1447,24 @@ static int run_pattern(aud_detector *d, size_t p, const struct win *w,
 			    len - w[i].e > SLACK ? w[i].e + SLACK : len;
 			PCRE2_SIZE *ov;
 			size_t ms, me, s, e;
-			int rc = match_at(d, p, v, sub, start);
+			int rc;
 
+			if (at) {
+				/* a match holding a hit starts by its last
+				 * hit's start: try the anchored regex there,
+				 * where a match can begin */
+				while (start <= last &&
+				       !(starts[u[start] >> 3] >> (u[start] & 7) &
+					 1))
+					start++;
+				if (start > last)
+					break;
+			}
+			rc = match_at(d, p, v, sub, start, at);
+			if (rc == PCRE2_ERROR_NOMATCH && at) {
+				start++;
+				continue;
+			}
 			if (rc == PCRE2_ERROR_NOMATCH)
 				break;
 			if (rc < 0)
@@ -1449,7 +1473,7 @@ static int run_pattern(aud_detector *d, size_t p, const struct win *w,
 			if (sub < len && ov[1] > w[i].e) {
 				/* may have been cut short by the subject
 				 * end: redo over the whole value */
-				rc = match_at(d, p, v, len, start);
+				rc = match_at(d, p, v, len, start, at);
 				if (rc == PCRE2_ERROR_NOMATCH)
 					return 0;
 				if (rc < 0)
@@ -1826,6 +1850,8 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		    d->wins[i].s <= d->wins[n - 1].e) {
 			if (d->wins[i].e > d->wins[n - 1].e)
 				d->wins[n - 1].e = d->wins[i].e;
+			if (d->wins[i].ls > d->wins[n - 1].ls)
+				d->wins[n - 1].ls = d->wins[i].ls;
 			continue;
 		}
 		d->wins[n++] = d->wins[i];

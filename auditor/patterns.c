@@ -162,6 +162,7 @@ static void entry_free(entry *e)
 		free(e->samples[i].text);
 	free(e->samples);
 	pcre2_code_free((pcre2_code *)e->eng.code);
+	pcre2_code_free((pcre2_code *)e->eng.code_at);
 	memset(e, 0, sizeof *e);
 }
 
@@ -571,6 +572,55 @@ static int parse_double(const char *v, size_t n, double *out)
 }
 
 /* Compiles the entry's regex and checks what the engine relies on. */
+/*
+ * An entry whose every match starts at most window-before bytes before
+ * its hit (less than window) is tried only at those starts: an anchored
+ * copy of the regex, run where a match can begin (the bytes PCRE2 says a
+ * match starts with), instead of a search over the whole window.
+ */
+static int compile_at(entry *e, uint32_t opts, const char *path,
+		      aud_err *err)
+{
+	int ecode;
+	PCRE2_SIZE eoff;
+	uint32_t type = 0, unit = 0;
+	const uint8_t *map = NULL;
+	pcre2_code *a = pcre2_compile((PCRE2_SPTR)e->info.regex,
+				      PCRE2_ZERO_TERMINATED,
+				      opts | PCRE2_ANCHORED, &ecode, &eoff,
+				      NULL);
+	unsigned b;
+
+	if (!a)
+		return perr(err, AUD_EPATTERN, path, e->regex_line,
+			    "pattern '%s': regex error (anchored)",
+			    e->info.id);
+	e->eng.code_at = a;
+	e->eng.jit_at = pcre2_jit_compile(a, PCRE2_JIT_COMPLETE) == 0;
+	pcre2_pattern_info((pcre2_code *)e->eng.code, PCRE2_INFO_FIRSTCODETYPE,
+			   &type);
+	pcre2_pattern_info((pcre2_code *)e->eng.code, PCRE2_INFO_FIRSTBITMAP,
+			   &map);
+	for (b = 0; b < 256; b++) {
+		int ok = 1;
+
+		if (map)
+			ok = (map[b >> 3] >> (b & 7)) & 1;
+		else if (type == 1) {
+			pcre2_pattern_info((pcre2_code *)e->eng.code,
+					   PCRE2_INFO_FIRSTCODEUNIT, &unit);
+			/* (a letter in either case: (?i) may apply) */
+			ok = b == unit ||
+			     (b < 128 && unit < 128 &&
+			      (b | 0x20) == (unit | 0x20) &&
+			      (b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+		}
+		if (ok)
+			e->eng.starts[b >> 3] |= (unsigned char)(1u << (b & 7));
+	}
+	return 0;
+}
+
 static int compile_entry(entry *e, const char *path, aud_err *err)
 {
 	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_NEVER_UCP;
@@ -608,6 +658,8 @@ static int compile_entry(entry *e, const char *path, aud_err *err)
 	e->eng.value_group = num > 0 ? num : 0;
 	/* Without JIT the interpreter still works, only slower. */
 	e->eng.jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	if (e->eng.window_before < e->eng.window && !e->eng.anchored)
+		return compile_at(e, opts, path, err);
 	return 0;
 }
 

@@ -79,6 +79,11 @@ typedef enum aud_prefilter_kind {
 typedef struct aud_pattern_engine {
 	const void *code;              /* pcre2_code, 8-bit code units */
 	int jit;                       /* 1 when JIT compilation succeeded */
+	const void *code_at;           /* the same anchored, or NULL: set
+					  when window_before < window */
+	int jit_at;
+	unsigned char starts[32];      /* with code_at: bit b set when a
+					  match can start with byte b */
 	aud_validator_fn validator;    /* NULL when the entry has none */
 	aud_prefilter_kind prefilter;  /* the first "prefilter:" line's */
 	unsigned prefilters;           /* bit 1 << kind for each line */

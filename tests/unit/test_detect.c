@@ -523,6 +523,37 @@ static void test_run_prefilter(void)
 	unlink(p);
 }
 
+/* window-before: the regex is tried only at starts up to the hit (an
+ * anchored copy, at bytes a match can start with, either case for (?i)),
+ * and finds every match that starts within window-before of its hit. */
+static void test_window_before(void)
+{
+	const char *p = put_file(
+	    "wb.pat", "id: wb\nentity: TEST_WB\ndescription: d\n"
+		      "regex: (?i)(?<![a-z])x[a-z]{0,4}key=\\d+\n"
+		      "prefilter: literal-i key\nconfidence: 0.5\n"
+		      "window: 40\nwindow-before: 5\n"
+		      "match: xabcdkey=12\n");
+	aud_patternset *ps = NULL;
+	aud_detector *d = make(&ps, &p, 1);
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	CHECK_EQ_INT(scan(d, "", "go Xabcdkey=12 and xkey=3, XKEY=4"), 3);
+	CHECK_EQ_INT(mt[0].start, 3);
+	CHECK_EQ_INT(mt[0].len, 11);
+	CHECK_EQ_INT(mt[1].start, 19);
+	CHECK_EQ_INT(mt[1].len, 6);
+	CHECK_EQ_INT(mt[2].start, 27);
+	CHECK_EQ_INT(mt[2].len, 6);
+	/* no key, no match, though x... is there */
+	CHECK_EQ_INT(scan(d, "", "xabcd=12 xab=3"), 0);
+	aud_detector_free(d);
+	aud_patterns_free(ps);
+	unlink(p);
+}
+
 static void test_bytes(void)
 {
 	static const char v[] = "\xff\xfe john@gmail.com \x00 tail \xc3";
@@ -591,6 +622,7 @@ int main(void)
 		RUN(test_value_group_entropy);
 		RUN(test_prefilter_skips);
 		RUN(test_run_prefilter);
+		RUN(test_window_before);
 		RUN(test_bytes);
 		RUN(test_many_matches);
 		RUN(test_names);
