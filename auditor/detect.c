@@ -799,22 +799,40 @@ static void set_tables(const unsigned char in[256], unsigned char lo[32],
 /* 0xff in every byte of x that is in the set, 0 elsewhere (W. Mula's
  * bitmap lookup: pshufb picks the row by low nibble, a second pshufb the
  * bit by high nibble). */
-__attribute__((target("avx2"))) static __m256i
-set_member(__m256i x, __m256i lo, __m256i hi)
+/* The parts of set_member that depend on x alone (for testing one block
+ * against many sets): x with its top bit flipped, and each byte's bit for
+ * its high nibble. */
+__attribute__((target("avx2"))) static void set_prep(__m256i x, __m256i *xf,
+						      __m256i *sel)
 {
 	const __m256i bit = _mm256_setr_epi8(
 		1, 2, 4, 8, 16, 32, 64, (char)128, 1, 2, 4, 8, 16, 32, 64,
 		(char)128, 1, 2, 4, 8, 16, 32, 64, (char)128, 1, 2, 4, 8, 16, 32,
 		64, (char)128);
-	__m256i row = _mm256_or_si256(
-		_mm256_shuffle_epi8(lo, x),
-		_mm256_shuffle_epi8(hi, _mm256_xor_si256(
-						x, _mm256_set1_epi8((char)0x80))));
-	__m256i hn = _mm256_and_si256(_mm256_srli_epi16(x, 4),
-				      _mm256_set1_epi8(0x07));
-	__m256i sel = _mm256_shuffle_epi8(bit, hn);
+
+	*xf = _mm256_xor_si256(x, _mm256_set1_epi8((char)0x80));
+	*sel = _mm256_shuffle_epi8(
+		bit, _mm256_and_si256(_mm256_srli_epi16(x, 4),
+				      _mm256_set1_epi8(0x07)));
+}
+
+/* set_member with set_prep's parts of x. */
+__attribute__((target("avx2"))) static __m256i
+set_member_prep(__m256i x, __m256i xf, __m256i sel, __m256i lo, __m256i hi)
+{
+	__m256i row = _mm256_or_si256(_mm256_shuffle_epi8(lo, x),
+				      _mm256_shuffle_epi8(hi, xf));
 
 	return _mm256_cmpeq_epi8(_mm256_and_si256(row, sel), sel);
+}
+
+__attribute__((target("avx2"))) static __m256i
+set_member(__m256i x, __m256i lo, __m256i hi)
+{
+	__m256i xf, sel;
+
+	set_prep(x, &xf, &sel);
+	return set_member_prep(x, xf, sel, lo, hi);
 }
 
 /* Looks at the pairs starting in [*at, len - 32) 32 at a time: only
@@ -1071,7 +1089,7 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 	for (i = 0; i < len; i += 64) {
 		uint64_t valid = UINT64_MAX;
 		const unsigned char *b = v + i;
-		__m256i x0, x1;
+		__m256i x0, x1, f0, f1, s0, s1;
 
 		if (len - i < 64) {
 			memset(pad, 0, sizeof pad);
@@ -1081,6 +1099,8 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 		}
 		x0 = _mm256_loadu_si256((const __m256i *)b);
 		x1 = _mm256_loadu_si256((const __m256i *)(b + 32));
+		set_prep(x0, &f0, &s0);
+		set_prep(x1, &f1, &s1);
 		for (c = 0; c < d->nrcls; c++) {
 			const struct runclass *rc = &d->rcls[c];
 			const __m256i lo =
@@ -1089,9 +1109,11 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 				_mm256_loadu_si256((const __m256i *)rc->hi);
 			uint64_t m = valid &
 				     ((uint64_t)(uint32_t)_mm256_movemask_epi8(
-					      set_member(x0, lo, hi)) |
+					      set_member_prep(x0, f0, s0, lo,
+							      hi)) |
 				      (uint64_t)(uint32_t)_mm256_movemask_epi8(
-					      set_member(x1, lo, hi))
+					      set_member_prep(x1, f1, s1, lo,
+							      hi))
 					      << 32);
 			size_t z, top, to;
 			uint64_t inner;
