@@ -54,6 +54,11 @@ static void walk(const aud_patternset *ps)
 			sum += strlen(pe->exclude_context[j]);
 		if (pe->window < 1 || pe->window > 65536)
 			fail("window outside 1..65536", pi->id);
+		if (pe->window_before > pe->window)
+			fail("window-before above window", pi->id);
+		if ((pe->prefilters & (1u << AUD_PF_RUN)) &&
+		    (pe->run_min < 2 || pe->run_min > 1024))
+			fail("run N outside 2..1024", pi->id);
 	}
 	(void)sum;
 }
