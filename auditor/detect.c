@@ -123,8 +123,10 @@ struct aud_detector {
 	size_t ndigit;
 	size_t *none_pats;
 	size_t nnone;
+	size_t min_length; /* the shortest match of any entry (at least 1) */
 	struct runclass *rcls;
 	size_t nrcls;
+	size_t run_min; /* the smallest N of every run class */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
@@ -590,6 +592,16 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 			d->none_pats[d->nnone++] = i;
 	}
 	sort_digit_pats(d);
+	d->min_length = SIZE_MAX;
+	for (i = 0; i < d->np; i++)
+		if (d->eng[i]->min_length < d->min_length)
+			d->min_length = d->eng[i]->min_length;
+	if (d->min_length == 0 || d->min_length == SIZE_MAX)
+		d->min_length = 1;
+	d->run_min = SIZE_MAX;
+	for (i = 0; i < d->nrcls; i++)
+		if (d->rcls[i].min < d->run_min)
+			d->run_min = d->rcls[i].min;
 	if (d->nlits)
 		qsort(d->lits, d->nlits, sizeof *d->lits, cmp_lit);
 	if (index_literals(d))
@@ -698,8 +710,9 @@ static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 	size_t lw = d->lastgen[p] == d->gen ? d->lastwin[p] : NOWIN;
 
 	/* A regex anchored at the value start (^...) can only use a hit that
-	 * a match from byte 0 could contain. */
-	if (d->eng[p]->anchored && s > 0)
+	 * a match from byte 0 could contain; none matches a value shorter
+	 * than its shortest match. */
+	if ((d->eng[p]->anchored && s > 0) || len < d->eng[p]->min_length)
 		return 0;
 
 	if (lw != NOWIN && d->wins[lw].e >= s && d->wins[lw].s <= e) {
@@ -1160,7 +1173,7 @@ static int run_windows(aud_detector *d, const unsigned char *v, size_t len)
 {
 	size_t c, cur[64];
 
-	if (d->nrcls == 0)
+	if (d->nrcls == 0 || len < d->run_min)
 		return 0;
 #ifdef AUD_HAVE_AVX2
 	if (d->avx2 && d->nrcls <= 64) {
@@ -1849,7 +1862,8 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		}
 		d->cur_nc = &d->ncache[i];
 	}
-	if (value_len == 0 || d->np == 0)
+	/* no regex matches fewer bytes than PCRE2's minimum length */
+	if (value_len < d->min_length || d->np == 0)
 		return 0;
 	if (++d->gen == 0) { /* wrapped: forget every old stamp */
 		memset(d->lastgen, 0, d->np * sizeof *d->lastgen);

@@ -650,6 +650,7 @@ static int compile_entry(entry *e, const char *path, aud_err *err)
 			    "pattern '%s': regex can match an empty string",
 			    e->info.id);
 	e->eng.capture_count = caps;
+	e->eng.min_length = minlen;
 	num = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "value");
 	if (num == PCRE2_ERROR_NOUNIQUESUBSTRING)
 		return perr(err, AUD_EPATTERN, path, e->regex_line,

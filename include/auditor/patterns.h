@@ -107,6 +107,7 @@ typedef struct aud_pattern_engine {
 	int value_group;               /* number of (?<value>...), or 0 */
 	int anchored;                  /* matches only at the value start */
 	uint32_t capture_count;        /* capturing groups in the regex */
+	uint32_t min_length;           /* PCRE2's shortest possible match */
 } aud_pattern_engine;
 
 /* The engine view of entry i (i < aud_patterns_count). */
