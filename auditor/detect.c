@@ -1548,15 +1548,10 @@ limit:
 
 static int push_place(aud_detector *d, size_t i)
 {
-	if (d->ncpos == d->capcpos) {
-		size_t nc = d->capcpos ? d->capcpos * 2 : 256;
-		uint32_t *np = realloc(d->cpos, nc * sizeof *np);
-
-		if (!np)
-			return -1;
-		d->cpos = np;
-		d->capcpos = nc;
-	}
+	if (d->ncpos == d->capcpos &&
+	    aud_grow((void **)&d->cpos, &d->capcpos, d->ncpos + 1,
+		     sizeof *d->cpos))
+		return -1;
 	d->cpos[d->ncpos++] = (uint32_t)i;
 	return 0;
 }

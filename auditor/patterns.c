@@ -341,6 +341,20 @@ static int parse_literals(entry *e, const char *v, size_t n, const char **why)
 	return 0;
 }
 
+/* The whole number v[0, n) into *out when it is from lo to hi. Returns 0,
+ * or 1 for anything else. */
+static int parse_count(const char *v, size_t n, long lo, long hi, long *out)
+{
+	char tmp[16], *end;
+
+	if (n == 0 || n >= sizeof tmp)
+		return 1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	*out = strtol(tmp, &end, 10);
+	return *end || *out < lo || *out > hi;
+}
+
 /* One byte of a run class at v[*i] (\\ \] \- \s \xHH escapes). Returns
  * the byte, or -1 for a bad escape. Advances *i past it. */
 static int class_byte(const char *v, size_t n, size_t *i)
@@ -378,7 +392,6 @@ static int parse_run(entry *e, const char *v, size_t n, const char **why)
 {
 	unsigned char *set = e->eng.run_class;
 	size_t i = 1, members = 0;
-	char tmp[16], *end;
 	long d;
 
 	*why = "run needs '[CLASS] N', e.g. 'run [0-9A-Fa-f:] 17'";
@@ -412,12 +425,9 @@ static int parse_run(entry *e, const char *v, size_t n, const char **why)
 		return 1;
 	for (i++; i < n && v[i] == ' '; i++)
 		;
-	if (i == n || n - i >= sizeof tmp)
+	if (i == n)
 		return 1;
-	memcpy(tmp, v + i, n - i);
-	tmp[n - i] = '\0';
-	d = strtol(tmp, &end, 10);
-	if (*end || d < 2 || d > 1024) {
+	if (parse_count(v + i, n - i, 2, 1024, &d)) {
 		*why = "run [CLASS] N needs N from 2 to 1024";
 		return 1;
 	}
@@ -479,15 +489,11 @@ static int parse_prefilter_kind(entry *e, const char *v, size_t n,
 	if (kw == 3 && memcmp(v, "run", 3) == 0)
 		return parse_run(e, arg, alen, why);
 	if (kw == 6 && memcmp(v, "digits", 6) == 0) {
-		char tmp[16], *end;
 		long d;
 
-		if (alen == 0 || alen >= sizeof tmp)
+		if (alen == 0)
 			return 1;
-		memcpy(tmp, arg, alen);
-		tmp[alen] = '\0';
-		d = strtol(tmp, &end, 10);
-		if (*end || d < 1 || d > 64) {
+		if (parse_count(arg, alen, 1, 64, &d)) {
 			*why = "digits N needs N from 1 to 64";
 			return 1;
 		}
