@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_CACHE 64 /* field names whose context results are kept */
+#define NAME_CACHE 256 /* field names whose context results are kept */
 #define SLACK 64	     /* bytes of lookahead context past a window */
 #define CONTEXT_SPAN 64	     /* context words are looked for this near */
 #define MAX_CANDIDATES 65536 /* per value; more are counted, not kept */
