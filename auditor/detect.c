@@ -116,7 +116,7 @@ struct aud_detector {
 	int32_t bytehead[256];
 	unsigned char singles[256]; /* distinct first bytes of 1-byte literals */
 	size_t nsingles;
-	int has_pairs;
+	unsigned char issingle[256]; /* the same as a table */
 	struct litref *refs;
 	size_t nrefs;
 	size_t *digit_pats; /* sorted by min_digits */
@@ -161,6 +161,7 @@ struct aud_detector {
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
 	/* The same two byte sets as AVX2 bitmaps (see set_member). */
 	unsigned char fset_lo[32], fset_hi[32], sset_lo[32], sset_hi[32];
+	unsigned char one_lo[32], one_hi[32]; /* issingle */
 	struct win *wins;
 	size_t nwins, capwins;
 	struct win *sw;  /* scratch of sort_wins, swapped with wins */
@@ -444,14 +445,15 @@ static int index_literals(aud_detector *d)
 		na = variants((unsigned char)l->s[0], l->nocase, va);
 		if (l->len == 1) {
 			for (a = 0; a < na; a++) {
-				if (d->bytehead[va[a]] < 0)
+				if (d->bytehead[va[a]] < 0) {
 					d->singles[d->nsingles++] = va[a];
+					d->issingle[va[a]] = 1;
+				}
 				if (push_ref(d, &d->bytehead[va[a]], i))
 					return AUD_ENOMEM;
 			}
 			continue;
 		}
-		d->has_pairs = 1;
 		nb = variants((unsigned char)l->s[1], l->nocase, vb);
 		for (a = 0; a < na; a++)
 			for (b = 0; b < nb; b++) {
@@ -622,6 +624,7 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	d->avx2 = __builtin_cpu_supports("avx2") && !getenv("AUDITOR_NO_SIMD");
 	set_tables(d->pairfirst, d->fset_lo, d->fset_hi);
 	set_tables(d->pairsecond, d->sset_lo, d->sset_hi);
+	set_tables(d->issingle, d->one_lo, d->one_hi);
 	set_tables(d->craw, d->cf_lo, d->cf_hi);
 	set_tables(d->craw2, d->cs_lo, d->cs_hi);
 	set_tables(d->alnum, d->an_lo, d->an_hi);
@@ -768,6 +771,17 @@ static int lit_hit(aud_detector *d, const struct lit *l, size_t at,
 	return 0;
 }
 
+/* The one-byte literals that v[i] is. */
+static int single_at(aud_detector *d, const char *v, size_t len, size_t i)
+{
+	int32_t r;
+
+	for (r = d->bytehead[(unsigned char)v[i]]; r >= 0; r = d->refs[r].next)
+		if (lit_hit(d, &d->lits[d->refs[r].lit], i, len))
+			return AUD_ENOMEM;
+	return 0;
+}
+
 /* The literals starting with the byte pair at i. */
 static int pair_at(aud_detector *d, const char *v, size_t len, size_t i)
 {
@@ -848,9 +862,9 @@ set_member(__m256i x, __m256i lo, __m256i hi)
 	return set_member_prep(x, xf, sel, lo, hi);
 }
 
-/* Looks at the pairs starting in [*at, len - 32) 32 at a time: only
- * positions whose byte may start a pair and whose next byte may end one
- * reach pair_at. Leaves *at where the scalar loop goes on. */
+/* Looks at the bytes in [*at, len - 32) 32 at a time: only positions whose
+ * byte is a one-byte literal, or may start a pair whose next byte may end
+ * one, are looked at further. Leaves *at where the scalar loop goes on. */
 __attribute__((target("avx2"))) static int
 pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 {
@@ -858,19 +872,26 @@ pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 	const __m256i fhi = _mm256_loadu_si256((const __m256i *)d->fset_hi);
 	const __m256i slo = _mm256_loadu_si256((const __m256i *)d->sset_lo);
 	const __m256i shi = _mm256_loadu_si256((const __m256i *)d->sset_hi);
+	const __m256i olo = _mm256_loadu_si256((const __m256i *)d->one_lo);
+	const __m256i ohi = _mm256_loadu_si256((const __m256i *)d->one_hi);
 	size_t i;
 
 	for (i = *at; i + 33 <= len; i += 32) {
 		__m256i a = _mm256_loadu_si256((const __m256i *)(v + i));
 		__m256i b = _mm256_loadu_si256((const __m256i *)(v + i + 1));
-		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
-			set_member(a, flo, fhi), set_member(b, slo, shi)));
+		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+			_mm256_and_si256(set_member(a, flo, fhi),
+					 set_member(b, slo, shi)),
+			set_member(a, olo, ohi)));
 
 		while (m) {
 			size_t k = i + (size_t)__builtin_ctz(m);
 			unsigned key = (unsigned char)v[k] |
 				       (unsigned)(unsigned char)v[k + 1] << 8;
 
+			if (d->issingle[(unsigned char)v[k]] &&
+			    single_at(d, v, len, k))
+				return AUD_ENOMEM;
 			/* most candidates are no literal's pair: look that
 			 * up before the call */
 			if ((d->pairbits[key >> 3] & (1u << (key & 7))) &&
@@ -894,27 +915,10 @@ pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 static int literal_windows(aud_detector *d, const char *v, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)v;
-	size_t i, k;
-	int32_t r;
+	size_t i = 0;
 
 	if (!d->nlits || len == 0)
 		return 0;
-	/* One-byte literals ('@', ':'): memchr is fastest for the few. */
-	for (k = 0; k < d->nsingles; k++) {
-		const char *h = v, *end = v + len;
-
-		while ((h = memchr(h, d->singles[k], (size_t)(end - h)))) {
-			for (r = d->bytehead[d->singles[k]]; r >= 0;
-			     r = d->refs[r].next)
-				if (lit_hit(d, &d->lits[d->refs[r].lit],
-					    (size_t)(h - v), len))
-					return AUD_ENOMEM;
-			h++;
-		}
-	}
-	if (!d->has_pairs)
-		return 0;
-	i = 0;
 #ifdef AUD_HAVE_AVX2
 	if (d->avx2 && len >= 33) {
 		int rc = pairs_avx2(d, v, len, &i);
@@ -923,10 +927,10 @@ static int literal_windows(aud_detector *d, const char *v, size_t len)
 			return rc;
 	}
 #endif
-	for (; i + 1 < len; i++) {
-		if (!d->pairfirst[u[i]])
-			continue;
-		if (pair_at(d, v, len, i))
+	for (; i < len; i++) {
+		if (d->issingle[u[i]] && single_at(d, v, len, i))
+			return AUD_ENOMEM;
+		if (i + 1 < len && d->pairfirst[u[i]] && pair_at(d, v, len, i))
 			return AUD_ENOMEM;
 	}
 	return 0;
