@@ -1041,8 +1041,9 @@ static void test_findings_rows(void)
 		ok = ok && sqlite3_column_int64(st, 0) == i + 1;
 		ok = ok && sqlite3_column_int64(st, 1) == run &&
 		     sqlite3_column_int64(st, 2) == file;
-		ok = ok && (i % 7 == 0 ? sqlite3_column_type(st, 3) == SQLITE_NULL
-				       : sqlite3_column_int64(st, 3) == i);
+		ok = ok &&
+		     (i % 7 == 0 ? sqlite3_column_type(st, 3) == SQLITE_NULL
+				 : sqlite3_column_int64(st, 3) == i);
 		ok = ok && sqlite3_column_int64(st, 4) == 2 * (int64_t)i &&
 		     sqlite3_column_int64(st, 6) == 3 * (int64_t)i &&
 		     sqlite3_column_int64(st, 7) == 1 + i % 50;
