@@ -378,9 +378,9 @@ enum {
 
 /*
  * Findings go in FINDINGS_PER_STMT rows to an INSERT: each statement run
- * costs about as much again as a row (reset, halt, the bindings' mutex),
- * so 16 rows a statement take a fifth off a finding's insert. The
- * parameters are numbered in order, 13 a row.
+ * has a cost of its own (step, halt, reset, clearing the bindings), and
+ * 16 rows a statement took a fifth off a finding's insert. The parameters
+ * are numbered in order, 13 a row.
  */
 #define FINDINGS_PER_STMT 16
 #define FINDING_COLS 13
