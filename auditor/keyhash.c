@@ -4,6 +4,9 @@
  * key lives only in memory, is wiped on free, and only a fingerprint of it
  * ever leaves this module. Normalisation is mask.c's job.
  */
+/* SHA256_Init and friends are deprecated in OpenSSL 3 in favour of EVP,
+ * but a value's HMAC through EVP costs three times as much (below). */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "auditor/keyhash.h"
 #include "auditor/mask.h"
 
@@ -12,6 +15,7 @@
 #include <openssl/hmac.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +27,11 @@ struct aud_keyhash {
 	/* SHA-256 states after the key's inner and outer pad blocks: an
 	 * HMAC is then two short hashes (HMAC() one-shot looked up the
 	 * algorithm and scheduled the key on every call: 20 k instructions
-	 * a finding). Read only once made, so threads share them. */
-	EVP_MD_CTX *inner, *outer;
+	 * a finding). Plain structs rather than EVP contexts: starting from
+	 * one is a copy, where EVP_MD_CTX_copy_ex allocates (0.52 -> 0.17 us
+	 * a value; the same SHA-NI code hashes). Read only once made, so
+	 * threads share them. */
+	SHA256_CTX inner, outer;
 };
 
 /* HMAC's key schedule (RFC 2104): a key longer than the 64-byte block is
@@ -44,19 +51,15 @@ static int schedule(aud_keyhash *h)
 	} else {
 		memcpy(k, h->key, h->keylen);
 	}
-	h->inner = EVP_MD_CTX_new();
-	h->outer = EVP_MD_CTX_new();
-	if (!h->inner || !h->outer)
-		return -1;
 	for (i = 0; i < 64; i++)
 		pad[i] = k[i] ^ 0x36;
-	if (EVP_DigestInit_ex(h->inner, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(h->inner, pad, 64) != 1)
+	if (SHA256_Init(&h->inner) != 1 ||
+	    SHA256_Update(&h->inner, pad, 64) != 1)
 		return -1;
 	for (i = 0; i < 64; i++)
 		pad[i] = k[i] ^ 0x5c;
-	if (EVP_DigestInit_ex(h->outer, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(h->outer, pad, 64) != 1)
+	if (SHA256_Init(&h->outer) != 1 ||
+	    SHA256_Update(&h->outer, pad, 64) != 1)
 		return -1;
 	OPENSSL_cleanse(k, sizeof k);
 	OPENSSL_cleanse(pad, sizeof pad);
@@ -114,36 +117,30 @@ static void to_hex(const unsigned char *b, size_t n, char *out)
 void aud_keyhash_value(const aud_keyhash *h, const char *entity,
 		       const char *value, size_t len, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[SHA256_DIGEST_LENGTH];
 	char stack[512];
 	char *norm = stack;
 	size_t nlen, elen = strlen(entity);
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	SHA256_CTX c;
 	int ok;
 
 	out[0] = '\0';
-	if (!c)
-		return;
 	if (len + 1 > sizeof stack) {
 		norm = malloc(len + 1);
-		if (!norm) {
-			EVP_MD_CTX_free(c);
+		if (!norm)
 			return;
-		}
 	}
 	nlen = aud_normalize(norm, len + 1, entity, value, len);
 	/* HMAC over entity, NUL, normalised value. */
-	ok = EVP_MD_CTX_copy_ex(c, h->inner) == 1 &&
-	     EVP_DigestUpdate(c, entity, elen + 1) == 1 &&
-	     EVP_DigestUpdate(c, norm, nlen) == 1 &&
-	     EVP_DigestFinal_ex(c, md, &mdlen) == 1 &&
-	     EVP_MD_CTX_copy_ex(c, h->outer) == 1 &&
-	     EVP_DigestUpdate(c, md, mdlen) == 1 &&
-	     EVP_DigestFinal_ex(c, md, &mdlen) == 1;
+	c = h->inner;
+	ok = SHA256_Update(&c, entity, elen + 1) == 1 &&
+	     SHA256_Update(&c, norm, nlen) == 1 && SHA256_Final(md, &c) == 1;
+	c = h->outer;
+	ok = ok && SHA256_Update(&c, md, sizeof md) == 1 &&
+	     SHA256_Final(md, &c) == 1;
 	if (ok)
 		to_hex(md, 32, out);
-	EVP_MD_CTX_free(c);
+	OPENSSL_cleanse(&c, sizeof c);
 	if (norm != stack)
 		free(norm);
 }
@@ -185,9 +182,8 @@ void aud_keyhash_free(aud_keyhash *h)
 {
 	if (!h)
 		return;
-	OPENSSL_cleanse(h->key, sizeof h->key);
-	EVP_MD_CTX_free(h->inner);
-	EVP_MD_CTX_free(h->outer);
+	/* The pad states are as good as the key. */
+	OPENSSL_cleanse(h, sizeof *h);
 	free(h);
 }
 

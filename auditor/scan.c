@@ -1183,8 +1183,10 @@ static int drain_scores(scan_ctx *c, job *j)
 static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 {
 	uint64_t br = j->records, bl = j->lines, bo = seg->base_offset;
-	aud_finding_row row;
-	size_t i;
+	/* Rows go to the store a slice at a time: it puts several in one
+	 * statement. */
+	aud_finding_row rows[64];
+	size_t i, nr = 0;
 
 	if (j->fault)
 		return 0; /* the input ended at an earlier fault */
@@ -1195,24 +1197,28 @@ static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 	j->problems += b->problems - b->npr;
 	for (i = 0; i < b->nf && !c->store_failed; i++) {
 		const fnd *f = &b->f[i];
+		aud_finding_row *row = &rows[nr++];
 
-		memset(&row, 0, sizeof row);
-		row.run_id = c->run_id;
-		row.file_id = j->file_id;
-		row.record = br + f->record;
-		row.line = bl + f->line;
-		row.byte_offset = bo + f->offset;
-		row.length = f->length;
-		row.field = b->text.p + f->field;
-		row.field_len = f->field_len;
-		row.entity = f->entity;
-		row.pattern_id = f->pattern_id;
-		row.evidence = aud_evidence_name(f->evidence);
-		row.confidence = f->confidence;
-		row.masked = b->text.p + f->masked;
-		row.value_hash = f->hash;
-		if (aud_store_finding_add(c->s, &row, &c->store_err))
-			c->store_failed = 1;
+		row->run_id = c->run_id;
+		row->file_id = j->file_id;
+		row->record = br + f->record;
+		row->line = bl + f->line;
+		row->byte_offset = bo + f->offset;
+		row->length = f->length;
+		row->field = b->text.p + f->field;
+		row->field_len = f->field_len;
+		row->entity = f->entity;
+		row->pattern_id = f->pattern_id;
+		row->evidence = aud_evidence_name(f->evidence);
+		row->confidence = f->confidence;
+		row->masked = b->text.p + f->masked;
+		row->value_hash = f->hash;
+		if (nr == sizeof rows / sizeof rows[0] || i + 1 == b->nf) {
+			if (aud_store_findings_add(c->s, rows, nr,
+						   &c->store_err))
+				c->store_failed = 1;
+			nr = 0;
+		}
 	}
 	if (c->store_failed)
 		return -1;

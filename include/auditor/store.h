@@ -83,6 +83,12 @@ typedef struct aud_finding_row {
 int aud_store_finding_add(aud_store *s, const aud_finding_row *f,
 			  aud_err *err);
 
+/* Queues n findings in order, as n calls of aud_store_finding_add would,
+ * but cheaper: several rows go in one statement. The rows' strings need
+ * only last until it returns. */
+int aud_store_findings_add(aud_store *s, const aud_finding_row *f, size_t n,
+			   aud_err *err);
+
 /* Queues one per-record problem (kind: short word such as "json",
  * "field_count", "utf8", "nul", "too_long", "pattern_limit"). */
 int aud_store_problem_add(aud_store *s, int64_t run_id, int64_t file_id,

@@ -934,6 +934,147 @@ static void test_close_with_open_statement(void)
 	sqlite3_finalize(st);
 }
 
+/* Row i of test_findings_rows: every column worked out from i, some NULL. */
+struct trow {
+	char field[16], masked[16], hash[16];
+	aud_finding_row f;
+};
+
+static void trow_make(struct trow *t, int64_t run, int64_t file, int i)
+{
+	static const char *const ev[] = {"pattern", "validated", "context",
+					 "placeholder"};
+
+	snprintf(t->field, sizeof t->field, "f%dXX", i);
+	snprintf(t->masked, sizeof t->masked, "m%d", i);
+	snprintf(t->hash, sizeof t->hash, "h%d", i);
+	memset(&t->f, 0, sizeof t->f);
+	t->f.run_id = run;
+	t->f.file_id = file;
+	t->f.record = i % 7 == 0 ? AUD_NOPOS : (uint64_t)i;
+	t->f.line = (uint64_t)i * 2;
+	t->f.byte_offset = (uint64_t)i * 3;
+	t->f.length = 1 + (uint64_t)(i % 50);
+	t->f.field = i % 11 == 0 ? NULL : t->field;
+	t->f.field_len = strlen(t->field) - 2; /* without "XX" */
+	t->f.entity = i % 2 ? "PHONE_NUMBER" : "EMAIL_ADDRESS";
+	t->f.pattern_id = i % 3 ? "p1" : "p2";
+	t->f.evidence = ev[i % 4];
+	t->f.confidence = i / 1000.0;
+	t->f.masked = t->masked;
+	t->f.value_hash = i % 13 == 0 ? NULL : t->hash;
+}
+
+/*
+ * aud_store_findings_add (several rows a statement) against the rows it
+ * was given: every column of every row read back in order, and the batch
+ * committed on the same row as one row at a time would (3 problems plus
+ * 9,997 findings make the first 10,000, inside the call of rows 9,984 to
+ * 10,031).
+ */
+static void test_findings_rows(void)
+{
+	enum { N = 10050, FIRST = 9997, CALL = 48 };
+	struct trow *t = calloc(N, sizeof *t);
+	aud_finding_row *rows = calloc(N, sizeof *rows);
+	char path[512];
+	aud_store *s = NULL;
+	sqlite3 *db2 = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t run, file;
+	aud_file_result r;
+	aud_err err, pr;
+	int i, n, bad = 0, rc;
+
+	CHECK(t != NULL && rows != NULL);
+	if (!t || !rows)
+		goto done;
+	mkpath(path, sizeof path, "rows.db");
+	s = open_ok(path);
+	db2 = second(path);
+	CHECK(s != NULL && db2 != NULL);
+	if (!s || !db2)
+		goto done;
+	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
+	CHECK(aud_store_file_begin(s, run, "r.jsonl", &file, &err) == 0);
+	aud_err_clear(&pr);
+	aud_err_set(&pr, AUD_EFORMAT, "bad line");
+	for (i = 0; i < 3; i++)
+		CHECK(aud_store_problem_add(s, run, file, "json", &pr, &err) ==
+		      0);
+	for (i = 0; i < N; i++) {
+		trow_make(&t[i], run, file, i);
+		rows[i] = t[i].f;
+	}
+	/* 48 rows a call: statements of 16, and single rows where a whole
+	 * statement would pass the 10,000th row. */
+	for (i = 0; i < N; i += n) {
+		int64_t seen;
+
+		n = N - i < CALL ? N - i : CALL;
+		bad += aud_store_findings_add(s, rows + i, (size_t)n, &err) != 0;
+		seen = q_int(db2, "SELECT COUNT(*) FROM findings");
+		if (seen != (i + n < FIRST ? 0 : FIRST) && bad++ < 3)
+			fprintf(stderr, "after row %d: %lld rows committed\n",
+				i + n, (long long)seen);
+	}
+	bad += aud_store_findings_add(s, rows, 0, &err) != 0;
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(q_int(db2, "SELECT COUNT(*) FROM findings"), FIRST);
+	r = result("ok", N, 1000, 3);
+	CHECK(aud_store_file_end(s, file, &r, &err) == 0);
+	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+
+	rc = sqlite3_prepare_v2(db2,
+				"SELECT finding_id, run_id, file_id, record,"
+				" line, field, byte_offset, length, entity,"
+				" pattern_id, evidence, confidence, masked,"
+				" value_hash FROM findings ORDER BY finding_id",
+				-1, &st, NULL);
+	CHECK_EQ_INT(rc, SQLITE_OK);
+	for (i = 0; rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW; i++) {
+		const aud_finding_row *f = &t[i].f;
+		const char *fld = (const char *)sqlite3_column_text(st, 5);
+		const char *h = (const char *)sqlite3_column_text(st, 13);
+		int ok = i < N;
+
+		ok = ok && sqlite3_column_int64(st, 0) == i + 1;
+		ok = ok && sqlite3_column_int64(st, 1) == run &&
+		     sqlite3_column_int64(st, 2) == file;
+		ok = ok &&
+		     (i % 7 == 0 ? sqlite3_column_type(st, 3) == SQLITE_NULL
+				 : sqlite3_column_int64(st, 3) == i);
+		ok = ok && sqlite3_column_int64(st, 4) == 2 * (int64_t)i &&
+		     sqlite3_column_int64(st, 6) == 3 * (int64_t)i &&
+		     sqlite3_column_int64(st, 7) == 1 + i % 50;
+		ok = ok && (f->field ? fld && strlen(fld) == f->field_len &&
+					       memcmp(fld, f->field,
+						      f->field_len) == 0
+				     : fld == NULL);
+		ok = ok && strcmp((const char *)sqlite3_column_text(st, 8),
+				  f->entity) == 0 &&
+		     strcmp((const char *)sqlite3_column_text(st, 9),
+			    f->pattern_id) == 0 &&
+		     strcmp((const char *)sqlite3_column_text(st, 10),
+			    f->evidence) == 0;
+		ok = ok && sqlite3_column_double(st, 11) == i / 1000.0;
+		ok = ok && strcmp((const char *)sqlite3_column_text(st, 12),
+				  t[i].masked) == 0;
+		ok = ok && (f->value_hash ? h && strcmp(h, t[i].hash) == 0
+					  : h == NULL);
+		if (!ok && bad++ < 3)
+			fprintf(stderr, "row %d differs\n", i);
+	}
+	CHECK_EQ_INT(i, N);
+	CHECK_EQ_INT(bad, 0);
+done:
+	sqlite3_finalize(st);
+	sqlite3_close(db2);
+	aud_store_close(s);
+	free(rows);
+	free(t);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -947,6 +1088,7 @@ int main(void)
 	RUN(test_create_mode);
 	RUN(test_reopen_appends);
 	RUN(test_batches);
+	RUN(test_findings_rows);
 	RUN(test_views);
 	RUN(test_problems_cap);
 	RUN(test_not_a_database);
