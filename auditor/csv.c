@@ -574,8 +574,9 @@ static int fast_line(csvr *c, const char *data, size_t len, size_t *used)
 			while (end > start && cls[s[end - 1]] == B_SPACE)
 				end--;
 		}
-		if (nf == max || aud_grow((void **)&c->fields, &c->fcap, nf + 1,
-					  sizeof *c->fields))
+		if (nf == max ||
+		    (nf == c->fcap && aud_grow((void **)&c->fields, &c->fcap,
+					       nf + 1, sizeof *c->fields)))
 			return 0;
 		f = &c->fields[nf++];
 		f->value = data + start;

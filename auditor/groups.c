@@ -18,6 +18,7 @@
 struct gval {
 	aud_group_counts c;
 	char *value;
+	size_t len; /* strlen(value) */
 };
 
 struct attr {
@@ -38,6 +39,7 @@ struct aud_groups {
 	int unique; /* records name each field once, in one order (CSV) */
 	size_t ncol;
 	long outcome, prediction, score; /* column indices or -1 */
+	size_t *poslen, *predlen; /* lengths of the positive values */
 	const char *val[MAX_COLS];       /* this record's values */
 	size_t vlen[MAX_COLS];
 	int present[MAX_COLS]; /* non-empty, non-null in this record */
@@ -49,6 +51,76 @@ struct aud_groups {
 	long *scslot;
 	size_t nsc;
 };
+
+/* Are a[0..n) and b[0..n) the same bytes? Names and values here are a
+ * few bytes long: two word loads beat a call to memcmp. */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8) {
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8); /* the last 8, overlapping */
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
+
+/* Hash of a group value, eight bytes a step (only the slot depends on
+ * it: groups keep their first-seen order). */
+static inline size_t hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+	uint32_t u, v;
+	size_t i;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 31;
+	}
+	if (n >= 4) { /* two 4-byte loads, overlapping when n < 8 */
+		memcpy(&u, s, 4);
+		memcpy(&v, s + n - 4, 4);
+		w = (uint64_t)u << 32 | v;
+	} else {
+		w = 0;
+		for (i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	}
+	h = (h ^ w) * 0x94D049BB133111EBull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* Lengths of list[0..n), or NULL when out of memory. */
+static size_t *lengths(const char *const *list, size_t n)
+{
+	size_t *v = malloc((n ? n : 1) * sizeof *v), i;
+
+	if (v)
+		for (i = 0; i < n; i++)
+			v[i] = strlen(list[i]);
+	return v;
+}
 
 static long add_col(aud_groups *g, const char *name, size_t len)
 {
@@ -145,6 +217,10 @@ int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err)
 	if (!rc && o->score &&
 	    (g->score = add_col(g, o->score, strlen(o->score))) < 0)
 		rc = aud_err_set(err, AUD_ENOMEM, "too many columns");
+	if (!rc && (!(g->poslen = lengths(o->positive, o->npositive)) ||
+		    !(g->predlen = lengths(o->predicted_positive,
+					   o->npredicted_positive))))
+		rc = aud_err_set(err, AUD_ENOMEM, "out of memory");
 	if (!rc && o->score) {
 		g->sc = malloc(SCORE_SLOTS / 2 * sizeof *g->sc);
 		g->scslot = malloc(SCORE_SLOTS * sizeof *g->scslot);
@@ -171,9 +247,7 @@ static int grow(struct attr *at)
 	for (i = 0; i < ns; i++)
 		sl[i] = -1;
 	for (i = 0; i < at->n; i++) {
-		size_t h = aud_fnv1a(at->v[i].value,
-				     strlen(at->v[i].value)) &
-			   (ns - 1);
+		size_t h = hash(at->v[i].value, at->v[i].len) & (ns - 1);
 
 		while (sl[h] >= 0)
 			h = (h + 1) & (ns - 1);
@@ -193,14 +267,16 @@ static aud_group_counts *find(struct attr *at, const char *key, size_t len)
 
 	if (at->n * 2 >= at->nslot && grow(at))
 		return NULL;
-	h = aud_fnv1a(key, len) & (at->nslot - 1);
+	h = hash(key, len) & (at->nslot - 1);
 	while (at->slot[h] >= 0) {
 		gv = &at->v[at->slot[h]];
-		if (strlen(gv->value) == len && memcmp(gv->value, key, len) == 0)
+		if (gv->len == len && same(gv->value, key, len))
 			return &gv->c;
 		h = (h + 1) & (at->nslot - 1);
 	}
-	if (at->n >= AUD_GROUPS_MAX_VALUES && strcmp(key, AUD_GROUP_OTHER))
+	if (at->n >= AUD_GROUPS_MAX_VALUES &&
+	    !(len == strlen(AUD_GROUP_OTHER) &&
+	      same(key, AUD_GROUP_OTHER, len)))
 		return find(at, AUD_GROUP_OTHER, strlen(AUD_GROUP_OTHER));
 	if (at->n == at->cap) {
 		size_t nc = at->cap ? at->cap * 2 : 8;
@@ -218,18 +294,19 @@ static aud_group_counts *find(struct attr *at, const char *key, size_t len)
 		return NULL;
 	memcpy(gv->value, key, len);
 	gv->value[len] = '\0';
+	gv->len = len;
 	gv->c.value = gv->value;
 	at->slot[h] = (long)at->n++;
 	return &gv->c;
 }
 
 static int in_list(const char *v, size_t len, const char *const *list,
-		   size_t n)
+		   const size_t *lens, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], v, len) == 0)
+		if (lens[i] == len && same(list[i], v, len))
 			return 1;
 	return 0;
 }
@@ -247,10 +324,24 @@ static int parse_num(const char *v, size_t len, double *out)
 	return end != buf && *end == '\0' && *out == *out;
 }
 
-/* Builds the group key of attribute at for this record into g->key. */
-static size_t make_key(aud_groups *g, const struct attr *at)
+/* The group key of attribute at for this record: a single column's value
+ * as it is, or several joined into g->key. Sets *len. */
+static const char *make_key(aud_groups *g, const struct attr *at,
+			    size_t *len)
 {
 	size_t k, n = 0;
+
+	if (at->ncol == 1) {
+		size_t c = at->col[0];
+
+		if (!g->present[c]) {
+			*len = strlen(AUD_GROUP_UNKNOWN);
+			return AUD_GROUP_UNKNOWN;
+		}
+		/* As below: the key is cut at KEY_MAX bytes. */
+		*len = g->vlen[c] < KEY_MAX ? g->vlen[c] : KEY_MAX;
+		return g->val[c];
+	}
 
 	for (k = 0; k < at->ncol; k++) {
 		size_t c = at->col[k], len;
@@ -275,7 +366,8 @@ static size_t make_key(aud_groups *g, const struct attr *at)
 		n += len;
 	}
 	g->key[n] = '\0';
-	return n;
+	*len = n;
+	return g->key;
 }
 
 /* Counts one (attribute, group, score); the table is never more than half
@@ -356,7 +448,7 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 			break;
 		f = &rec->fields[i];
 		if (f->name_len != g->collen[c] ||
-		    memcmp(f->name, g->col[c], f->name_len) != 0)
+		    !same(f->name, g->col[c], f->name_len))
 			break;
 		g->seen[c] = 1;
 		if (f->value_len && f->type != AUD_VAL_NULL) {
@@ -391,13 +483,13 @@ counted:
 	if (g->outcome >= 0 && g->present[g->outcome]) {
 		out_known = 1;
 		out_pos = in_list(g->val[g->outcome], g->vlen[g->outcome],
-				  o->positive, o->npositive);
+				  o->positive, g->poslen, o->npositive);
 	}
 	if (g->prediction >= 0 && g->present[g->prediction]) {
 		pred_known = 1;
 		pred_pos = in_list(g->val[g->prediction],
 				   g->vlen[g->prediction],
-				   o->predicted_positive,
+				   o->predicted_positive, g->predlen,
 				   o->npredicted_positive);
 	}
 	if (g->score >= 0 && g->present[g->score] &&
@@ -410,8 +502,17 @@ counted:
 		}
 	}
 	for (i = 0; i < g->na; i++) {
-		size_t len = make_key(g, &g->a[i]);
-		aud_group_counts *gc = find(&g->a[i], g->key, len);
+		size_t len;
+		const char *key = make_key(g, &g->a[i], &len);
+		aud_group_counts *gc;
+
+		/* A group value is a C string in the store: one with a NUL
+		 * byte is the group of what comes before it. A CSV value
+		 * holds one only in a record flagged so; a JSON value may
+		 * have it from a \u0000 escape. */
+		if (!g->unique || (rec->flags & AUD_REC_HAS_NUL))
+			len = strnlen(key, len);
+		gc = find(&g->a[i], key, len);
 
 		if (!gc)
 			return AUD_ENOMEM;
@@ -461,8 +562,8 @@ int aud_groups_merge(aud_groups *dst, const aud_groups *src)
 
 		for (i = 0; i < sa->n; i++) {
 			const aud_group_counts *s = &sa->v[i].c;
-			aud_group_counts *d = find(&dst->a[a], s->value,
-						   strlen(s->value));
+			aud_group_counts *d =
+				find(&dst->a[a], s->value, sa->v[i].len);
 
 			if (!d)
 				return AUD_ENOMEM;
@@ -479,9 +580,9 @@ int aud_groups_merge(aud_groups *dst, const aud_groups *src)
 	}
 	for (i = 0; i < src->nsc; i++) {
 		const aud_score_count *e = &src->sc[i];
-		const char *v = src->a[e->attribute].v[e->group].value;
+		const struct gval *sv = &src->a[e->attribute].v[e->group];
 		aud_group_counts *d =
-			find(&dst->a[e->attribute], v, strlen(v));
+			find(&dst->a[e->attribute], sv->value, sv->len);
 
 		if (!d)
 			return AUD_ENOMEM;
@@ -558,5 +659,7 @@ void aud_groups_free(aud_groups *g)
 		free(g->col[i]);
 	free(g->sc);
 	free(g->scslot);
+	free(g->poslen);
+	free(g->predlen);
 	free(g);
 }

@@ -390,25 +390,90 @@ static long lookup(aud_profile *p, const char *key, size_t klen,
 	return (long)p->n++;
 }
 
-long aud_profile_value(aud_profile *p, const char *name, size_t len,
-		       size_t value_len)
+/* Are a[0..n) and b[0..n) the same bytes? Names and values here are a
+ * few bytes long: two word loads beat a call to memcmp. */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8) {
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8); /* the last 8, overlapping */
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
+
+/* aud_profile_value when the name is not the next field's: folded and
+ * looked up. Kept out of line so that the usual case stays small. */
+static long __attribute__((noinline))
+other_field(aud_profile *p, long h, const char *name, size_t len)
 {
 	size_t klen = fold(p, name, len);
+
+	if (h >= (long)p->n || p->f[h].namelen != klen ||
+	    memcmp(p->f[h].name, p->key, klen) != 0)
+		h = lookup(p, p->key, klen, p->key, klen);
+	return h;
+}
+
+/* aud_profile_value, inlined in the loop of aud_profile_record. */
+static inline long value(aud_profile *p, const char *name, size_t len,
+			 size_t value_len)
+{
 	long h = p->last + 1;
 
 	if (h < 0 || (size_t)h >= p->n)
 		h = 0;
-	if (h >= (long)p->n || p->f[h].namelen != klen ||
-	    memcmp(p->f[h].name, p->key, klen) != 0)
-		h = lookup(p, p->key, klen, p->key, klen);
+	/* A name equal to the next field's folded name folds to itself (a
+	 * folded name has no digit after a '[' and at most KEY_MAX bytes),
+	 * so the usual case, a record repeating its fields in order, needs
+	 * no folding. */
+	if (h >= (long)p->n || p->f[h].namelen != len ||
+	    !same(p->f[h].name, name, len))
+		h = other_field(p, h, name, len);
 	p->last = h;
-
 	if (h < 0)
 		return -1;
 	p->f[h].seen++;
 	if (value_len)
 		p->f[h].non_empty++;
 	return h;
+}
+
+long aud_profile_value(aud_profile *p, const char *name, size_t len,
+		       size_t value_len)
+{
+	return value(p, name, len, value_len);
+}
+
+int aud_profile_record(aud_profile *p, const aud_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (value(p, f[i].name, f[i].name_len, f[i].value_len) < 0)
+			return -1;
+	return 0;
 }
 
 void aud_profile_value_found(aud_profile *p, long h)

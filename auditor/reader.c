@@ -267,6 +267,28 @@ int aud_reader_finish(aud_reader *r, aud_err *err)
 	return rc;
 }
 
+int aud_reader_continue(aud_reader *r, const char *head, size_t len,
+			aud_err *err)
+{
+	aud_record_fn rf = r->record_fn;
+	aud_problem_fn pf = r->problem_fn;
+	int rc = 0;
+
+	if (err)
+		aud_err_clear(err);
+	if (r->format == AUD_FMT_CSV && len) {
+		r->record_fn = NULL;
+		r->problem_fn = NULL;
+		rc = aud_reader_feed(r, head, len, err);
+		r->record_fn = rf;
+		r->problem_fn = pf;
+	}
+	r->bom_done = 1;
+	r->records = r->problems = r->lines = r->pos = 0;
+	r->partial = 0;
+	return rc;
+}
+
 uint64_t aud_reader_records(const aud_reader *r) { return r->records; }
 
 uint64_t aud_reader_problems(const aud_reader *r) { return r->problems; }
