@@ -93,9 +93,10 @@ uint64_t aud_reader_lines(const aud_reader *r);    /* physical lines seen */
 size_t aud_reader_columns(const aud_reader *r, const aud_field **out);
 
 /* Turns the reader's fast paths on (1, the default) or off (0): with 0,
- * every CSV line goes to libcsv, none is split by the reader itself. The
- * records and problems are the same either way; 0 is there so that tests
- * can compare the two. Call before the first feed. JSONL: no effect. */
+ * every CSV line goes to libcsv, none is split by the reader itself; with
+ * 2, the CSV fast path splits every line byte by byte, without SSE2. The
+ * records and problems are the same either way; 0 and 2 are there so that
+ * tests can compare. Call before the first feed. JSONL: no effect. */
 void aud_reader_set_fast(aud_reader *r, int on);
 
 /* Makes r a reader of an input from the middle on, right after a line end
