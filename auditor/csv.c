@@ -559,6 +559,19 @@ static inline uint64_t high64(const __m128i w[4])
 	       (uint64_t)(unsigned)_mm_movemask_epi8(w[3]) << 48;
 }
 
+/* Bit i set where w[i] <= 0x20: white space, line ends, NUL and other
+ * control bytes. */
+static inline uint64_t low64(const __m128i w[4])
+{
+	const __m128i sp = _mm_set1_epi8(0x20);
+
+	return eq64((const __m128i[4]){_mm_max_epu8(w[0], sp),
+				       _mm_max_epu8(w[1], sp),
+				       _mm_max_epu8(w[2], sp),
+				       _mm_max_epu8(w[3], sp)},
+		    sp);
+}
+
 /*
  * The fast path's split of a line without quotes (see the top of the
  * file), 64 bytes a step: s[0..len) is the rest of the chunk, starting a
@@ -574,10 +587,11 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 	const unsigned char *cls = c->cls, *src;
 	const __m128i vd = _mm_set1_epi8(r->delim), vq = _mm_set1_epi8('"'),
 		      vn = _mm_set1_epi8('\n'), vz = _mm_setzero_si128();
+	const uint64_t at = r->pos;
 	unsigned char tail[64];
 	__m128i w[4];
-	size_t base = 0, start = 0, end, pos, nf = 0, k;
-	uint64_t d, q, nl, x, in;
+	size_t base = 0, start = 0, end, pos, nf = 0, k, need;
+	uint64_t d, nl, in, low;
 	aud_field *f;
 
 	while (start < len && cls[s[start]] == B_SPACE)
@@ -598,13 +612,20 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 		in = nl ? (nl & -nl) - 1 : ~(uint64_t)0;
 		if (len - base < 64 && !nl)
 			return -1; /* the line goes on in the next chunk */
-		q = eq64(w, vq) & in;
-		if (q)
+		if (eq64(w, vq) & in)
 			return 0;
-		x = (high64(w) | eq64(w, vz)) & in;
-		if (x)
+		/* Without white space or control bytes there is nothing to
+		 * strip around the values, and no NUL. */
+		low = low64(w) & in;
+		if ((high64(w) | (low ? eq64(w, vz) : 0)) & in)
 			*acc = B_CHECK;
 		d = eq64(w, vd) & in;
+		/* Room for this step's fields, checked once. */
+		need = nf + (size_t)__builtin_popcountll(d) + 1;
+		if (need > r->max_fields + 1 ||
+		    (need > c->fcap && aud_grow((void **)&c->fields, &c->fcap,
+						need, sizeof *c->fields)))
+			return -1;
 		for (;;) {
 			if (d) {
 				pos = base + (size_t)__builtin_ctzll(d);
@@ -614,19 +635,23 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 			} else {
 				break;
 			}
-			/* White space around the value, as libcsv drops it:
-			 * a delimiter or the line end stops both loops. */
-			while (cls[s[start]] == B_SPACE)
-				start++;
-			end = pos;
-			while (end > start && cls[s[end - 1]] == B_SPACE)
-				end--;
-			if (field_room(c, nf))
+			if (nf == r->max_fields)
 				return -1;
+			end = pos;
+			if (low) {
+				/* White space around the value, as libcsv
+				 * drops it: the delimiter or the line end
+				 * stops both loops. */
+				while (cls[s[start]] == B_SPACE)
+					start++;
+				while (end > start &&
+				       cls[s[end - 1]] == B_SPACE)
+					end--;
+			}
 			f = &c->fields[nf++];
 			f->value = (const char *)s + start;
 			f->value_len = end - start;
-			f->offset = r->pos + start;
+			f->offset = at + start;
 			f->raw_exact = 1;
 			start = pos + 1;
 			if (s[pos] == '\n') {

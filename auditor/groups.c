@@ -37,6 +37,7 @@ struct aud_groups {
 	size_t collen[MAX_COLS];
 	size_t colpos[MAX_COLS]; /* field index it had in the last record */
 	int unique; /* records name each field once, in one order (CSV) */
+	const void *names; /* token of records whose columns are at colpos */
 	size_t ncol;
 	long outcome, prediction, score; /* column indices or -1 */
 	size_t *poslen, *predlen; /* lengths of the positive values */
@@ -427,12 +428,31 @@ void aud_groups_scores_clear(aud_groups *g)
 
 int aud_groups_record(aud_groups *g, const aud_record *rec)
 {
+	return aud_groups_record_names(g, rec, NULL);
+}
+
+int aud_groups_record_names(aud_groups *g, const aud_record *rec,
+			    const void *names)
+{
 	const aud_bias_opts *o = g->o;
 	size_t i, c;
 	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0;
 	int has_score = 0;
 	double score = 0;
 
+	if (names && names == g->names) {
+		/* The same names as a record whose columns were found at
+		 * colpos: no need to check them again. */
+		for (c = 0; c < g->ncol; c++) {
+			const aud_field *f = &rec->fields[g->colpos[c]];
+
+			g->present[c] = f->value_len && f->type != AUD_VAL_NULL;
+			g->val[c] = f->value;
+			g->vlen[c] = f->value_len;
+		}
+		goto counted;
+	}
+	g->names = NULL;
 	for (c = 0; c < g->ncol; c++)
 		g->present[c] = 0;
 	/* A CSV row has the header's fields, in its order, each name once:
@@ -457,8 +477,10 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 			g->vlen[c] = f->value_len;
 		}
 	}
-	if (g->unique && c == g->ncol)
+	if (g->unique && c == g->ncol) {
+		g->names = names;
 		goto counted;
+	}
 	for (c = 0; c < g->ncol; c++)
 		g->present[c] = 0;
 	for (i = 0; i < rec->nfields; i++) {
@@ -639,6 +661,7 @@ void aud_groups_reset(aud_groups *g)
 	}
 	for (i = 0; i < g->ncol; i++)
 		g->seen[i] = 0;
+	g->names = NULL;
 	aud_groups_scores_clear(g);
 }
 

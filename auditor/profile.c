@@ -19,6 +19,7 @@
 
 #define KEY_MAX 256
 #define MAX_MARKERS 64 /* distinct marker texts per field */
+#define MAX_ROW 256    /* fields of a record whose handles are kept */
 
 struct fld {
 	char *name;
@@ -40,6 +41,9 @@ struct aud_profile {
 	char key[KEY_MAX + 1];
 	long last; /* the field of the previous call: records repeat their
 		      fields in order, so the next one is tried first */
+	const void *names; /* aud_profile_record's token, or NULL */
+	long rowh[MAX_ROW]; /* ... and the fields of its names, in order */
+	size_t rown;
 };
 
 const char *aud_name_class_name(aud_name_class c)
@@ -291,6 +295,7 @@ void aud_profile_reset(aud_profile *p)
 		fld_free(&p->f[i]);
 	p->n = 0;
 	p->last = -1;
+	p->names = NULL;
 	for (i = 0; i < p->nslot; i++)
 		p->slot[i] = -1;
 }
@@ -466,13 +471,33 @@ long aud_profile_value(aud_profile *p, const char *name, size_t len,
 	return value(p, name, len, value_len);
 }
 
-int aud_profile_record(aud_profile *p, const aud_field *f, size_t n)
+int aud_profile_record(aud_profile *p, const aud_field *f, size_t n,
+		       const void *names)
 {
 	size_t i;
+	long h;
 
-	for (i = 0; i < n; i++)
-		if (value(p, f[i].name, f[i].name_len, f[i].value_len) < 0)
+	if (names && names == p->names && n == p->rown) {
+		for (i = 0; i < n; i++) {
+			p->f[p->rowh[i]].seen++;
+			if (f[i].value_len)
+				p->f[p->rowh[i]].non_empty++;
+		}
+		if (n)
+			p->last = p->rowh[n - 1];
+		return 0;
+	}
+	p->names = NULL;
+	for (i = 0; i < n; i++) {
+		if ((h = value(p, f[i].name, f[i].name_len, f[i].value_len)) < 0)
 			return -1;
+		if (i < MAX_ROW)
+			p->rowh[i] = h;
+	}
+	if (names && n <= MAX_ROW) {
+		p->names = names;
+		p->rown = n;
+	}
 	return 0;
 }
 

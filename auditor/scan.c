@@ -177,6 +177,8 @@ typedef struct wctx {
 	segment *seg;
 	aud_err err; /* ENOMEM or a usage error from a record callback */
 	int failed;
+	const aud_field *cols; /* CSV: the reader's header, once read */
+	size_t ncols;
 } wctx;
 
 typedef struct scan_ctx {
@@ -444,6 +446,26 @@ static int first_record(const wctx *x, const aud_record *rec)
 	       x->seg->job->fmt == AUD_FMT_CSV;
 }
 
+/* The token for the profile and the bias counters when rec has exactly
+ * the CSV header's columns (the reader names them with the header's own
+ * strings, which stay put while it lives), else NULL. A batch holds the
+ * records of one reader only, so one token always means one header. */
+static const void *header_names(wctx *x, const aud_record *rec)
+{
+	size_t i;
+
+	if (x->seg->job->fmt != AUD_FMT_CSV)
+		return NULL;
+	if (!x->cols)
+		x->ncols = aud_reader_columns(x->seg->rd, &x->cols);
+	if (!x->cols || rec->nfields != x->ncols)
+		return NULL;
+	for (i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].name != x->cols[i].name)
+			return NULL;
+	return x->cols;
+}
+
 static int on_record(void *ctx, const aud_record *rec)
 {
 	wctx *x = ctx;
@@ -456,8 +478,11 @@ static int on_record(void *ctx, const aud_record *rec)
 	int n, j, found;
 	long h;
 
+	const void *names = header_names(x, rec);
+
 	/* Without a detector (--no-detect) only the profile sees values. */
-	if (!x->w->det && aud_profile_record(b->prof, rec->fields, rec->nfields))
+	if (!x->w->det && aud_profile_record(b->prof, rec->fields,
+					     rec->nfields, names))
 		goto nomem;
 	for (i = 0; i < rec->nfields && x->w->det; i++) {
 		const aud_field *f = &rec->fields[i];
@@ -535,7 +560,7 @@ static int on_record(void *ctx, const aud_record *rec)
 
 		aud_groups_set_unique_names(b->groups,
 					    x->seg->job->fmt == AUD_FMT_CSV);
-		if (aud_groups_record(b->groups, rec))
+		if (aud_groups_record_names(b->groups, rec, names))
 			goto nomem;
 		/* A CSV's columns are all known after its first row. */
 		if (first_record(x, rec) &&
