@@ -261,7 +261,8 @@ static int grow(struct attr *at)
 }
 
 /* The group of key in at, created if new (or "(other)" past the cap). */
-static aud_group_counts *find(struct attr *at, const char *key, size_t len)
+static aud_group_counts *__attribute__((noinline))
+add_group(struct attr *at, const char *key, size_t len)
 {
 	size_t h;
 	struct gval *gv;
@@ -278,7 +279,8 @@ static aud_group_counts *find(struct attr *at, const char *key, size_t len)
 	if (at->n >= AUD_GROUPS_MAX_VALUES &&
 	    !(len == strlen(AUD_GROUP_OTHER) &&
 	      same(key, AUD_GROUP_OTHER, len)))
-		return find(at, AUD_GROUP_OTHER, strlen(AUD_GROUP_OTHER));
+		return add_group(at, AUD_GROUP_OTHER,
+				 strlen(AUD_GROUP_OTHER));
 	if (at->n == at->cap) {
 		size_t nc = at->cap ? at->cap * 2 : 8;
 		struct gval *nv = realloc(at->v, nc * sizeof *nv);
@@ -299,6 +301,27 @@ static aud_group_counts *find(struct attr *at, const char *key, size_t len)
 	gv->c.value = gv->value;
 	at->slot[h] = (long)at->n++;
 	return &gv->c;
+}
+
+/* The group of key in at: a known one found inline, the rest by
+ * add_group. */
+static inline aud_group_counts *find(struct attr *at, const char *key,
+				     size_t len)
+{
+	size_t h;
+	long k;
+
+	if (at->nslot) {
+		h = hash(key, len) & (at->nslot - 1);
+		while ((k = at->slot[h]) >= 0) {
+			struct gval *gv = &at->v[k];
+
+			if (gv->len == len && same(gv->value, key, len))
+				return &gv->c;
+			h = (h + 1) & (at->nslot - 1);
+		}
+	}
+	return add_group(at, key, len);
 }
 
 static int in_list(const char *v, size_t len, const char *const *list,
@@ -436,7 +459,7 @@ int aud_groups_record_names(aud_groups *g, const aud_record *rec,
 {
 	const aud_bias_opts *o = g->o;
 	size_t i, c;
-	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0;
+	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0, both;
 	int has_score = 0;
 	double score = 0;
 
@@ -523,6 +546,7 @@ counted:
 			pred_pos = score >= o->threshold;
 		}
 	}
+	both = out_known & pred_known;
 	for (i = 0; i < g->na; i++) {
 		size_t len;
 		const char *key = make_key(g, &g->a[i], &len);
@@ -538,27 +562,19 @@ counted:
 
 		if (!gc)
 			return AUD_ENOMEM;
-		gc->n++;
 		if (has_score)
 			add_score(g, i, gc, score, 1);
-		if (out_known) {
-			gc->n_outcome++;
-			gc->pos += (uint64_t)out_pos;
-		}
-		if (pred_known) {
-			gc->n_pred++;
-			gc->pred_pos += (uint64_t)pred_pos;
-		}
-		if (out_known && pred_known) {
-			if (out_pos && pred_pos)
-				gc->tp++;
-			else if (!out_pos && pred_pos)
-				gc->fp++;
-			else if (!out_pos)
-				gc->tn++;
-			else
-				gc->fn++;
-		}
+		/* Without branches: outcomes and predictions are as good as
+		 * random, so branches on them would mostly be mispredicted. */
+		gc->n++;
+		gc->n_outcome += (uint64_t)out_known;
+		gc->pos += (uint64_t)out_pos;
+		gc->n_pred += (uint64_t)pred_known;
+		gc->pred_pos += (uint64_t)pred_pos;
+		gc->tp += (uint64_t)(both & out_pos & pred_pos);
+		gc->fp += (uint64_t)(both & !out_pos & pred_pos);
+		gc->tn += (uint64_t)(both & !out_pos & !pred_pos);
+		gc->fn += (uint64_t)(both & out_pos & !pred_pos);
 	}
 	return AUD_OK;
 }
