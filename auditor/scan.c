@@ -643,7 +643,7 @@ static void seg_start(wctx *x)
 	 * this can only run out of memory. */
 	if (seg->base_offset > 0 &&
 	    aud_reader_continue(seg->rd, seg->job->head, seg->job->headlen,
-				&x->err))
+				seg->base_offset, &x->err))
 		seg->fault = 1;
 }
 

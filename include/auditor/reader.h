@@ -105,11 +105,13 @@ void aud_reader_set_fast(aud_reader *r, int on);
  * input's first bytes up to the start of a later line, read without
  * giving records or problems (the header's problems are for the reader of
  * the first segment to report). Places, lines and records then count
- * from 0 at the first byte fed. Call before the first feed; for JSONL,
- * head is not read (pass NULL, 0). Returns 0, or the code of the error
- * that reading the header met (err filled): r is then stopped. */
+ * from 0 at the first byte fed; only message texts that name a byte
+ * ("invalid UTF-8 at byte N") count from at, the first byte's offset in
+ * the input. Call before the first feed; for JSONL, head is not read
+ * (pass NULL, 0). Returns 0, or the code of the error that reading the
+ * header met (err filled): r is then stopped. */
 int aud_reader_continue(aud_reader *r, const char *head, size_t len,
-			aud_err *err);
+			uint64_t at, aud_err *err);
 
 void aud_reader_free(aud_reader *r);
 
