@@ -591,7 +591,7 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 	unsigned char tail[64];
 	__m128i w[4];
 	size_t base = 0, start = 0, end, pos, nf = 0, k, need;
-	uint64_t d, nl, in, low;
+	uint64_t d, nl, in, low, lows = 0;
 	aud_field *f;
 
 	while (start < len && cls[s[start]] == B_SPACE)
@@ -615,8 +615,10 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 		if (eq64(w, vq) & in)
 			return 0;
 		/* Without white space or control bytes there is nothing to
-		 * strip around the values, and no NUL. */
+		 * strip around the values, and no NUL. A value may begin in
+		 * an earlier step: lows is for the line so far. */
 		low = low64(w) & in;
+		lows |= low;
 		if ((high64(w) | (low ? eq64(w, vz) : 0)) & in)
 			*acc = B_CHECK;
 		d = eq64(w, vd) & in;
@@ -638,7 +640,7 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 			if (nf == r->max_fields)
 				return -1;
 			end = pos;
-			if (low) {
+			if (lows) {
 				/* White space around the value, as libcsv
 				 * drops it: the delimiter or the line end
 				 * stops both loops. */

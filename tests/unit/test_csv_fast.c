@@ -598,6 +598,21 @@ static void test_edges(void)
 		ADDS(&g, "\n1,2\n");
 		compare(&g);
 	}
+	/* White space around a value in one 64-byte step, its delimiter or
+	 * line end in the next, which has none. */
+	for (i = 0; i < 48; i++) {
+		char line[160];
+		int w = snprintf(line, sizeof line, "a,b\n%.*s, v%.*s %s",
+				 (int)(54 + i / 4),
+				 "xyzxyzxyzxyzxyzxyzxyzxyzxyzxyzxyzxyzxyzxyzxyz"
+				 "xyzxyzxyzxyzxyzxyzxyzxyzxyz",
+				 (int)(i % 4), "qqq",
+				 i % 2 ? ",rest,of,line\n" : "\n2,3\n");
+
+		g.n = 0;
+		add(&g, line, (size_t)w);
+		compare(&g);
+	}
 }
 
 int main(void)
