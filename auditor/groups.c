@@ -18,6 +18,7 @@
 struct gval {
 	aud_group_counts c;
 	char *value;
+	size_t len; /* strlen(value) */
 };
 
 struct attr {
@@ -36,8 +37,10 @@ struct aud_groups {
 	size_t collen[MAX_COLS];
 	size_t colpos[MAX_COLS]; /* field index it had in the last record */
 	int unique; /* records name each field once, in one order (CSV) */
+	const void *names; /* token of records whose columns are at colpos */
 	size_t ncol;
 	long outcome, prediction, score; /* column indices or -1 */
+	size_t *poslen, *predlen; /* lengths of the positive values */
 	const char *val[MAX_COLS];       /* this record's values */
 	size_t vlen[MAX_COLS];
 	int present[MAX_COLS]; /* non-empty, non-null in this record */
@@ -49,6 +52,76 @@ struct aud_groups {
 	long *scslot;
 	size_t nsc;
 };
+
+/* Are a[0..n) and b[0..n) the same bytes? Names and values here are a
+ * few bytes long: two word loads beat a call to memcmp. */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8) {
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8); /* the last 8, overlapping */
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
+
+/* Hash of a group value, eight bytes a step (only the slot depends on
+ * it: groups keep their first-seen order). */
+static inline size_t hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+	uint32_t u, v;
+	size_t i;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 31;
+	}
+	if (n >= 4) { /* two 4-byte loads, overlapping when n < 8 */
+		memcpy(&u, s, 4);
+		memcpy(&v, s + n - 4, 4);
+		w = (uint64_t)u << 32 | v;
+	} else {
+		w = 0;
+		for (i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	}
+	h = (h ^ w) * 0x94D049BB133111EBull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* Lengths of list[0..n), or NULL when out of memory. */
+static size_t *lengths(const char *const *list, size_t n)
+{
+	size_t *v = malloc((n ? n : 1) * sizeof *v), i;
+
+	if (v)
+		for (i = 0; i < n; i++)
+			v[i] = strlen(list[i]);
+	return v;
+}
 
 static long add_col(aud_groups *g, const char *name, size_t len)
 {
@@ -145,6 +218,10 @@ int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err)
 	if (!rc && o->score &&
 	    (g->score = add_col(g, o->score, strlen(o->score))) < 0)
 		rc = aud_err_set(err, AUD_ENOMEM, "too many columns");
+	if (!rc && (!(g->poslen = lengths(o->positive, o->npositive)) ||
+		    !(g->predlen = lengths(o->predicted_positive,
+					   o->npredicted_positive))))
+		rc = aud_err_set(err, AUD_ENOMEM, "out of memory");
 	if (!rc && o->score) {
 		g->sc = malloc(SCORE_SLOTS / 2 * sizeof *g->sc);
 		g->scslot = malloc(SCORE_SLOTS * sizeof *g->scslot);
@@ -171,9 +248,7 @@ static int grow(struct attr *at)
 	for (i = 0; i < ns; i++)
 		sl[i] = -1;
 	for (i = 0; i < at->n; i++) {
-		size_t h = aud_fnv1a(at->v[i].value,
-				     strlen(at->v[i].value)) &
-			   (ns - 1);
+		size_t h = hash(at->v[i].value, at->v[i].len) & (ns - 1);
 
 		while (sl[h] >= 0)
 			h = (h + 1) & (ns - 1);
@@ -186,22 +261,26 @@ static int grow(struct attr *at)
 }
 
 /* The group of key in at, created if new (or "(other)" past the cap). */
-static aud_group_counts *find(struct attr *at, const char *key, size_t len)
+static aud_group_counts *__attribute__((noinline))
+add_group(struct attr *at, const char *key, size_t len)
 {
 	size_t h;
 	struct gval *gv;
 
 	if (at->n * 2 >= at->nslot && grow(at))
 		return NULL;
-	h = aud_fnv1a(key, len) & (at->nslot - 1);
+	h = hash(key, len) & (at->nslot - 1);
 	while (at->slot[h] >= 0) {
 		gv = &at->v[at->slot[h]];
-		if (strlen(gv->value) == len && memcmp(gv->value, key, len) == 0)
+		if (gv->len == len && same(gv->value, key, len))
 			return &gv->c;
 		h = (h + 1) & (at->nslot - 1);
 	}
-	if (at->n >= AUD_GROUPS_MAX_VALUES && strcmp(key, AUD_GROUP_OTHER))
-		return find(at, AUD_GROUP_OTHER, strlen(AUD_GROUP_OTHER));
+	if (at->n >= AUD_GROUPS_MAX_VALUES &&
+	    !(len == strlen(AUD_GROUP_OTHER) &&
+	      same(key, AUD_GROUP_OTHER, len)))
+		return add_group(at, AUD_GROUP_OTHER,
+				 strlen(AUD_GROUP_OTHER));
 	if (at->n == at->cap) {
 		size_t nc = at->cap ? at->cap * 2 : 8;
 		struct gval *nv = realloc(at->v, nc * sizeof *nv);
@@ -218,18 +297,40 @@ static aud_group_counts *find(struct attr *at, const char *key, size_t len)
 		return NULL;
 	memcpy(gv->value, key, len);
 	gv->value[len] = '\0';
+	gv->len = len;
 	gv->c.value = gv->value;
 	at->slot[h] = (long)at->n++;
 	return &gv->c;
 }
 
+/* The group of key in at: a known one found inline, the rest by
+ * add_group. */
+static inline aud_group_counts *find(struct attr *at, const char *key,
+				     size_t len)
+{
+	size_t h;
+	long k;
+
+	if (at->nslot) {
+		h = hash(key, len) & (at->nslot - 1);
+		while ((k = at->slot[h]) >= 0) {
+			struct gval *gv = &at->v[k];
+
+			if (gv->len == len && same(gv->value, key, len))
+				return &gv->c;
+			h = (h + 1) & (at->nslot - 1);
+		}
+	}
+	return add_group(at, key, len);
+}
+
 static int in_list(const char *v, size_t len, const char *const *list,
-		   size_t n)
+		   const size_t *lens, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], v, len) == 0)
+		if (lens[i] == len && same(list[i], v, len))
 			return 1;
 	return 0;
 }
@@ -247,10 +348,24 @@ static int parse_num(const char *v, size_t len, double *out)
 	return end != buf && *end == '\0' && *out == *out;
 }
 
-/* Builds the group key of attribute at for this record into g->key. */
-static size_t make_key(aud_groups *g, const struct attr *at)
+/* The group key of attribute at for this record: a single column's value
+ * as it is, or several joined into g->key. Sets *len. */
+static const char *make_key(aud_groups *g, const struct attr *at,
+			    size_t *len)
 {
 	size_t k, n = 0;
+
+	if (at->ncol == 1) {
+		size_t c = at->col[0];
+
+		if (!g->present[c]) {
+			*len = strlen(AUD_GROUP_UNKNOWN);
+			return AUD_GROUP_UNKNOWN;
+		}
+		/* As below: the key is cut at KEY_MAX bytes. */
+		*len = g->vlen[c] < KEY_MAX ? g->vlen[c] : KEY_MAX;
+		return g->val[c];
+	}
 
 	for (k = 0; k < at->ncol; k++) {
 		size_t c = at->col[k], len;
@@ -275,7 +390,8 @@ static size_t make_key(aud_groups *g, const struct attr *at)
 		n += len;
 	}
 	g->key[n] = '\0';
-	return n;
+	*len = n;
+	return g->key;
 }
 
 /* Counts one (attribute, group, score); the table is never more than half
@@ -335,12 +451,31 @@ void aud_groups_scores_clear(aud_groups *g)
 
 int aud_groups_record(aud_groups *g, const aud_record *rec)
 {
+	return aud_groups_record_names(g, rec, NULL);
+}
+
+int aud_groups_record_names(aud_groups *g, const aud_record *rec,
+			    const void *names)
+{
 	const aud_bias_opts *o = g->o;
 	size_t i, c;
-	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0;
+	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0, both;
 	int has_score = 0;
 	double score = 0;
 
+	if (names && names == g->names) {
+		/* The same names as a record whose columns were found at
+		 * colpos: no need to check them again. */
+		for (c = 0; c < g->ncol; c++) {
+			const aud_field *f = &rec->fields[g->colpos[c]];
+
+			g->present[c] = f->value_len && f->type != AUD_VAL_NULL;
+			g->val[c] = f->value;
+			g->vlen[c] = f->value_len;
+		}
+		goto counted;
+	}
+	g->names = NULL;
 	for (c = 0; c < g->ncol; c++)
 		g->present[c] = 0;
 	/* A CSV row has the header's fields, in its order, each name once:
@@ -356,7 +491,7 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 			break;
 		f = &rec->fields[i];
 		if (f->name_len != g->collen[c] ||
-		    memcmp(f->name, g->col[c], f->name_len) != 0)
+		    !same(f->name, g->col[c], f->name_len))
 			break;
 		g->seen[c] = 1;
 		if (f->value_len && f->type != AUD_VAL_NULL) {
@@ -365,8 +500,10 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 			g->vlen[c] = f->value_len;
 		}
 	}
-	if (g->unique && c == g->ncol)
+	if (g->unique && c == g->ncol) {
+		g->names = names;
 		goto counted;
+	}
 	for (c = 0; c < g->ncol; c++)
 		g->present[c] = 0;
 	for (i = 0; i < rec->nfields; i++) {
@@ -391,13 +528,13 @@ counted:
 	if (g->outcome >= 0 && g->present[g->outcome]) {
 		out_known = 1;
 		out_pos = in_list(g->val[g->outcome], g->vlen[g->outcome],
-				  o->positive, o->npositive);
+				  o->positive, g->poslen, o->npositive);
 	}
 	if (g->prediction >= 0 && g->present[g->prediction]) {
 		pred_known = 1;
 		pred_pos = in_list(g->val[g->prediction],
 				   g->vlen[g->prediction],
-				   o->predicted_positive,
+				   o->predicted_positive, g->predlen,
 				   o->npredicted_positive);
 	}
 	if (g->score >= 0 && g->present[g->score] &&
@@ -409,33 +546,35 @@ counted:
 			pred_pos = score >= o->threshold;
 		}
 	}
+	both = out_known & pred_known;
 	for (i = 0; i < g->na; i++) {
-		size_t len = make_key(g, &g->a[i]);
-		aud_group_counts *gc = find(&g->a[i], g->key, len);
+		size_t len;
+		const char *key = make_key(g, &g->a[i], &len);
+		aud_group_counts *gc;
+
+		/* A group value is a C string in the store: one with a NUL
+		 * byte is the group of what comes before it. A CSV value
+		 * holds one only in a record flagged so; a JSON value may
+		 * have it from a \u0000 escape. */
+		if (!g->unique || (rec->flags & AUD_REC_HAS_NUL))
+			len = strnlen(key, len);
+		gc = find(&g->a[i], key, len);
 
 		if (!gc)
 			return AUD_ENOMEM;
-		gc->n++;
 		if (has_score)
 			add_score(g, i, gc, score, 1);
-		if (out_known) {
-			gc->n_outcome++;
-			gc->pos += (uint64_t)out_pos;
-		}
-		if (pred_known) {
-			gc->n_pred++;
-			gc->pred_pos += (uint64_t)pred_pos;
-		}
-		if (out_known && pred_known) {
-			if (out_pos && pred_pos)
-				gc->tp++;
-			else if (!out_pos && pred_pos)
-				gc->fp++;
-			else if (!out_pos)
-				gc->tn++;
-			else
-				gc->fn++;
-		}
+		/* Without branches: outcomes and predictions are as good as
+		 * random, so branches on them would mostly be mispredicted. */
+		gc->n++;
+		gc->n_outcome += (uint64_t)out_known;
+		gc->pos += (uint64_t)out_pos;
+		gc->n_pred += (uint64_t)pred_known;
+		gc->pred_pos += (uint64_t)pred_pos;
+		gc->tp += (uint64_t)(both & out_pos & pred_pos);
+		gc->fp += (uint64_t)(both & !out_pos & pred_pos);
+		gc->tn += (uint64_t)(both & !out_pos & !pred_pos);
+		gc->fn += (uint64_t)(both & out_pos & !pred_pos);
 	}
 	return AUD_OK;
 }
@@ -461,8 +600,8 @@ int aud_groups_merge(aud_groups *dst, const aud_groups *src)
 
 		for (i = 0; i < sa->n; i++) {
 			const aud_group_counts *s = &sa->v[i].c;
-			aud_group_counts *d = find(&dst->a[a], s->value,
-						   strlen(s->value));
+			aud_group_counts *d =
+				find(&dst->a[a], s->value, sa->v[i].len);
 
 			if (!d)
 				return AUD_ENOMEM;
@@ -479,9 +618,9 @@ int aud_groups_merge(aud_groups *dst, const aud_groups *src)
 	}
 	for (i = 0; i < src->nsc; i++) {
 		const aud_score_count *e = &src->sc[i];
-		const char *v = src->a[e->attribute].v[e->group].value;
+		const struct gval *sv = &src->a[e->attribute].v[e->group];
 		aud_group_counts *d =
-			find(&dst->a[e->attribute], v, strlen(v));
+			find(&dst->a[e->attribute], sv->value, sv->len);
 
 		if (!d)
 			return AUD_ENOMEM;
@@ -538,6 +677,7 @@ void aud_groups_reset(aud_groups *g)
 	}
 	for (i = 0; i < g->ncol; i++)
 		g->seen[i] = 0;
+	g->names = NULL;
 	aud_groups_scores_clear(g);
 }
 
@@ -558,5 +698,7 @@ void aud_groups_free(aud_groups *g)
 		free(g->col[i]);
 	free(g->sc);
 	free(g->scslot);
+	free(g->poslen);
+	free(g->predlen);
 	free(g);
 }

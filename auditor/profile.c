@@ -19,6 +19,7 @@
 
 #define KEY_MAX 256
 #define MAX_MARKERS 64 /* distinct marker texts per field */
+#define MAX_ROW 256    /* fields of a record whose handles are kept */
 
 struct fld {
 	char *name;
@@ -40,6 +41,9 @@ struct aud_profile {
 	char key[KEY_MAX + 1];
 	long last; /* the field of the previous call: records repeat their
 		      fields in order, so the next one is tried first */
+	const void *names; /* aud_profile_record's token, or NULL */
+	long rowh[MAX_ROW]; /* ... and the fields of its names, in order */
+	size_t rown;
 };
 
 const char *aud_name_class_name(aud_name_class c)
@@ -291,6 +295,7 @@ void aud_profile_reset(aud_profile *p)
 		fld_free(&p->f[i]);
 	p->n = 0;
 	p->last = -1;
+	p->names = NULL;
 	for (i = 0; i < p->nslot; i++)
 		p->slot[i] = -1;
 }
@@ -390,25 +395,110 @@ static long lookup(aud_profile *p, const char *key, size_t klen,
 	return (long)p->n++;
 }
 
-long aud_profile_value(aud_profile *p, const char *name, size_t len,
-		       size_t value_len)
+/* Are a[0..n) and b[0..n) the same bytes? Names and values here are a
+ * few bytes long: two word loads beat a call to memcmp. */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8) {
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8); /* the last 8, overlapping */
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
+
+/* aud_profile_value when the name is not the next field's: folded and
+ * looked up. Kept out of line so that the usual case stays small. */
+static long __attribute__((noinline))
+other_field(aud_profile *p, long h, const char *name, size_t len)
 {
 	size_t klen = fold(p, name, len);
+
+	if (h >= (long)p->n || p->f[h].namelen != klen ||
+	    memcmp(p->f[h].name, p->key, klen) != 0)
+		h = lookup(p, p->key, klen, p->key, klen);
+	return h;
+}
+
+/* aud_profile_value, inlined in the loop of aud_profile_record. */
+static inline long value(aud_profile *p, const char *name, size_t len,
+			 size_t value_len)
+{
 	long h = p->last + 1;
 
 	if (h < 0 || (size_t)h >= p->n)
 		h = 0;
-	if (h >= (long)p->n || p->f[h].namelen != klen ||
-	    memcmp(p->f[h].name, p->key, klen) != 0)
-		h = lookup(p, p->key, klen, p->key, klen);
+	/* A name equal to the next field's folded name folds to itself (a
+	 * folded name has no digit after a '[' and at most KEY_MAX bytes),
+	 * so the usual case, a record repeating its fields in order, needs
+	 * no folding. */
+	if (h >= (long)p->n || p->f[h].namelen != len ||
+	    !same(p->f[h].name, name, len))
+		h = other_field(p, h, name, len);
 	p->last = h;
-
 	if (h < 0)
 		return -1;
 	p->f[h].seen++;
 	if (value_len)
 		p->f[h].non_empty++;
 	return h;
+}
+
+long aud_profile_value(aud_profile *p, const char *name, size_t len,
+		       size_t value_len)
+{
+	return value(p, name, len, value_len);
+}
+
+int aud_profile_record(aud_profile *p, const aud_field *f, size_t n,
+		       const void *names)
+{
+	size_t i;
+	long h;
+
+	if (names && names == p->names && n == p->rown) {
+		for (i = 0; i < n; i++) {
+			p->f[p->rowh[i]].seen++;
+			if (f[i].value_len)
+				p->f[p->rowh[i]].non_empty++;
+		}
+		if (n)
+			p->last = p->rowh[n - 1];
+		return 0;
+	}
+	p->names = NULL;
+	for (i = 0; i < n; i++) {
+		if ((h = value(p, f[i].name, f[i].name_len, f[i].value_len)) < 0)
+			return -1;
+		if (i < MAX_ROW)
+			p->rowh[i] = h;
+	}
+	if (names && n <= MAX_ROW) {
+		p->names = names;
+		p->rown = n;
+	}
+	return 0;
 }
 
 void aud_profile_value_found(aud_profile *p, long h)

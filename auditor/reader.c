@@ -113,7 +113,7 @@ unsigned aud_reader_check_bytes(aud_reader *r, const char *s, size_t n,
 		flags |= AUD_REC_INVALID_UTF8;
 		aud_reader_problem(r, AUD_EFORMAT, record, line, base + bad,
 				   "invalid UTF-8 at byte %llu",
-				   (unsigned long long)(base + bad));
+				   (unsigned long long)(r->msg_base + base + bad));
 	}
 	if (nul) {
 		flags |= AUD_REC_HAS_NUL;
@@ -264,6 +264,29 @@ int aud_reader_finish(aud_reader *r, aud_err *err)
 	r->stop_err = e;
 	if (err)
 		*err = e;
+	return rc;
+}
+
+int aud_reader_continue(aud_reader *r, const char *head, size_t len,
+			uint64_t at, aud_err *err)
+{
+	aud_record_fn rf = r->record_fn;
+	aud_problem_fn pf = r->problem_fn;
+	int rc = 0;
+
+	if (err)
+		aud_err_clear(err);
+	if (r->format == AUD_FMT_CSV && len) {
+		r->record_fn = NULL;
+		r->problem_fn = NULL;
+		rc = aud_reader_feed(r, head, len, err);
+		r->record_fn = rf;
+		r->problem_fn = pf;
+	}
+	r->bom_done = 1;
+	r->records = r->problems = r->lines = r->pos = 0;
+	r->partial = 0;
+	r->msg_base = at;
 	return rc;
 }
 

@@ -32,6 +32,7 @@ struct aud_reader {
 	uint64_t lines;	   /* '\n' seen */
 	int partial;	   /* bytes seen after the last '\n' */
 	uint64_t pos;	   /* stream offset of the next byte */
+	uint64_t msg_base; /* input offset of pos 0, for message texts */
 
 	unsigned bom_len; /* BOM bytes matched so far at stream start */
 	int bom_done;

@@ -7,9 +7,13 @@
  *   decoder   opens each input, turns raw bytes into decoded pieces of
  *             about 1 MiB and cuts the stream into segments: for JSONL a
  *             segment ends at a newline (a record boundary), so segments
- *             can be read independently; a CSV input is one segment (a
- *             quoted field may hold newlines), as is a JSONL line longer
- *             than a piece together with the lines around it.
+ *             can be read independently; a JSONL line longer than a piece
+ *             is one segment with the lines around it. A CSV input is cut
+ *             the same way as long as no quote has come (a quoted field
+ *             may hold newlines; without quotes every newline ends a
+ *             record), the rest is one segment; a reader that starts at a
+ *             later segment takes its header from the input's first bytes
+ *             (aud_reader_continue).
  *   workers   take whole segments: a fresh reader parses the segment, the
  *             worker's detector matches every field, and the results go
  *             into batches (findings with masked preview and keyed hash,
@@ -132,6 +136,8 @@ typedef struct job {
 	int64_t file_id;
 	aud_format fmt;
 	char delim;
+	char *head;     /* CSV cut into segments: the bytes before its first */
+	size_t headlen; /* record, for the readers of later segments */
 	segment *sh, *st;
 	/* set by the decoder */
 	int decoded; /* no more segments will come */
@@ -171,6 +177,8 @@ typedef struct wctx {
 	segment *seg;
 	aud_err err; /* ENOMEM or a usage error from a record callback */
 	int failed;
+	const aud_field *cols; /* CSV: the reader's header, once read */
+	size_t ncols;
 } wctx;
 
 typedef struct scan_ctx {
@@ -430,6 +438,34 @@ static int cancelled(scan_ctx *c, job *j);
 static void set_cancel(struct scan_ctx *c, job *j);
 static void put_piece(struct scan_ctx *c, piece *p);
 
+/* Is rec a CSV input's first record? (The decoder cuts a CSV input only
+ * after it, so it is in the first segment.) */
+static int first_record(const wctx *x, const aud_record *rec)
+{
+	return rec->number == 1 && x->seg->base_offset == 0 &&
+	       x->seg->job->fmt == AUD_FMT_CSV;
+}
+
+/* The token for the profile and the bias counters when rec has exactly
+ * the CSV header's columns (the reader names them with the header's own
+ * strings, which stay put while it lives), else NULL. A batch holds the
+ * records of one reader only, so one token always means one header. */
+static const void *header_names(wctx *x, const aud_record *rec)
+{
+	size_t i;
+
+	if (x->seg->job->fmt != AUD_FMT_CSV)
+		return NULL;
+	if (!x->cols)
+		x->ncols = aud_reader_columns(x->seg->rd, &x->cols);
+	if (!x->cols || rec->nfields != x->ncols)
+		return NULL;
+	for (i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].name != x->cols[i].name)
+			return NULL;
+	return x->cols;
+}
+
 static int on_record(void *ctx, const aud_record *rec)
 {
 	wctx *x = ctx;
@@ -442,14 +478,20 @@ static int on_record(void *ctx, const aud_record *rec)
 	int n, j, found;
 	long h;
 
-	for (i = 0; i < rec->nfields; i++) {
+	const void *names = header_names(x, rec);
+
+	/* Without a detector (--no-detect) only the profile sees values. */
+	if (!x->w->det && aud_profile_record(b->prof, rec->fields,
+					     rec->nfields, names))
+		goto nomem;
+	for (i = 0; i < rec->nfields && x->w->det; i++) {
 		const aud_field *f = &rec->fields[i];
 
 		h = aud_profile_value(b->prof, f->name, f->name_len,
 				      f->value_len);
 		if (h < 0)
 			goto nomem;
-		if (f->value_len == 0 || !x->w->det)
+		if (f->value_len == 0)
 			continue;
 		n = aud_detect_field(x->w->det, f->name, f->name_len, f->value,
 				     f->value_len, &m, &x->err);
@@ -506,7 +548,7 @@ static int on_record(void *ctx, const aud_record *rec)
 			x->failed = 1;
 			return 1;
 		}
-		if (rec->number == 1 && x->seg->job->fmt == AUD_FMT_CSV &&
+		if (first_record(x, rec) &&
 		    (col = aud_kanon_unseen_column(b->kanon))) {
 			unseen_column(x->seg->job->path, b->prof, col, &x->err);
 			x->failed = 1;
@@ -518,10 +560,10 @@ static int on_record(void *ctx, const aud_record *rec)
 
 		aud_groups_set_unique_names(b->groups,
 					    x->seg->job->fmt == AUD_FMT_CSV);
-		if (aud_groups_record(b->groups, rec))
+		if (aud_groups_record_names(b->groups, rec, names))
 			goto nomem;
 		/* A CSV's columns are all known after its first row. */
-		if (rec->number == 1 && x->seg->job->fmt == AUD_FMT_CSV &&
+		if (first_record(x, rec) &&
 		    (col = aud_groups_unseen_column(b->groups))) {
 			unseen_column(x->seg->job->path, b->prof, col, &x->err);
 			x->failed = 1;
@@ -595,7 +637,14 @@ static void seg_start(wctx *x)
 			   &x->err)) {
 		seg->rd = NULL;
 		seg->fault = 1;
+		return;
 	}
+	/* The decoder checked that the header reads without an error, so
+	 * this can only run out of memory. */
+	if (seg->base_offset > 0 &&
+	    aud_reader_continue(seg->rd, seg->job->head, seg->job->headlen,
+				seg->base_offset, &x->err))
+		seg->fault = 1;
 }
 
 /* Feeds one piece of the segment. The piece now belongs to the batch. */
@@ -912,6 +961,48 @@ static int cancelled(scan_ctx *c, job *j)
 	return v;
 }
 
+static int stop_at_first(void *ctx, const aud_record *rec)
+{
+	*(uint64_t *)ctx = rec->offset;
+	return 1;
+}
+
+/*
+ * May CSV input j be cut into segments? Decided on its first piece p:
+ * only when p holds no quote (then every line end ends a record) and the
+ * header and the first record whole, and the header reads without an
+ * error. The bytes before the first record (a byte order mark, blank
+ * lines, the header) go to j->head, from which the reader of every later
+ * segment takes its header. Returns 1 if so, 0 if j is one segment.
+ */
+static int csv_cuttable(scan_ctx *c, job *j, const piece *p)
+{
+	const char *nl;
+	aud_reader *rd = NULL;
+	aud_reader_opts ro;
+	aud_err e;
+	uint64_t first = 0;
+	int rc;
+
+	if (memchr(p->data, '"', p->len) ||
+	    !(nl = memrchr(p->data, '\n', p->len)))
+		return 0;
+	memset(&ro, 0, sizeof ro);
+	ro.format = AUD_FMT_CSV;
+	ro.delimiter = j->delim;
+	ro.max_record_bytes = c->o->max_record_bytes;
+	if (aud_reader_new(&rd, &ro, stop_at_first, NULL, &first, &e))
+		return 0;
+	rc = aud_reader_feed(rd, p->data, (size_t)(nl - p->data) + 1, &e);
+	aud_reader_free(rd);
+	if (rc != 1 || first == 0 || first > p->len ||
+	    !(j->head = malloc(first)))
+		return 0;
+	memcpy(j->head, p->data, first);
+	j->headlen = first;
+	return 1;
+}
+
 /* Decodes one input into segments. */
 static void decode_job(scan_ctx *c, job *j)
 {
@@ -922,7 +1013,7 @@ static void decode_job(scan_ctx *c, job *j)
 	segment *seg = NULL;
 	ptrdiff_t n;
 	uint64_t offset = 0; /* decoded bytes handed to segments */
-	int split, eof = 0, fault = 0;
+	int split, cut, eof = 0, fault = 0;
 	char last = '\n';
 
 	aud_err_clear(&e);
@@ -957,6 +1048,8 @@ static void decode_job(scan_ctx *c, job *j)
 	if (c->o->delimiter)
 		j->delim = c->o->delimiter;
 	split = j->fmt == AUD_FMT_JSONL;
+	cut = split || (j->fmt == AUD_FMT_CSV && n > 0 && p->len == PIECE &&
+			csv_cuttable(c, j, p));
 	seg = seg_new(j, 0);
 	if (!seg)
 		goto nomem;
@@ -974,7 +1067,10 @@ static void decode_job(scan_ctx *c, job *j)
 		p->decoded = aud_decoder_decoded_bytes(d);
 		if (p->len)
 			last = p->data[p->len - 1];
-		if (split && !eof && !fault)
+		/* A CSV input is cut up to its first quote. */
+		if (cut && !split && memchr(p->data, '"', p->len))
+			cut = 0;
+		if (cut && !eof && !fault)
 			nl = memrchr(p->data, '\n', p->len);
 		if (!nl || eof || fault || stopped(c) || cancelled(c, j)) {
 			int cancel = cancelled(c, j);
@@ -1443,6 +1539,7 @@ static void job_free(scan_ctx *c, job *j)
 	aud_profile_free(j->prof);
 	aud_groups_free(j->groups);
 	aud_kanon_free(j->kanon);
+	free(j->head);
 	free(j);
 }
 

@@ -54,6 +54,14 @@ int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err);
 /* Adds one record. Returns 0 or AUD_ENOMEM. */
 int aud_groups_record(aud_groups *g, const aud_record *rec);
 
+/* The same, with names NULL or a token for the names of rec's fields (the
+ * scanner passes a CSV reader's header when a row has exactly its
+ * columns): the records given with one token since the last reset must
+ * name the same fields in the same order, so the columns are looked for
+ * once. */
+int aud_groups_record_names(aud_groups *g, const aud_record *rec,
+			    const void *names);
+
 /* Tells g that every record names each field once and in one order (CSV
  * rows, whose names come from a de-duplicated header): it then finds the
  * columns where they were in the previous record, checking the names. */

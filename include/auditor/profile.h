@@ -15,6 +15,7 @@
 #define AUDITOR_PROFILE_H
 
 #include "auditor/common.h"
+#include "auditor/record.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,15 @@ void aud_profile_reset(aud_profile *p);
  * handle for the calls below, or -1 when out of memory. */
 long aud_profile_value(aud_profile *p, const char *name, size_t len,
 		       size_t value_len);
+
+/* aud_profile_value for each of the n fields of a record, when no handle
+ * is needed (nothing is matched in the values). names is NULL or a token
+ * for the fields' names (the scanner passes a CSV reader's header when a
+ * row has exactly its columns): the calls with one token since the last
+ * reset must give the same names in the same order, which are then
+ * looked up once. Returns 0 or -1 when out of memory. */
+int aud_profile_record(aud_profile *p, const aud_field *f, size_t n,
+		       const void *names);
 
 /* Notes that the value behind handle h held (at least) one real finding of
  * entity (a string with static or set lifetime: it is kept by pointer).

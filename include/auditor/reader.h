@@ -93,10 +93,25 @@ uint64_t aud_reader_lines(const aud_reader *r);    /* physical lines seen */
 size_t aud_reader_columns(const aud_reader *r, const aud_field **out);
 
 /* Turns the reader's fast paths on (1, the default) or off (0): with 0,
- * every CSV line goes to libcsv, none is split by the reader itself. The
- * records and problems are the same either way; 0 is there so that tests
- * can compare the two. Call before the first feed. JSONL: no effect. */
+ * every CSV line goes to libcsv, none is split by the reader itself; with
+ * 2, the CSV fast path splits every line byte by byte, without SSE2. The
+ * records and problems are the same either way; 0 and 2 are there so that
+ * tests can compare. Call before the first feed. JSONL: no effect. */
 void aud_reader_set_fast(aud_reader *r, int on);
+
+/* Makes r a reader of an input from the middle on, right after a line end
+ * (the scanner cuts inputs into segments there): no byte order mark is
+ * looked for, and a CSV reader takes its header from head[0..len), the
+ * input's first bytes up to the start of a later line, read without
+ * giving records or problems (the header's problems are for the reader of
+ * the first segment to report). Places, lines and records then count
+ * from 0 at the first byte fed; only message texts that name a byte
+ * ("invalid UTF-8 at byte N") count from at, the first byte's offset in
+ * the input. Call before the first feed; for JSONL, head is not read
+ * (pass NULL, 0). Returns 0, or the code of the error that reading the
+ * header met (err filled): r is then stopped. */
+int aud_reader_continue(aud_reader *r, const char *head, size_t len,
+			uint64_t at, aud_err *err);
 
 void aud_reader_free(aud_reader *r);
 
