@@ -53,39 +53,6 @@ struct aud_groups {
 	size_t nsc;
 };
 
-/* Are a[0..n) and b[0..n) the same bytes? Names and values here are a
- * few bytes long: two word loads beat a call to memcmp. */
-static inline int same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	uint32_t u, v;
-
-	if (n >= 8) {
-		for (; n > 8; a += 8, b += 8, n -= 8) {
-			memcpy(&x, a, 8);
-			memcpy(&y, b, 8);
-			if (x != y)
-				return 0;
-		}
-		memcpy(&x, a + n - 8, 8); /* the last 8, overlapping */
-		memcpy(&y, b + n - 8, 8);
-		return x == y;
-	}
-	if (n >= 4) {
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		if (u != v)
-			return 0;
-		memcpy(&u, a + n - 4, 4);
-		memcpy(&v, b + n - 4, 4);
-		return u == v;
-	}
-	for (; n; a++, b++, n--)
-		if (*a != *b)
-			return 0;
-	return 1;
-}
-
 /* Hash of a group value, eight bytes a step (only the slot depends on
  * it: groups keep their first-seen order). */
 static inline size_t hash(const char *s, size_t n)
@@ -272,13 +239,13 @@ add_group(struct attr *at, const char *key, size_t len)
 	h = hash(key, len) & (at->nslot - 1);
 	while (at->slot[h] >= 0) {
 		gv = &at->v[at->slot[h]];
-		if (gv->len == len && same(gv->value, key, len))
+		if (gv->len == len && aud_same(gv->value, key, len))
 			return &gv->c;
 		h = (h + 1) & (at->nslot - 1);
 	}
 	if (at->n >= AUD_GROUPS_MAX_VALUES &&
 	    !(len == strlen(AUD_GROUP_OTHER) &&
-	      same(key, AUD_GROUP_OTHER, len)))
+	      aud_same(key, AUD_GROUP_OTHER, len)))
 		return add_group(at, AUD_GROUP_OTHER,
 				 strlen(AUD_GROUP_OTHER));
 	if (at->n == at->cap) {
@@ -316,7 +283,7 @@ static inline aud_group_counts *find(struct attr *at, const char *key,
 		while ((k = at->slot[h]) >= 0) {
 			struct gval *gv = &at->v[k];
 
-			if (gv->len == len && same(gv->value, key, len))
+			if (gv->len == len && aud_same(gv->value, key, len))
 				return &gv->c;
 			h = (h + 1) & (at->nslot - 1);
 		}
@@ -330,7 +297,7 @@ static int in_list(const char *v, size_t len, const char *const *list,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (lens[i] == len && same(list[i], v, len))
+		if (lens[i] == len && aud_same(list[i], v, len))
 			return 1;
 	return 0;
 }
@@ -491,7 +458,7 @@ int aud_groups_record_names(aud_groups *g, const aud_record *rec,
 			break;
 		f = &rec->fields[i];
 		if (f->name_len != g->collen[c] ||
-		    !same(f->name, g->col[c], f->name_len))
+		    !aud_same(f->name, g->col[c], f->name_len))
 			break;
 		g->seen[c] = 1;
 		if (f->value_len && f->type != AUD_VAL_NULL) {

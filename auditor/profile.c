@@ -395,38 +395,6 @@ static long lookup(aud_profile *p, const char *key, size_t klen,
 	return (long)p->n++;
 }
 
-/* Are a[0..n) and b[0..n) the same bytes? Names and values here are a
- * few bytes long: two word loads beat a call to memcmp. */
-static inline int same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	uint32_t u, v;
-
-	if (n >= 8) {
-		for (; n > 8; a += 8, b += 8, n -= 8) {
-			memcpy(&x, a, 8);
-			memcpy(&y, b, 8);
-			if (x != y)
-				return 0;
-		}
-		memcpy(&x, a + n - 8, 8); /* the last 8, overlapping */
-		memcpy(&y, b + n - 8, 8);
-		return x == y;
-	}
-	if (n >= 4) {
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		if (u != v)
-			return 0;
-		memcpy(&u, a + n - 4, 4);
-		memcpy(&v, b + n - 4, 4);
-		return u == v;
-	}
-	for (; n; a++, b++, n--)
-		if (*a != *b)
-			return 0;
-	return 1;
-}
 
 /* aud_profile_value when the name is not the next field's: folded and
  * looked up. Kept out of line so that the usual case stays small. */
@@ -454,7 +422,7 @@ static inline long value(aud_profile *p, const char *name, size_t len,
 	 * so the usual case, a record repeating its fields in order, needs
 	 * no folding. */
 	if (h >= (long)p->n || p->f[h].namelen != len ||
-	    !same(p->f[h].name, name, len))
+	    !aud_same(p->f[h].name, name, len))
 		h = other_field(p, h, name, len);
 	p->last = h;
 	if (h < 0)

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define AUD_VERSION "0.1.0"
 
@@ -79,6 +80,39 @@ void aud_buf_free(aud_buf *b);
  * least need elements, doubling from 16. Returns 0 or AUD_ENOMEM (*arr and
  * *cap unchanged then). */
 int aud_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Are a[0..n) and b[0..n) the same bytes? Names and values here are a
+ * few bytes long: two word loads beat a call to memcmp. */
+static inline int aud_same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8) {
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8); /* the last 8, overlapping */
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
 
 /* 64-bit FNV-1a of n bytes: the hash of our in-memory tables. */
 uint64_t aud_fnv1a(const void *s, size_t n);
