@@ -578,6 +578,8 @@ static int parse_double(const char *v, size_t n, double *out)
 }
 
 /* Compiles the entry's regex and checks what the engine relies on. */
+#define AT_MAX_BEFORE 16 /* window-before up to which anchored tries pay */
+
 /*
  * An entry whose every match starts at most window-before bytes before
  * its hit (less than window) is tried only at those starts: an anchored
@@ -665,7 +667,9 @@ static int compile_entry(entry *e, const char *path, aud_err *err)
 	e->eng.value_group = num > 0 ? num : 0;
 	/* Without JIT the interpreter still works, only slower. */
 	e->eng.jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
-	if (e->eng.window_before < e->eng.window && !e->eng.anchored)
+	/* (over a longer stretch one search beats a try at each start) */
+	if (e->eng.window_before < e->eng.window &&
+	    e->eng.window_before <= AT_MAX_BEFORE && !e->eng.anchored)
 		return compile_at(e, opts, path, err);
 	return 0;
 }
