@@ -1333,6 +1333,34 @@ static int get_key(const cli *c, unsigned char *key, size_t cap,
 	return 0;
 }
 
+/* The keyed hash of the run, from get_key's key (wiped after). Returns 0 or
+ * an exit code. */
+static int open_key(const cli *c, aud_keyhash **kh, const char **source)
+{
+	unsigned char key[1024];
+	size_t len = 0;
+	aud_err err;
+	int rc = get_key(c, key, sizeof key, &len, source);
+
+	aud_err_clear(&err);
+	if (!rc && aud_keyhash_new(kh, key, len, &err)) {
+		fprintf(stderr, "auditor: %s\n", err.msg);
+		rc = AUD_EXIT_USAGE;
+	}
+	OPENSSL_cleanse(key, sizeof key);
+	return rc;
+}
+
+/* The --include/--exclude globs of the folder walk. */
+static void walk_opts(const cli *c, aud_walk_opts *wo)
+{
+	memset(wo, 0, sizeof *wo);
+	wo->include = c->include.v;
+	wo->ninclude = c->include.n;
+	wo->exclude = c->exclude.v;
+	wo->nexclude = c->exclude.n;
+}
+
 static void json_list(FILE *f, const char *name, const strlist *l)
 {
 	size_t i;
@@ -1604,6 +1632,20 @@ static int end_run(aud_store *st, int64_t run_id, int rc, int interrupted,
 	return 0;
 }
 
+/* Raw size of the inputs that are regular files, for the progress line. */
+static uint64_t inputs_size(const aud_inputs *in)
+{
+	uint64_t total = 0;
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		if (!in->v[i].error && strcmp(in->v[i].path, "-") &&
+		    stat(in->v[i].path, &sb) == 0 && S_ISREG(sb.st_mode))
+			total += (uint64_t)sb.st_size;
+	return total;
+}
+
 static int cmd_scan(cli *c, int argc, char **argv)
 {
 	aud_patternset *ps = NULL;
@@ -1620,8 +1662,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	aud_run_meta meta;
 	aud_err err;
 	strlist none = {0};
-	unsigned char key[1024];
-	size_t keylen = 0, i;
+	size_t i;
 	const char *key_source = NULL;
 	char patsha[65], alsha[65], fp[17], *opts = NULL;
 	int64_t run_id = 0;
@@ -1660,23 +1701,12 @@ static int cmd_scan(cli *c, int argc, char **argv)
 		}
 		c->bias.expected = ex;
 	}
-	rc = get_key(c, key, sizeof key, &keylen, &key_source);
-	if (rc)
+	if ((rc = open_key(c, &kh, &key_source)))
 		goto done_rc;
-	if (aud_keyhash_new(&kh, key, keylen, &err)) {
-		fprintf(stderr, "auditor: %s\n", err.msg);
-		rc = AUD_EXIT_USAGE;
-		goto done_rc;
-	}
-	OPENSSL_cleanse(key, sizeof key);
 	if ((rc = kanon_begin(c, kh, &kanon)))
 		goto done_rc;
 
-	memset(&wo, 0, sizeof wo);
-	wo.include = c->include.v;
-	wo.ninclude = c->include.n;
-	wo.exclude = c->exclude.v;
-	wo.nexclude = c->exclude.n;
+	walk_opts(c, &wo);
 	for (i = 0; i < c->inputs.n; i++) {
 		if (aud_walk(&inputs, c->inputs.v[i], &wo, &err)) {
 			print_err(&err, NULL);
@@ -1755,15 +1785,7 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	so.resume = c->resume;
 	so.threads = c->threads;
 	if (c->progress == 1 || (c->progress == -1 && isatty(2))) {
-		uint64_t total = 0;
-		struct stat sb;
-
-		for (i = 0; i < inputs.n; i++)
-			if (!inputs.v[i].error && strcmp(inputs.v[i].path, "-") &&
-			    stat(inputs.v[i].path, &sb) == 0 &&
-			    S_ISREG(sb.st_mode))
-				total += (uint64_t)sb.st_size;
-		aud_progress_init(&prog, stderr, total);
+		aud_progress_init(&prog, stderr, inputs_size(&inputs));
 		so.progress = aud_progress_update;
 		so.progress_ctx = &prog;
 		so.diag_ctx = &prog;
@@ -1794,7 +1816,6 @@ static int cmd_scan(cli *c, int argc, char **argv)
 	rc = exit_for(tot.interrupted, tot.files_failed || tot.files_warning,
 		      broken);
 done_rc:
-	OPENSSL_cleanse(key, sizeof key);
 	free(opts);
 	aud_store_close(st);
 	aud_inputs_free(&inputs);
@@ -1984,20 +2005,6 @@ static char *overlap_json(const cli *c)
 	return buf;
 }
 
-/* Raw size of the inputs that are regular files, for the progress line. */
-static uint64_t inputs_size(const aud_inputs *in)
-{
-	uint64_t total = 0;
-	struct stat sb;
-	size_t i;
-
-	for (i = 0; i < in->n; i++)
-		if (!in->v[i].error && strcmp(in->v[i].path, "-") &&
-		    stat(in->v[i].path, &sb) == 0 && S_ISREG(sb.st_mode))
-			total += (uint64_t)sb.st_size;
-	return total;
-}
-
 static int cmd_overlap(cli *c, int argc, char **argv)
 {
 	aud_keyhash *kh = NULL;
@@ -2010,8 +2017,7 @@ static int cmd_overlap(cli *c, int argc, char **argv)
 	aud_progress prog;
 	aud_run_meta meta;
 	aud_err err;
-	unsigned char key[1024];
-	size_t keylen = 0, i, stdins = 0;
+	size_t i, stdins = 0;
 	const char *key_source = NULL;
 	char fp[17], *opts = NULL;
 	int64_t run_id = 0;
@@ -2035,20 +2041,9 @@ static int cmd_overlap(cli *c, int argc, char **argv)
 				   "one split");
 	if (c->jaccard && !c->near)
 		return usage_error("%s", "--jaccard goes with --near");
-	rc = get_key(c, key, sizeof key, &keylen, &key_source);
-	if (rc)
+	if ((rc = open_key(c, &kh, &key_source)))
 		goto done;
-	if (aud_keyhash_new(&kh, key, keylen, &err)) {
-		fprintf(stderr, "auditor: %s\n", err.msg);
-		rc = AUD_EXIT_USAGE;
-		goto done;
-	}
-	OPENSSL_cleanse(key, sizeof key);
-	memset(&wo, 0, sizeof wo);
-	wo.include = c->include.v;
-	wo.ninclude = c->include.n;
-	wo.exclude = c->exclude.v;
-	wo.nexclude = c->exclude.n;
+	walk_opts(c, &wo);
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < lists[k]->n; i++)
 			if (aud_walk(&in[k], lists[k]->v[i], &wo, &err)) {
@@ -2122,7 +2117,6 @@ static int cmd_overlap(cli *c, int argc, char **argv)
 	rc = exit_for(tot.interrupted, tot.files_failed || tot.files_warning,
 		      broken);
 done:
-	OPENSSL_cleanse(key, sizeof key);
 	free(opts);
 	aud_store_close(st);
 	aud_inputs_free(&in[0]);
@@ -2198,8 +2192,6 @@ static int cmd_redact(cli *c, int argc, char **argv)
 	aud_redact_totals tot;
 	aud_err err;
 	strlist none = {0};
-	unsigned char key[1024];
-	size_t keylen = 0;
 	const char *key_source = NULL, *in, *shown;
 	struct stat sb;
 	int rc;
@@ -2224,16 +2216,8 @@ static int cmd_redact(cli *c, int argc, char **argv)
 		rc = err.code == AUD_EUSAGE ? AUD_EXIT_USAGE : AUD_EXIT_ERROR;
 		goto done;
 	}
-	if (c->pseudonymize) {
-		if ((rc = get_key(c, key, sizeof key, &keylen, &key_source)))
-			goto done;
-		if (aud_keyhash_new(&kh, key, keylen, &err)) {
-			fprintf(stderr, "auditor: %s\n", err.msg);
-			rc = AUD_EXIT_USAGE;
-			goto done;
-		}
-		OPENSSL_cleanse(key, sizeof key);
-	}
+	if (c->pseudonymize && (rc = open_key(c, &kh, &key_source)))
+		goto done;
 	memset(&ro, 0, sizeof ro);
 	ro.format = c->format;
 	ro.delimiter = c->delimiter;
@@ -2277,7 +2261,6 @@ static int cmd_redact(cli *c, int argc, char **argv)
 					 &tot, shown, c->output, c->json);
 	rc = tot.problems ? AUD_EXIT_ERROR : AUD_EXIT_OK;
 done:
-	OPENSSL_cleanse(key, sizeof key);
 	aud_redact_totals_free(&tot);
 	aud_keyhash_free(kh);
 	aud_allowlist_free(al);
