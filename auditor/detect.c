@@ -89,6 +89,11 @@ struct runclass {
 	size_t *pats;
 	size_t npats;
 	size_t min; /* the first (smallest) N */
+	/* has_run for min, without a branch: x &= x >> k | keep[j] for
+	 * k = 1, 2, 4, ... (keep[j] all ones once 2k > min), then
+	 * x &= x >> last */
+	uint64_t keep[6];
+	unsigned last;
 };
 
 struct cand {
@@ -121,6 +126,15 @@ struct aud_detector {
 	size_t nrefs;
 	size_t *digit_pats; /* sorted by min_digits */
 	size_t ndigit;
+	/* the same split: entries a run anywhere can use, and anchored ones
+	 * (only a run within window_before of the value start), each with
+	 * its min_digits beside it */
+	struct dpat {
+		size_t pat;
+		unsigned min;
+	} *dfree, *danch;
+	size_t nfree, nanch;
+	size_t anch_before; /* the largest window_before of danch */
 	size_t *none_pats;
 	size_t nnone;
 	size_t min_length; /* the shortest match of any entry (at least 1) */
@@ -278,6 +292,8 @@ void aud_detector_free(aud_detector *d)
 	free(d->info);
 	free(d->ent);
 	free(d->digit_pats);
+	free(d->dfree);
+	free(d->danch);
 	free(d->none_pats);
 	for (i = 0; i < d->nrcls; i++)
 		free(d->rcls[i].pats);
@@ -346,7 +362,7 @@ static int cmp_lit(const void *a, const void *b)
 
 /* Sorts the digit patterns by N (insertion sort: qsort has no context
  * argument, and the list is short). */
-static void sort_digit_pats(aud_detector *d)
+static int sort_digit_pats(aud_detector *d)
 {
 	size_t i, j;
 
@@ -359,10 +375,41 @@ static void sort_digit_pats(aud_detector *d)
 			d->digit_pats[j] = d->digit_pats[j - 1];
 		d->digit_pats[j] = v;
 	}
+	d->dfree = calloc(d->ndigit + 1, sizeof *d->dfree);
+	d->danch = calloc(d->ndigit + 1, sizeof *d->danch);
+	if (!d->dfree || !d->danch)
+		return AUD_ENOMEM;
+	for (i = 0; i < d->ndigit; i++) {
+		const aud_pattern_engine *e = d->eng[d->digit_pats[i]];
+		struct dpat x = {d->digit_pats[i], e->min_digits};
+
+		if (e->anchored) {
+			d->danch[d->nanch++] = x;
+			if (e->window_before > d->anch_before)
+				d->anch_before = e->window_before;
+		} else {
+			d->dfree[d->nfree++] = x;
+		}
+	}
+	return 0;
 }
 
 /* Adds pattern p to the run class with its bitmap, creating it if new;
  * keeps each class's patterns sorted by N. */
+/* keep and last of has_run for rc->min (1..64) */
+static void run_steps(struct runclass *rc)
+{
+	size_t k = 1, j;
+
+	for (j = 0; j < 6; j++) {
+		rc->keep[j] = 2 * k <= rc->min ? 0 : UINT64_MAX;
+		if (2 * k <= rc->min)
+			k *= 2;
+	}
+	/* (no run inside a block reaches 64: all six steps leave 0) */
+	rc->last = rc->min > k && rc->min < 64 ? (unsigned)(rc->min - k) : 0;
+}
+
 static int add_run(aud_detector *d, size_t p)
 {
 	const aud_pattern_engine *e = d->eng[p];
@@ -396,6 +443,7 @@ static int add_run(aud_detector *d, size_t p)
 	rc->pats[j] = p;
 	rc->npats++;
 	rc->min = d->eng[rc->pats[0]]->run_min;
+	run_steps(rc);
 	return 0;
 }
 
@@ -593,7 +641,8 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 		if (!e->prefilters || (e->prefilters & (1u << AUD_PF_NONE)))
 			d->none_pats[d->nnone++] = i;
 	}
-	sort_digit_pats(d);
+	if (sort_digit_pats(d))
+		goto nomem;
 	d->min_length = SIZE_MAX;
 	for (i = 0; i < d->np; i++)
 		if (d->eng[i]->min_length < d->min_length)
@@ -876,25 +925,44 @@ pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 	const __m256i ohi = _mm256_loadu_si256((const __m256i *)d->one_hi);
 	size_t i;
 
-	for (i = *at; i + 33 <= len; i += 32) {
-		__m256i a = _mm256_loadu_si256((const __m256i *)(v + i));
-		__m256i b = _mm256_loadu_si256((const __m256i *)(v + i + 1));
-		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-			_mm256_and_si256(set_member(a, flo, fhi),
-					 set_member(b, slo, shi)),
-			set_member(a, olo, ohi)));
+	unsigned char pad[64];
 
+	for (i = *at; i < len; i += 32) {
+		const unsigned char *p = (const unsigned char *)v + i;
+		uint32_t valid = UINT32_MAX, m;
+		__m256i a, b;
+
+		if (len - i < 33) {
+			/* the last bytes from a padded copy: candidates only
+			 * where the value has bytes, pairs only where it has
+			 * a second one */
+			size_t n = len - i;
+
+			memset(pad, 0, sizeof pad);
+			memcpy(pad, p, n);
+			p = pad;
+			valid = n >= 32 ? UINT32_MAX >> 1 : (1u << (n - 1)) - 1;
+		}
+		a = _mm256_loadu_si256((const __m256i *)p);
+		b = _mm256_loadu_si256((const __m256i *)(p + 1));
+		m = ((uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+			 set_member(a, flo, fhi), set_member(b, slo, shi))) &
+		     valid) |
+		    ((uint32_t)_mm256_movemask_epi8(set_member(a, olo, ohi)) &
+		     (valid << 1 | 1));
 		while (m) {
 			size_t k = i + (size_t)__builtin_ctz(m);
 			unsigned key = (unsigned char)v[k] |
-				       (unsigned)(unsigned char)v[k + 1] << 8;
+				       (unsigned)p[k - i + 1] << 8;
 
 			if (d->issingle[(unsigned char)v[k]] &&
 			    single_at(d, v, len, k))
 				return AUD_ENOMEM;
 			/* most candidates are no literal's pair: look that
-			 * up before the call */
-			if ((d->pairbits[key >> 3] & (1u << (key & 7))) &&
+			 * up before the call (past the value's end p holds
+			 * a 0 and valid kept no pair) */
+			if (k + 1 < len &&
+			    (d->pairbits[key >> 3] & (1u << (key & 7))) &&
 			    pair_at(d, v, len, k))
 				return AUD_ENOMEM;
 			m &= m - 1;
@@ -920,12 +988,8 @@ static int literal_windows(aud_detector *d, const char *v, size_t len)
 	if (!d->nlits || len == 0)
 		return 0;
 #ifdef AUD_HAVE_AVX2
-	if (d->avx2 && len >= 33) {
-		int rc = pairs_avx2(d, v, len, &i);
-
-		if (rc)
-			return rc;
-	}
+	if (d->avx2)
+		return pairs_avx2(d, v, len, &i);
 #endif
 	for (; i < len; i++) {
 		if (d->issingle[u[i]] && single_at(d, v, len, i))
@@ -951,18 +1015,17 @@ static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
 {
 	size_t k;
 
-	for (k = 0; k < d->ndigit; k++) {
-		size_t p = d->digit_pats[k];
-
-		if (d->eng[p]->min_digits > nd)
-			break;
-		/* (an anchored entry's match starts the value: add_window
-		 * would drop the hit; most runs are past its start) */
-		if (d->eng[p]->anchored && rs > d->eng[p]->window_before)
-			continue;
-		if (add_window(d, p, rs, re, len))
+	for (k = 0; k < d->nfree && d->dfree[k].min <= nd; k++)
+		if (add_window(d, d->dfree[k].pat, rs, re, len))
 			return AUD_ENOMEM;
-	}
+	/* an anchored entry's match starts the value: add_window would
+	 * drop the hit; most runs are past its start */
+	if (rs > d->anch_before)
+		return 0;
+	for (k = 0; k < d->nanch && d->danch[k].min <= nd; k++)
+		if (rs <= d->eng[d->danch[k].pat]->window_before &&
+		    add_window(d, d->danch[k].pat, rs, re, len))
+			return AUD_ENOMEM;
 	return 0;
 }
 
@@ -1077,18 +1140,17 @@ static int runs_plain(aud_detector *d, const struct runclass *rc,
 }
 
 #ifdef AUD_HAVE_AVX2
-/* Has x a run of at least n (1..64) set bits? */
-static int has_run(uint64_t x, size_t n)
+/* Has x a run of at least rc->min (1..64) set bits? The same steps for
+ * every x (a branch on x here was mispredicted a lot in prose). */
+static int has_run(const struct runclass *rc, uint64_t x)
 {
-	size_t k = 1;
-
-	while (x && 2 * k <= n) {
-		x &= x >> k;
-		k *= 2;
-	}
-	if (k < n)
-		x &= x >> (n - k);
-	return x != 0;
+	x &= x >> 1 | rc->keep[0];
+	x &= x >> 2 | rc->keep[1];
+	x &= x >> 4 | rc->keep[2];
+	x &= x >> 8 | rc->keep[3];
+	x &= x >> 16 | rc->keep[4];
+	x &= x >> 32 | rc->keep[5];
+	return (x & x >> rc->last) != 0;
 }
 
 /*
@@ -1152,15 +1214,14 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 				return AUD_ENOMEM;
 			top = (size_t)__builtin_clzll(~m);
 			cur[c] = top;
-			if ((size_t)__builtin_popcountll(m) < rc->min + z + top)
-				continue; /* too few bytes left for one inside */
-			inner = m & ~(UINT64_MAX >> (63 - z));
-			if (top)
-				inner &= UINT64_MAX >> top;
-			to = i + 64 - top < len ? i + 64 - top : len;
-			if (has_run(inner, rc->min) &&
-			    runs_plain(d, rc, v, i + z + 1, to, len))
-				return AUD_ENOMEM;
+			/* bits z and 63 - top are clear: the runs inside */
+			inner = m & ~(UINT64_MAX >> (63 - z)) &
+				(UINT64_MAX >> top);
+			if (has_run(rc, inner)) {
+				to = i + 64 - top < len ? i + 64 - top : len;
+				if (runs_plain(d, rc, v, i + z + 1, to, len))
+					return AUD_ENOMEM;
+			}
 		}
 	}
 	for (c = 0; c < d->nrcls; c++)
