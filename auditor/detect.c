@@ -158,7 +158,14 @@ struct aud_detector {
 	unsigned char cf_lo[32], cf_hi[32], cs_lo[32], cs_hi[32];
 	unsigned char an_lo[32], an_hi[32];
 	uint32_t *cpos;
+	/* per listed place, the entries (bit cbit[p]) with a word starting
+	 * with its two bytes (places of none are not listed) */
+	uint32_t *cmask;
 	size_t ncpos, capcpos;
+	/* those masks per pair_bit (every context-required entry's bit in
+	 * every slot when it has a one-byte word, or beyond 32 entries) */
+	uint32_t pmask[4096];
+	unsigned char *cbit;
 	size_t cpos_upto; /* places before this are listed */
 	int cpos_fail;    /* the value is too long to list */
 	/* Whether a field name holds a context-required entry's words, for
@@ -303,6 +310,8 @@ void aud_detector_free(aud_detector *d)
 	free(d->sw);
 	free(d->sortat);
 	free(d->cpos);
+	free(d->cmask);
+	free(d->cbit);
 	for (i = 0; i < NAME_CACHE; i++)
 		free(d->ncache[i].res);
 	free(d->uw);
@@ -569,6 +578,31 @@ static void set_tables(const unsigned char in[256], unsigned char lo[32],
 		       unsigned char hi[32]);
 #endif
 
+/* cbit and pmask: context-required entry number n has bit n % 32 (so
+ * beyond 32 a bit stands for several entries: more places listed and
+ * looked at, never fewer). */
+static int place_masks(aud_detector *d)
+{
+	size_t i, k, n = 0;
+
+	d->cbit = calloc(d->np + 1, 1);
+	if (!d->cbit)
+		return AUD_ENOMEM;
+	for (i = 0; i < d->np; i++) {
+		const struct words *ws = &d->ctx[i];
+		uint32_t bit;
+
+		if (!d->eng[i]->context_required)
+			continue;
+		d->cbit[i] = (unsigned char)(n++ % 32);
+		bit = 1u << d->cbit[i];
+		for (k = 0; k < 4096; k++)
+			if (ws->has1 || (ws->pairs[k >> 6] >> (k & 63) & 1))
+				d->pmask[k] |= bit;
+	}
+	return 0;
+}
+
 int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 {
 	aud_detector *d;
@@ -664,6 +698,8 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 				d->craw2[k] |= d->ctx[i].second[lower(
 				    (unsigned char)k)];
 			}
+	if (place_masks(d))
+		goto nomem;
 	for (k = 0; k < 256; k++) {
 		d->craw[k] = d->cfirst[lower((unsigned char)k)];
 		d->alnum[k] = (unsigned char)is_alnum((unsigned char)k);
@@ -1611,13 +1647,30 @@ limit:
  * long to list (the caller then reads the bytes itself). */
 #define CPOS_MAX (1u << 20)
 
-static int push_place(aud_detector *d, size_t i)
+/* Lists v[i] with the entries whose words could start there, if any
+ * (without a branch on that: most places start none). At the value's
+ * last byte only a one-byte word could start: pair_bit(c, 0) finds the
+ * entries that have one (their bit is in every slot). */
+static int push_place(aud_detector *d, const unsigned char *v, size_t len,
+		      size_t i)
 {
-	if (d->ncpos == d->capcpos &&
-	    aud_grow((void **)&d->cpos, &d->capcpos, d->ncpos + 1,
-		     sizeof *d->cpos))
-		return -1;
-	d->cpos[d->ncpos++] = (uint32_t)i;
+	uint32_t m;
+
+	if (d->ncpos == d->capcpos) {
+		/* the same capacities from the same start */
+		size_t c1 = d->capcpos, c2 = d->capcpos;
+
+		if (aud_grow((void **)&d->cpos, &c1, d->ncpos + 1,
+			     sizeof *d->cpos) ||
+		    aud_grow((void **)&d->cmask, &c2, d->ncpos + 1,
+			     sizeof *d->cmask))
+			return -1;
+		d->capcpos = c1;
+	}
+	m = d->pmask[pair_bit(lower(v[i]), i + 1 < len ? lower(v[i + 1]) : 0)];
+	d->cpos[d->ncpos] = (uint32_t)i;
+	d->cmask[d->ncpos] = m;
+	d->ncpos += m != 0;
 	return 0;
 }
 
@@ -1658,7 +1711,7 @@ places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
 						 set_member(b, slo, shi))));
 
 		while (m) {
-			if (push_place(d, i + (size_t)__builtin_ctz(m)))
+			if (push_place(d, v, len, i + (size_t)__builtin_ctz(m)))
 				return -1;
 			m &= m - 1;
 		}
@@ -1684,7 +1737,7 @@ static int context_places(aud_detector *d, const char *v, size_t len,
 	}
 	if (i == 0) {
 		d->ncpos = 0;
-		if (place_at(d, u, len, 0) && push_place(d, 0))
+		if (place_at(d, u, len, 0) && push_place(d, u, len, 0))
 			goto fail;
 		i = 1;
 	}
@@ -1693,7 +1746,7 @@ static int context_places(aud_detector *d, const char *v, size_t len,
 		goto fail;
 #endif
 	for (; i < to; i++)
-		if (place_at(d, u, len, i) && push_place(d, i))
+		if (place_at(d, u, len, i) && push_place(d, u, len, i))
 			goto fail;
 	d->cpos_upto = i;
 	return 0;
@@ -1719,24 +1772,36 @@ static int name_context(aud_detector *d, size_t p, const char *name,
  * as words_in(ws, v, len, from, to) would find it? Looks only at the
  * places context_places listed. */
 static int words_between(aud_detector *d, const struct words *ws,
-			 const char *v, size_t len, size_t from, size_t to)
+			 uint32_t bit, const char *v, size_t len, size_t from,
+			 size_t to, size_t *cur)
 {
 	size_t i, lo, hi;
 
 	if (context_places(d, v, len, to))
 		return words_in(ws, v, len, from, to);
-	/* the first listed place at or after from */
-	for (lo = 0, hi = d->ncpos; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
+	/* the first listed place at or after from: searched for the first
+	 * window, then walked to (from only grows, window by window) */
+	if (*cur == SIZE_MAX) {
+		for (lo = 0, hi = d->ncpos; lo < hi;) {
+			size_t mid = lo + (hi - lo) / 2;
 
-		if (d->cpos[mid] < from)
-			lo = mid + 1;
-		else
-			hi = mid;
+			if (d->cpos[mid] < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		*cur = lo;
 	}
-	for (i = lo; i < d->ncpos && d->cpos[i] < to; i++) {
-		unsigned char c = lower((unsigned char)v[d->cpos[i]]);
+	while (*cur < d->ncpos && d->cpos[*cur] < from)
+		++*cur;
+	for (i = *cur; i < d->ncpos && d->cpos[i] < to; i++) {
+		unsigned char c;
 
+		/* few places start a word of this entry: a branch that is
+		 * seldom taken */
+		if (!(d->cmask[i] & bit))
+			continue;
+		c = lower((unsigned char)v[d->cpos[i]]);
 		if (ws->first[c] && word_at(ws, v, len, d->cpos[i], to, c))
 			return 1;
 	}
@@ -1754,14 +1819,15 @@ static int words_between(aud_detector *d, const struct words *ws,
 static size_t context_windows(aud_detector *d, size_t p, struct win *w,
 			      size_t nw, const char *v, size_t len)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, cur = SIZE_MAX;
 
 	for (i = 0; i < nw; i++) {
 		size_t from = w[i].s > CONTEXT_SPAN ? w[i].s - CONTEXT_SPAN : 0;
 		size_t to = len - w[i].e > CONTEXT_SPAN ? w[i].e + CONTEXT_SPAN
 							 : len;
 
-		if (words_between(d, &d->ctx[p], v, len, from, to))
+		if (words_between(d, &d->ctx[p], 1u << d->cbit[p], v, len,
+				  from, to, &cur))
 			w[n++] = w[i];
 	}
 	return n;
