@@ -166,6 +166,7 @@ struct aud_detector {
 	 * every slot when it has a one-byte word, or beyond 32 entries) */
 	uint32_t pmask[4096];
 	unsigned char *cbit;
+	unsigned char fold[256]; /* lower() */
 	size_t cpos_upto; /* places before this are listed */
 	int cpos_fail;    /* the value is too long to list */
 	/* Whether a field name holds a context-required entry's words, for
@@ -701,6 +702,7 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	if (place_masks(d))
 		goto nomem;
 	for (k = 0; k < 256; k++) {
+		d->fold[k] = lower((unsigned char)k);
 		d->craw[k] = d->cfirst[lower((unsigned char)k)];
 		d->alnum[k] = (unsigned char)is_alnum((unsigned char)k);
 	}
@@ -1651,23 +1653,29 @@ limit:
  * (without a branch on that: most places start none). At the value's
  * last byte only a one-byte word could start: pair_bit(c, 0) finds the
  * entries that have one (their bit is in every slot). */
+/* Room for n more places. */
+static int places_room(aud_detector *d, size_t n)
+{
+	/* the same capacities from the same start */
+	size_t c1 = d->capcpos, c2 = d->capcpos;
+
+	if (d->ncpos + n <= d->capcpos)
+		return 0;
+	if (aud_grow((void **)&d->cpos, &c1, d->ncpos + n, sizeof *d->cpos) ||
+	    aud_grow((void **)&d->cmask, &c2, d->ncpos + n, sizeof *d->cmask))
+		return -1;
+	d->capcpos = c1;
+	return 0;
+}
+
 static int push_place(aud_detector *d, const unsigned char *v, size_t len,
 		      size_t i)
 {
 	uint32_t m;
 
-	if (d->ncpos == d->capcpos) {
-		/* the same capacities from the same start */
-		size_t c1 = d->capcpos, c2 = d->capcpos;
-
-		if (aud_grow((void **)&d->cpos, &c1, d->ncpos + 1,
-			     sizeof *d->cpos) ||
-		    aud_grow((void **)&d->cmask, &c2, d->ncpos + 1,
-			     sizeof *d->cmask))
-			return -1;
-		d->capcpos = c1;
-	}
-	m = d->pmask[pair_bit(lower(v[i]), i + 1 < len ? lower(v[i + 1]) : 0)];
+	if (places_room(d, 1))
+		return -1;
+	m = d->pmask[pair_bit(d->fold[v[i]], i + 1 < len ? d->fold[v[i + 1]] : 0)];
 	d->cpos[d->ncpos] = (uint32_t)i;
 	d->cmask[d->ncpos] = m;
 	d->ncpos += m != 0;
@@ -1710,11 +1718,22 @@ places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
 			inword, _mm256_and_si256(set_member(a, flo, fhi),
 						 set_member(b, slo, shi))));
 
+		size_t n = d->ncpos;
+
+		if (m && places_room(d, 32))
+			return -1;
+		/* push_place for each, inline: every k + 1 < len here */
 		while (m) {
-			if (push_place(d, v, len, i + (size_t)__builtin_ctz(m)))
-				return -1;
+			size_t k = i + (size_t)__builtin_ctz(m);
+			uint32_t e = d->pmask[pair_bit(d->fold[v[k]],
+						       d->fold[v[k + 1]])];
+
+			d->cpos[n] = (uint32_t)k;
+			d->cmask[n] = e;
+			n += e != 0;
 			m &= m - 1;
 		}
+		d->ncpos = n;
 	}
 	*at = i;
 	return 0;
