@@ -43,6 +43,8 @@
 #define HEAP_LIMIT_KIB 20480 /* interpreter heap, KiB */
 #define NAME_MAX_BYTES 256   /* field-name bytes used as context */
 #define NOWIN ((size_t)-1)
+/* lastwin[p] when entry p opens no window in this value */
+#define SHUT ((size_t)-2)
 
 /* One distinct literal and the patterns that need it. Literals are kept
  * sorted by their first byte(s) so that those sharing one are found in a
@@ -158,14 +160,28 @@ struct aud_detector {
 	unsigned char cf_lo[32], cf_hi[32], cs_lo[32], cs_hi[32];
 	unsigned char an_lo[32], an_hi[32];
 	uint32_t *cpos;
-	/* per listed place, the entries (bit cbit[p]) with a word starting
-	 * with its two bytes (places of none are not listed) */
+	/* per listed place, the entries (bit cbit[p]) with a word that
+	 * could start with its bytes (place_mask: the first three, or two
+	 * for words of two; places of none are not listed) */
 	uint32_t *cmask;
 	size_t ncpos, capcpos;
-	/* those masks per pair_bit (every context-required entry's bit in
-	 * every slot when it has a one-byte word, or beyond 32 entries) */
-	uint32_t pmask[4096];
+	/* those masks (place_mask): entry number n has bit n % 32, so
+	 * beyond 32 entries a bit stands for several (more places listed,
+	 * never fewer) */
+	uint32_t pmask[4096];  /* by trio_bit of words of 3+ bytes */
+	uint32_t pmask2[1024]; /* by pair_bit & 1023 of words of 2 */
+	uint32_t pmask1;       /* entries with a word of 1 byte */
 	unsigned char *cbit;
+	size_t *creq;  /* the context-required entries */
+	size_t ncreq;
+	/* This value's field name and bytes, and which context-required
+	 * entries have one of their words somewhere in it (vmask, for the
+	 * bits in vknown): windows of the others (whose field name holds
+	 * none either) are not opened. In prose most such windows are of
+	 * dates with no birth word near, and a look at each cost more. */
+	const char *vname, *vval;
+	size_t vname_len, vlen;
+	uint32_t vknown, vmask;
 	unsigned char fold[256]; /* lower() */
 	size_t cpos_upto; /* places before this are listed */
 	int cpos_fail;    /* the value is too long to list */
@@ -227,6 +243,12 @@ static int is_alnum(unsigned char c)
 static unsigned char lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Slot of the case-folded first three bytes of a context word. */
+static unsigned trio_bit(unsigned char a, unsigned char b, unsigned char c)
+{
+	return ((unsigned)a * 961u + (unsigned)b * 31u + c) & 4095u;
 }
 
 /* Bit of the case-folded byte pair (a, b) in struct words' pairs. */
@@ -313,6 +335,7 @@ void aud_detector_free(aud_detector *d)
 	free(d->cpos);
 	free(d->cmask);
 	free(d->cbit);
+	free(d->creq);
 	for (i = 0; i < NAME_CACHE; i++)
 		free(d->ncache[i].res);
 	free(d->uw);
@@ -579,15 +602,18 @@ static void set_tables(const unsigned char in[256], unsigned char lo[32],
 		       unsigned char hi[32]);
 #endif
 
-/* cbit and pmask: context-required entry number n has bit n % 32 (so
- * beyond 32 a bit stands for several entries: more places listed and
- * looked at, never fewer). */
+/* cbit, creq and the place masks: context-required entry number n has
+ * bit n % 32 (so beyond 32 a bit stands for several entries: more places
+ * listed and looked at, never fewer). A word's first three bytes pick
+ * its slot (most places in prose start no word's three: "bi" begins
+ * many words, "bir" few). */
 static int place_masks(aud_detector *d)
 {
 	size_t i, k, n = 0;
 
 	d->cbit = calloc(d->np + 1, 1);
-	if (!d->cbit)
+	d->creq = calloc(d->np + 1, sizeof *d->creq);
+	if (!d->cbit || !d->creq)
 		return AUD_ENOMEM;
 	for (i = 0; i < d->np; i++) {
 		const struct words *ws = &d->ctx[i];
@@ -595,11 +621,19 @@ static int place_masks(aud_detector *d)
 
 		if (!d->eng[i]->context_required)
 			continue;
+		d->creq[d->ncreq++] = i;
 		d->cbit[i] = (unsigned char)(n++ % 32);
 		bit = 1u << d->cbit[i];
-		for (k = 0; k < 4096; k++)
-			if (ws->has1 || (ws->pairs[k >> 6] >> (k & 63) & 1))
-				d->pmask[k] |= bit;
+		for (k = 0; k < ws->n; k++) {
+			const unsigned char *w = (const unsigned char *)ws->w[k];
+
+			if (ws->len[k] < 2)
+				d->pmask1 |= bit;
+			else if (ws->len[k] == 2)
+				d->pmask2[pair_bit(w[0], w[1]) & 1023] |= bit;
+			else
+				d->pmask[trio_bit(w[0], w[1], w[2])] |= bit;
+		}
 	}
 	return 0;
 }
@@ -791,19 +825,73 @@ uint64_t aud_detector_window_bytes(const aud_detector *d)
 
 /* ---- step 1: windows ------------------------------------------------ */
 
+static int name_context(aud_detector *d, size_t p, const char *name,
+			size_t nl);
+static int context_places(aud_detector *d, const char *v, size_t len,
+			  size_t to);
+static int word_at(const struct words *ws, const char *v, size_t len,
+		   size_t at, size_t to, unsigned char c);
+
+/* Has context-required entry p one of its words anywhere in the value,
+ * as words_between(0, len) would find it? (Yes when the value is too
+ * long to list its places.) Known per bit of vmask once asked: vknown. */
+static int value_context(aud_detector *d, size_t p)
+{
+	const char *v = d->vval;
+	size_t len = d->vlen, i;
+	uint32_t bit = 1u << d->cbit[p];
+
+	if (d->vknown & bit)
+		return (d->vmask & bit) != 0;
+	if (context_places(d, v, len, len))
+		return 1;
+	for (i = 0; i < d->ncpos; i++) {
+		size_t at = d->cpos[i];
+		unsigned char c;
+
+		if (!(d->cmask[i] & bit))
+			continue;
+		c = d->fold[(unsigned char)v[at]];
+		if (d->ctx[p].first[c] &&
+		    word_at(&d->ctx[p], v, len, at, len, c))
+			break;
+	}
+	/* (beyond 32 entries a bit is shared: only a yes is kept) */
+	if (i < d->ncpos)
+		d->vmask |= bit;
+	if (i < d->ncpos || d->ncreq <= 32)
+		d->vknown |= bit;
+	return i < d->ncpos;
+}
+
+/* May context-required entry p report in this value at all? */
+static int context_possible(aud_detector *d, size_t p)
+{
+	return name_context(d, p, d->vname, d->vname_len) ||
+	       value_context(d, p);
+}
+
 static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 		      size_t len)
 {
+	size_t lw = d->lastgen[p] == d->gen ? d->lastwin[p] : NOWIN;
 	size_t w = d->eng[p]->window, wb = d->eng[p]->window_before;
 	size_t s = hs > wb ? hs - wb : 0;
 	size_t e = he + w < he || he + w > len ? len : he + w;
-	size_t lw = d->lastgen[p] == d->gen ? d->lastwin[p] : NOWIN;
 
+	if (lw == SHUT)
+		return 0;
 	/* A regex anchored at the value start (^...) can only use a hit that
 	 * a match from byte 0 could contain; none matches a value shorter
 	 * than its shortest match. */
 	if ((d->eng[p]->anchored && s > 0) || len < d->eng[p]->min_length)
 		return 0;
+	if (lw == NOWIN && d->eng[p]->context_required &&
+	    !context_possible(d, p)) {
+		d->lastwin[p] = SHUT;
+		d->lastgen[p] = d->gen;
+		return 0;
+	}
 
 	if (lw != NOWIN && d->wins[lw].e >= s && d->wins[lw].s <= e) {
 		if (s < d->wins[lw].s)
@@ -1653,6 +1741,15 @@ limit:
  * (without a branch on that: most places start none). At the value's
  * last byte only a one-byte word could start: pair_bit(c, 0) finds the
  * entries that have one (their bit is in every slot). */
+/* The entries with a word that could start with the case-folded bytes
+ * a b c (0 past the value's end, where no longer word fits). */
+static uint32_t place_mask(const aud_detector *d, unsigned char a,
+			   unsigned char b, unsigned char c)
+{
+	return d->pmask[trio_bit(a, b, c)] |
+	       d->pmask2[pair_bit(a, b) & 1023] | d->pmask1;
+}
+
 /* Room for n more places. */
 static int places_room(aud_detector *d, size_t n)
 {
@@ -1675,7 +1772,8 @@ static int push_place(aud_detector *d, const unsigned char *v, size_t len,
 
 	if (places_room(d, 1))
 		return -1;
-	m = d->pmask[pair_bit(d->fold[v[i]], i + 1 < len ? d->fold[v[i + 1]] : 0)];
+	m = place_mask(d, d->fold[v[i]], i + 1 < len ? d->fold[v[i + 1]] : 0,
+		       i + 2 < len ? d->fold[v[i + 2]] : 0);
 	d->cpos[d->ncpos] = (uint32_t)i;
 	d->cmask[d->ncpos] = m;
 	d->ncpos += m != 0;
@@ -1706,29 +1804,44 @@ places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
 	const __m256i shi = _mm256_loadu_si256((const __m256i *)d->cs_hi);
 	const __m256i alo = _mm256_loadu_si256((const __m256i *)d->an_lo);
 	const __m256i ahi = _mm256_loadu_si256((const __m256i *)d->an_hi);
+	unsigned char pad[68];
 	size_t i;
 
-	for (i = *at; i < to && i + 33 <= len; i += 32) {
-		__m256i a = _mm256_loadu_si256((const __m256i *)(v + i));
-		__m256i p = _mm256_loadu_si256((const __m256i *)(v + i - 1));
-		__m256i b = _mm256_loadu_si256((const __m256i *)(v + i + 1));
-		__m256i inword = _mm256_and_si256(set_member(a, alo, ahi),
-						  set_member(p, alo, ahi));
-		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
-			inword, _mm256_and_si256(set_member(a, flo, fhi),
-						 set_member(b, slo, shi))));
+	for (i = *at; i < to && i < len; i += 32) {
+		const unsigned char *q = v + i; /* q[-1] .. q[33] readable */
+		uint32_t valid = UINT32_MAX, m;
+		__m256i a, p, b, inword;
+		size_t n;
 
-		size_t n = d->ncpos;
-
+		if (len - i < 34) {
+			/* the value's last bytes from a padded copy: a 0
+			 * past its end, as place_at and push_place read */
+			memset(pad, 0, sizeof pad);
+			memcpy(pad, v + i - 1, len - i + 1);
+			q = pad + 1;
+			valid = len - i >= 32 ? UINT32_MAX
+					      : (1u << (len - i)) - 1;
+		}
+		a = _mm256_loadu_si256((const __m256i *)q);
+		p = _mm256_loadu_si256((const __m256i *)(q - 1));
+		b = _mm256_loadu_si256((const __m256i *)(q + 1));
+		inword = _mm256_and_si256(set_member(a, alo, ahi),
+					  set_member(p, alo, ahi));
+		m = valid & (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
+				    inword,
+				    _mm256_and_si256(set_member(a, flo, fhi),
+						     set_member(b, slo, shi))));
+		n = d->ncpos;
 		if (m && places_room(d, 32))
 			return -1;
-		/* push_place for each, inline: every k + 1 < len here */
+		/* push_place for each, inline */
 		while (m) {
-			size_t k = i + (size_t)__builtin_ctz(m);
-			uint32_t e = d->pmask[pair_bit(d->fold[v[k]],
-						       d->fold[v[k + 1]])];
+			size_t k = (size_t)__builtin_ctz(m);
+			uint32_t e = place_mask(d, d->fold[q[k]],
+						d->fold[q[k + 1]],
+						d->fold[q[k + 2]]);
 
-			d->cpos[n] = (uint32_t)k;
+			d->cpos[n] = (uint32_t)(i + k);
 			d->cmask[n] = e;
 			n += e != 0;
 			m &= m - 1;
@@ -1992,6 +2105,12 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	d->name_done = 0;
 	d->cpos_upto = 0;
 	d->cpos_fail = 0;
+	d->vknown = 0;
+	d->vmask = 0;
+	d->vname = name;
+	d->vname_len = name ? name_len : 0;
+	d->vval = value;
+	d->vlen = value_len;
 	d->cur_nc = NULL;
 	if (!name)
 		name_len = 0;

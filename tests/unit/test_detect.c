@@ -523,6 +523,134 @@ static void test_run_prefilter(void)
 	unlink(p);
 }
 
+/* A context-required entry reports exactly the matches that the same
+ * entry without the requirement reports with evidence "context" (that
+ * look, near_words, reads every byte around a match): so the shortcuts
+ * that skip windows far from any word, or values without one (listed
+ * places, their word masks, a value's mask, words of one, two and more
+ * bytes, words near the value's ends and across 32-byte blocks, more
+ * than 32 such entries sharing mask bits), drop nothing they should
+ * keep. With and without AVX2, over random values. */
+static const char *cr_entry(char *buf, size_t cap, int n, int required)
+{
+	static const char *const body[3] = {
+	    "regex: (?<!\\d)\\d{4}(?!\\d)\nprefilter: digits 4\n"
+	    "context: born, dob, s3, birth date, n\xc3\xa9 le\n"
+	    "match: born 1984\n",
+	    "regex: Q[a-z]{3}\nprefilter: literal Q\n"
+	    "context: code, x\nmatch: x Qabc\n",
+	    "regex: [A-Z]{6}\nprefilter: run [A-Z] 6\n"
+	    "context: ref, REF no\nmatch: ref ABCDEF\n",
+	};
+
+	if (n < 3)
+		snprintf(buf, cap,
+			 "id: cr%d\nentity: TEST_CR%d\ndescription: d\n%s"
+			 "confidence: 0.5\nwindow: 12\n%s\n",
+			 n, n, body[n], required ? "context-required: yes" : "");
+	else /* opens windows, never matches: shares mask bits */
+		snprintf(buf, cap,
+			 "id: pad%d\nentity: TEST_PAD\ndescription: d\n"
+			 "regex: ZQZQ(?!)\nprefilter: literal ZQZQ\n"
+			 "context: born, ref, %s\ncontext-required: yes\n"
+			 "confidence: 0.5\nmatch: ZQZQ\n\n",
+			 n, n % 2 ? "code" : "dob");
+	return buf;
+}
+
+static void test_context_required(void)
+{
+	static const char *const frag[] = {
+	    "born ", "BORN", "Dob:", "s3 ", "S3", "birth date ", "Birth  date",
+	    "n\xc3\xa9 le ", "code", "x ", "X", "ref ", "REF no ", "rEf",
+	    "1984", "12345", " 2001 ", "Qabc", "Qab", "ABCDEF", "ABCDEFGH",
+	    "lorem ipsum ", "bornx", "xdob", "  ", ".", "\n", "9", "a",
+	    "ZQZQ "};
+	char text[3][8192], ent[512], v[400];
+	const char *paths[3];
+	aud_patternset *ps[4] = {NULL, NULL, NULL, NULL};
+	aud_detector *d[4];
+	unsigned seed = 4242;
+	size_t k, i, len;
+	int n, t;
+
+	/* with: 32 padding entries first (bits 0..31), then the three
+	 * (sharing bits 0..2 with padding that has other words); the
+	 * same three without the requirement */
+	text[0][0] = text[1][0] = '\0';
+	for (n = 3; n < 35; n++)
+		strcat(text[0], cr_entry(ent, sizeof ent, n, 1));
+	for (n = 0; n < 3; n++) {
+		strcat(text[0], cr_entry(ent, sizeof ent, n, 1));
+		strcat(text[1], cr_entry(ent, sizeof ent, n, 0));
+	}
+	/* and the three required ones alone (a bit each) */
+	text[2][0] = '\0';
+	for (n = 0; n < 3; n++)
+		strcat(text[2], cr_entry(ent, sizeof ent, n, 1));
+	paths[0] = put_file("cr_with.pat", text[0]);
+	paths[1] = put_file("cr_without.pat", text[1]);
+	paths[2] = put_file("cr_alone.pat", text[2]);
+	d[0] = make(&ps[0], &paths[0], 1);
+	d[1] = make(&ps[1], &paths[1], 1);
+	d[2] = make(&ps[2], &paths[2], 1);
+	setenv("AUDITOR_NO_SIMD", "1", 1);
+	d[3] = make(&ps[3], &paths[0], 1);
+	unsetenv("AUDITOR_NO_SIMD");
+	CHECK(d[0] && d[1] && d[2] && d[3]);
+	if (!d[0] || !d[1] || !d[2] || !d[3])
+		goto done;
+	for (k = 0; k < 4000; k++) {
+		aud_match want[64];
+		const aud_match *m;
+		aud_err err;
+		int nw = 0, got;
+
+		len = 0;
+		seed = seed * 1103515245u + 12345u;
+		/* 1 to 400 bytes: words at every offset against blocks */
+		while (len < (seed >> 16) % 400 + 1) {
+			const char *f;
+			size_t fl;
+
+			seed = seed * 1103515245u + 12345u;
+			f = frag[(seed >> 16) % (sizeof frag / sizeof *frag)];
+			fl = strlen(f);
+			if (len + fl > sizeof v)
+				break;
+			memcpy(v + len, f, fl);
+			len += fl;
+		}
+		got = aud_detect_field(d[1], "", 0, v, len, &m, &err);
+		for (i = 0; (int)i < got && nw < 64; i++)
+			if (m[i].evidence == AUD_EV_CONTEXT)
+				want[nw++] = m[i];
+		for (t = 0; t < 4; t++) {
+			if (t == 1)
+				continue;
+			got = aud_detect_field(d[t], "", 0, v, len, &m, &err);
+			CHECK_EQ_INT(got, nw);
+			for (i = 0; (int)i < got && (int)i < nw; i++) {
+				CHECK_EQ_INT(m[i].start, want[i].start);
+				CHECK_EQ_INT(m[i].len, want[i].len);
+				CHECK_STR(m[i].pattern_id, want[i].pattern_id);
+			}
+			if (got != nw) {
+				fprintf(stderr, "detector %d, value %zu: %.*s\n",
+					t, k, (int)len, v);
+				goto done;
+			}
+		}
+	}
+done:
+	for (t = 0; t < 4; t++) {
+		aud_detector_free(d[t]);
+		aud_patterns_free(ps[t]);
+	}
+	for (t = 0; t < 3; t++)
+		unlink(paths[t]);
+}
+
 /* window-before: the regex is tried only at starts up to the hit (an
  * anchored copy, at bytes a match can start with, either case for (?i)),
  * and finds every match that starts within window-before of its hit. */
@@ -623,6 +751,7 @@ int main(void)
 		RUN(test_prefilter_skips);
 		RUN(test_run_prefilter);
 		RUN(test_window_before);
+		RUN(test_context_required);
 		RUN(test_bytes);
 		RUN(test_many_matches);
 		RUN(test_names);
