@@ -186,15 +186,16 @@ struct aud_detector {
 	size_t cpos_upto; /* places before this are listed */
 	int cpos_fail;    /* the value is too long to list */
 	/* Whether a field name holds a context-required entry's words, for
-	 * NAME_CACHE field names, a slot per name hash (records repeat
-	 * their fields, and arrays number them: tags[0], tags[1], ...):
-	 * res[p] is 0 not known yet, 1 no, 2 yes. */
+	 * NAME_CACHE field names, in the slot of name_slot or one of the
+	 * next three (records repeat their fields, and arrays number them:
+	 * tags[0], tags[1], ...): res[p] is 0 not known yet, 1 no, 2 yes. */
 	struct name_cache {
 		char name[64];
 		size_t len;
 		unsigned char *res;
 	} ncache[NAME_CACHE];
 	struct name_cache *cur_nc; /* this value's field name, or NULL */
+	unsigned nturn; /* which of four slots a new name takes */
 	unsigned char pairsecond[256]; /* and their second bytes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
 	/* The same two byte sets as AVX2 bitmaps (see set_member). */
@@ -2092,6 +2093,23 @@ static size_t resolve(aud_detector *d)
 	return n;
 }
 
+/* The name cache's slot for a field name (1 to 64 bytes): its length
+ * and its first, middle and last 8 bytes mixed (array numbers such as
+ * the 12 of rows[12].name are in one of them), for every value cheaper
+ * than a hash of every byte. Names in one slot only take turns. */
+static size_t name_slot(const char *name, size_t n)
+{
+	uint64_t a = 0, b = 0, c = 0;
+	size_t k = n < 8 ? n : 8;
+
+	memcpy(&a, name, k);
+	memcpy(&b, name + n - k, k);
+	memcpy(&c, name + (n - k) / 2, k);
+	a = (a ^ (b + n) * 0x9e3779b97f4a7c15u ^ c * 0xc2b2ae3d27d4eb4fu) *
+	    0xff51afd7ed558ccdu;
+	return (size_t)(a >> 56) % NAME_CACHE;
+}
+
 int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 		     const char *value, size_t value_len, const aud_match **out,
 		     aud_err *err)
@@ -2115,10 +2133,19 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	if (!name)
 		name_len = 0;
 	if (name_len <= sizeof d->ncache[0].name) {
-		i = name_len ? aud_fnv1a(name, name_len) % NAME_CACHE : 0;
-		if (d->ncache[i].len != name_len ||
-		    (name_len &&
-		     memcmp(d->ncache[i].name, name, name_len) != 0)) {
+		/* the name's slot or one of the next three (a name seen
+		 * before is found; a new one takes the next in turn) */
+		size_t h = name_len ? name_slot(name, name_len) : 0;
+
+		for (k = 0; k < 4; k++) {
+			i = (h + k) % NAME_CACHE;
+			if (d->ncache[i].len == name_len &&
+			    (!name_len ||
+			     memcmp(d->ncache[i].name, name, name_len) == 0))
+				break;
+		}
+		if (k == 4) {
+			i = (h + d->nturn++ % 4) % NAME_CACHE;
 			if (name_len)
 				memcpy(d->ncache[i].name, name, name_len);
 			d->ncache[i].len = name_len;
