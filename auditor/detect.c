@@ -83,6 +83,19 @@ struct words {
 	int has1;                 /* a word of one byte (pairs says nothing) */
 };
 
+/* A set of byte pairs for a look at 32 positions at once (the "Teddy"
+ * idea of Hyperscan): the pairs are spread over 16 buckets (8 bits of
+ * two tables), and a position may start a pair of bucket k when its bit
+ * is set in the table rows of both nibbles of both its bytes. A superset
+ * of the pairs (a bucket accepts the products of its pairs' nibbles),
+ * much smaller than first bytes times second bytes: in prose, literal
+ * pairs such as "ke" and "pa" being common, about a quarter of the
+ * positions those two byte sets let through. Rows are repeated for both
+ * 16-byte lanes. */
+struct pairset {
+	unsigned char lo1[2][32], hi1[2][32], lo2[2][32], hi2[2][32];
+};
+
 /* The entries whose prefilter is a run of one byte class (equal classes
  * share a scan), sorted by their N. */
 struct runclass {
@@ -155,9 +168,10 @@ struct aud_detector {
 	 * start (computed once per value, when first needed). */
 	unsigned char cfirst[256];
 	/* The same as sets of raw bytes, and the second bytes of those
-	 * words, for context_places (and as AVX2 bitmaps). */
+	 * words, for context_places without AVX2; with it, pairs of them. */
 	unsigned char craw[256], craw2[256], alnum[256];
-	unsigned char cf_lo[32], cf_hi[32], cs_lo[32], cs_hi[32];
+	struct pairset cpairs;   /* case-folded first two bytes of words */
+	unsigned char c1_lo[32], c1_hi[32]; /* one-byte words, both cases */
 	unsigned char an_lo[32], an_hi[32];
 	uint32_t *cpos;
 	/* per listed place, the entries (bit cbit[p]) with a word that
@@ -196,10 +210,8 @@ struct aud_detector {
 	} ncache[NAME_CACHE];
 	struct name_cache *cur_nc; /* this value's field name, or NULL */
 	unsigned nturn; /* which of four slots a new name takes */
-	unsigned char pairsecond[256]; /* and their second bytes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
-	/* The same two byte sets as AVX2 bitmaps (see set_member). */
-	unsigned char fset_lo[32], fset_hi[32], sset_lo[32], sset_hi[32];
+	struct pairset lpairs; /* the literals' first two bytes */
 	unsigned char one_lo[32], one_hi[32]; /* issingle */
 	struct win *wins;
 	size_t nwins, capwins;
@@ -544,7 +556,6 @@ static int index_literals(aud_detector *d)
 				d->pairbits[key >> 3] |=
 					(unsigned char)(1u << (key & 7));
 				d->pairfirst[va[a]] = 1;
-				d->pairsecond[vb[b]] = 1;
 				if (push_ref(d, &d->pairhead[key], i))
 					return AUD_ENOMEM;
 			}
@@ -638,6 +649,106 @@ static int place_masks(aud_detector *d)
 	}
 	return 0;
 }
+
+#ifdef AUD_HAVE_AVX2
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Fills ps from the n pairs x[k] = folded pair << 16 | pair (a pair
+ * being first byte << 8 | second), sorted here: the case variants of
+ * one pair share a bucket (their products are only themselves), and the
+ * groups are spread evenly over the buckets in that order. */
+static void pairset_fill(struct pairset *ps, uint32_t *x, size_t n)
+{
+	size_t k, g, ng = 0;
+
+	memset(ps, 0, sizeof *ps);
+	qsort(x, n, sizeof *x, cmp_u32);
+	for (k = 0; k < n; k++)
+		ng += k == 0 || x[k] >> 16 != x[k - 1] >> 16;
+	for (k = 0, g = 0; k < n; k++) {
+		unsigned a = (x[k] >> 8) & 255, b = x[k] & 255, bucket, h;
+		unsigned char bit;
+
+		if (k > 0 && x[k] >> 16 != x[k - 1] >> 16)
+			g++;
+		bucket = (unsigned)(g * 16 / ng);
+		bit = (unsigned char)(1u << (bucket % 8));
+		for (h = 0; h < 32; h += 16) {
+			ps->lo1[bucket / 8][h + (a & 15)] |= bit;
+			ps->hi1[bucket / 8][h + (a >> 4)] |= bit;
+			ps->lo2[bucket / 8][h + (b & 15)] |= bit;
+			ps->hi2[bucket / 8][h + (b >> 4)] |= bit;
+		}
+	}
+}
+
+static uint32_t pair_entry(const aud_detector *d, unsigned a, unsigned b)
+{
+	return (uint32_t)(d->fold[a] << 8 | d->fold[b]) << 16 | a << 8 | b;
+}
+
+/* lpairs: every pair in pairbits (the literals' first two bytes, in
+ * both cases for literal-i). */
+static int literal_pairs(aud_detector *d)
+{
+	uint32_t *x;
+	size_t n = 0, key;
+
+	memset(&d->lpairs, 0, sizeof d->lpairs);
+	if (!d->pairbits)
+		return 0;
+	x = malloc(65536 * sizeof *x);
+	if (!x)
+		return AUD_ENOMEM;
+	for (key = 0; key < 65536; key++)
+		if (d->pairbits[key >> 3] & (1u << (key & 7)))
+			x[n++] = pair_entry(d, key & 255, key >> 8);
+	pairset_fill(&d->lpairs, x, n);
+	free(x);
+	return 0;
+}
+
+/* cpairs: the case-folded first two bytes of the context-required
+ * entries' words; c1: their one-byte words (both cases). */
+static int word_pairs(aud_detector *d)
+{
+	unsigned char one[256] = {0};
+	uint32_t *x;
+	size_t n = 0, i, k;
+
+	for (i = 0; i < d->ncreq; i++)
+		n += d->ctx[d->creq[i]].n;
+	x = malloc((n + 1) * sizeof *x);
+	if (!x)
+		return AUD_ENOMEM;
+	n = 0;
+	for (i = 0; i < d->ncreq; i++) {
+		const struct words *ws = &d->ctx[d->creq[i]];
+
+		for (k = 0; k < ws->n; k++) {
+			const unsigned char *w =
+			    (const unsigned char *)ws->w[k];
+
+			if (ws->len[k] >= 2)
+				x[n++] = pair_entry(d, d->fold[w[0]],
+						    d->fold[w[1]]);
+			else if (ws->len[k] == 1)
+				one[w[0]] = one[d->fold[w[0]]] =
+				    one[w[0] >= 'a' && w[0] <= 'z' ? w[0] - 32
+								  : w[0]] = 1;
+		}
+	}
+	pairset_fill(&d->cpairs, x, n);
+	set_tables(one, d->c1_lo, d->c1_hi);
+	free(x);
+	return 0;
+}
+#endif
 
 int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 {
@@ -744,11 +855,9 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 #ifdef AUD_HAVE_AVX2
 	/* AUDITOR_NO_SIMD=1 keeps the plain loop (tests compare the two). */
 	d->avx2 = __builtin_cpu_supports("avx2") && !getenv("AUDITOR_NO_SIMD");
-	set_tables(d->pairfirst, d->fset_lo, d->fset_hi);
-	set_tables(d->pairsecond, d->sset_lo, d->sset_hi);
+	if (literal_pairs(d) || word_pairs(d))
+		goto nomem;
 	set_tables(d->issingle, d->one_lo, d->one_hi);
-	set_tables(d->craw, d->cf_lo, d->cf_hi);
-	set_tables(d->craw2, d->cs_lo, d->cs_hi);
 	set_tables(d->alnum, d->an_lo, d->an_hi);
 	for (i = 0; i < d->nrcls; i++)
 		set_tables(d->rcls[i].in, d->rcls[i].lo, d->rcls[i].hi);
@@ -1038,16 +1147,48 @@ set_member(__m256i x, __m256i lo, __m256i hi)
 	return set_member_prep(x, xf, sel, lo, hi);
 }
 
+/* Bit i: a pair of ps may start at byte i of a, its second byte being
+ * byte i of b (b is a one byte further on). */
+__attribute__((target("avx2"))) static uint32_t
+pairset_mask(const struct pairset *ps, __m256i a, __m256i b)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	__m256i la = _mm256_and_si256(a, nib);
+	__m256i ha = _mm256_and_si256(_mm256_srli_epi16(a, 4), nib);
+	__m256i lb = _mm256_and_si256(b, nib);
+	__m256i hb = _mm256_and_si256(_mm256_srli_epi16(b, 4), nib);
+	__m256i k[2];
+	int t;
+
+#define ROW(tab, x)                                                            \
+	_mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(tab)), x)
+	for (t = 0; t < 2; t++)
+		k[t] = _mm256_and_si256(
+			_mm256_and_si256(ROW(ps->lo1[t], la),
+					 ROW(ps->hi1[t], ha)),
+			_mm256_and_si256(ROW(ps->lo2[t], lb),
+					 ROW(ps->hi2[t], hb)));
+#undef ROW
+	return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+		_mm256_or_si256(k[0], k[1]), _mm256_setzero_si256()));
+}
+
+/* x with A-Z made a-z */
+__attribute__((target("avx2"))) static __m256i fold_avx2(__m256i x)
+{
+	__m256i t = _mm256_sub_epi8(x, _mm256_set1_epi8('A'));
+	__m256i up = _mm256_cmpeq_epi8(
+		_mm256_min_epu8(t, _mm256_set1_epi8(25)), t);
+
+	return _mm256_add_epi8(x, _mm256_and_si256(up, _mm256_set1_epi8(32)));
+}
+
 /* Looks at the bytes in [*at, len - 32) 32 at a time: only positions whose
  * byte is a one-byte literal, or may start a pair whose next byte may end
  * one, are looked at further. Leaves *at where the scalar loop goes on. */
 __attribute__((target("avx2"))) static int
 pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 {
-	const __m256i flo = _mm256_loadu_si256((const __m256i *)d->fset_lo);
-	const __m256i fhi = _mm256_loadu_si256((const __m256i *)d->fset_hi);
-	const __m256i slo = _mm256_loadu_si256((const __m256i *)d->sset_lo);
-	const __m256i shi = _mm256_loadu_si256((const __m256i *)d->sset_hi);
 	const __m256i olo = _mm256_loadu_si256((const __m256i *)d->one_lo);
 	const __m256i ohi = _mm256_loadu_si256((const __m256i *)d->one_hi);
 	size_t i;
@@ -1072,9 +1213,7 @@ pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 		}
 		a = _mm256_loadu_si256((const __m256i *)p);
 		b = _mm256_loadu_si256((const __m256i *)(p + 1));
-		m = ((uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
-			 set_member(a, flo, fhi), set_member(b, slo, shi))) &
-		     valid) |
+		m = (pairset_mask(&d->lpairs, a, b) & valid) |
 		    ((uint32_t)_mm256_movemask_epi8(set_member(a, olo, ohi)) &
 		     (valid << 1 | 1));
 		while (m) {
@@ -1799,10 +1938,8 @@ __attribute__((target("avx2"))) static int
 places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
 	    size_t to)
 {
-	const __m256i flo = _mm256_loadu_si256((const __m256i *)d->cf_lo);
-	const __m256i fhi = _mm256_loadu_si256((const __m256i *)d->cf_hi);
-	const __m256i slo = _mm256_loadu_si256((const __m256i *)d->cs_lo);
-	const __m256i shi = _mm256_loadu_si256((const __m256i *)d->cs_hi);
+	const __m256i olo = _mm256_loadu_si256((const __m256i *)d->c1_lo);
+	const __m256i ohi = _mm256_loadu_si256((const __m256i *)d->c1_hi);
 	const __m256i alo = _mm256_loadu_si256((const __m256i *)d->an_lo);
 	const __m256i ahi = _mm256_loadu_si256((const __m256i *)d->an_hi);
 	unsigned char pad[68];
@@ -1828,10 +1965,13 @@ places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
 		b = _mm256_loadu_si256((const __m256i *)(q + 1));
 		inword = _mm256_and_si256(set_member(a, alo, ahi),
 					  set_member(p, alo, ahi));
-		m = valid & (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
-				    inword,
-				    _mm256_and_si256(set_member(a, flo, fhi),
-						     set_member(b, slo, shi))));
+		/* a word's first two bytes (case-folded), or a word of
+		 * one byte, not inside a word */
+		m = (pairset_mask(&d->cpairs, fold_avx2(a), fold_avx2(b)) |
+		     (d->pmask1 ? (uint32_t)_mm256_movemask_epi8(
+				      set_member(a, olo, ohi))
+				: 0)) &
+		    ~(uint32_t)_mm256_movemask_epi8(inword) & valid;
 		n = d->ncpos;
 		if (m && places_room(d, 32))
 			return -1;

@@ -651,6 +651,81 @@ done:
 		unlink(paths[t]);
 }
 
+/* The shipped patterns give the same findings with and without AVX2
+ * over random values made of literal prefixes in all cases, context
+ * words, digits, runs and prose, at every offset against 32- and
+ * 64-byte blocks (the literal pairs' buckets, context places, run
+ * classes and digit runs each have an AVX2 and a plain path). */
+static void test_simd_same(void)
+{
+	static const char *const frag[] = {
+	    "sk-", "sk-ant-api03-", "AKIA", "akia", "ghp_", "github_pat_",
+	    "glpat-", "xoxb-", "AIza", "eyJ", "-----BEGIN ", "0x", "::",
+	    "{{", "[", "<|", "|||", "@", "://", "pass", "PASSWORD", "PwD",
+	    "secret", "Token", "key=", "api_key: ", "authorization",
+	    "born ", "DOB ", "s3 ", "ssn ", "tel ", "iban ", "passport ",
+	    "1984-03-02", "4111 1111 1111 1111", "123-45-6789", "+44 20 ",
+	    "DE89370400440532013000", "00:1a:2b:3c:4d:5e", "192.168.0.1",
+	    "ABCDE1234F", "AB123456C", "deadbeefcafe", "a@b.co ", "x.y@",
+	    "lorem ipsum dolor ", "the ", "make ", "per ", ", ", ". ", "\n",
+	    "  ", "9", "Z", "\xc3\xa9", "\"", "="};
+	aud_patternset *ps = NULL;
+	aud_detector *plain;
+	const char *path = srcpat;
+	unsigned seed = 777;
+	char v[600];
+	size_t k, i, len;
+
+	setenv("AUDITOR_NO_SIMD", "1", 1);
+	plain = make(&ps, &path, 1);
+	unsetenv("AUDITOR_NO_SIMD");
+	CHECK(plain != NULL);
+	if (!plain)
+		return;
+	for (k = 0; k < 4000; k++) {
+		aud_match a[64];
+		const aud_match *m;
+		aud_err err;
+		int na, nb;
+
+		len = 0;
+		seed = seed * 1103515245u + 12345u;
+		while (len < (seed >> 16) % sizeof v + 1) {
+			const char *f;
+			size_t fl;
+
+			seed = seed * 1103515245u + 12345u;
+			f = frag[(seed >> 16) % (sizeof frag / sizeof *frag)];
+			fl = strlen(f);
+			if (len + fl > sizeof v)
+				break;
+			memcpy(v + len, f, fl);
+			len += fl;
+		}
+		na = aud_detect_field(shipped, k % 3 ? "" : "notes", k % 3 ? 0 : 5,
+				      v, len, &m, &err);
+		for (i = 0; (int)i < na && i < 64; i++)
+			a[i] = m[i];
+		nb = aud_detect_field(plain, k % 3 ? "" : "notes", k % 3 ? 0 : 5,
+				      v, len, &m, &err);
+		CHECK_EQ_INT(na, nb);
+		for (i = 0; (int)i < na && (int)i < nb && i < 64; i++) {
+			CHECK_EQ_INT(a[i].start, m[i].start);
+			CHECK_EQ_INT(a[i].len, m[i].len);
+			CHECK_STR(a[i].pattern_id, m[i].pattern_id);
+			CHECK_EQ_INT(a[i].evidence, m[i].evidence);
+			CHECK_EQ_INT((long)(a[i].confidence * 100 + 0.5),
+				     (long)(m[i].confidence * 100 + 0.5));
+		}
+		if (na != nb) {
+			fprintf(stderr, "value %zu: %.*s\n", k, (int)len, v);
+			break;
+		}
+	}
+	aud_detector_free(plain);
+	aud_patterns_free(ps);
+}
+
 /* window-before: the regex is tried only at starts up to the hit (an
  * anchored copy, at bytes a match can start with, either case for (?i)),
  * and finds every match that starts within window-before of its hit. */
@@ -752,6 +827,7 @@ int main(void)
 		RUN(test_run_prefilter);
 		RUN(test_window_before);
 		RUN(test_context_required);
+		RUN(test_simd_same);
 		RUN(test_bytes);
 		RUN(test_many_matches);
 		RUN(test_names);
