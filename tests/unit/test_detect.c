@@ -726,6 +726,56 @@ static void test_simd_same(void)
 	aud_patterns_free(ps);
 }
 
+/* Runs of 32 to 64 bytes and more (has_run's longer steps): a run of N
+ * opens its window wherever it lies, one of N - 1 does not. */
+static void test_long_runs(void)
+{
+	const char *p = put_file(
+	    "longrun.pat", "id: longrun\nentity: TEST_LONG\ndescription: d\n"
+			   "regex: (?<![a-z])[a-z]{40,70}(?![a-z])\n"
+			   "prefilter: run [a-z] 40\nconfidence: 0.5\n"
+			   "window: 80\nmatch: x abcdefghijabcdefghijabcdefghij"
+			   "abcdefghij y\n");
+	aud_patternset *ps[2] = {NULL, NULL};
+	aud_detector *d[2];
+	char v[300];
+	size_t len, k, i;
+	int t;
+
+	d[0] = make(&ps[0], &p, 1);
+	setenv("AUDITOR_NO_SIMD", "1", 1);
+	d[1] = make(&ps[1], &p, 1);
+	unsetenv("AUDITOR_NO_SIMD");
+	CHECK(d[0] != NULL && d[1] != NULL);
+	if (!d[0] || !d[1])
+		return;
+	for (len = 38; len <= 71; len++)
+		for (k = 0; k < 70; k += 3) {
+			const aud_match *m;
+			aud_err err;
+
+			memset(v, '.', sizeof v);
+			for (i = 0; i < len; i++)
+				v[k + i] = (char)('a' + i % 26);
+			for (t = 0; t < 2; t++) {
+				int got = aud_detect_field(d[t], "", 0, v,
+							   k + len + 5, &m,
+							   &err);
+
+				CHECK_EQ_INT(got, len >= 40 && len <= 70);
+				if (got == 1) {
+					CHECK_EQ_INT(m[0].start, k);
+					CHECK_EQ_INT(m[0].len, len);
+				}
+			}
+		}
+	for (t = 0; t < 2; t++) {
+		aud_detector_free(d[t]);
+		aud_patterns_free(ps[t]);
+	}
+	unlink(p);
+}
+
 /* window-before: the regex is tried only at starts up to the hit (an
  * anchored copy, at bytes a match can start with, either case for (?i)),
  * and finds every match that starts within window-before of its hit. */
@@ -828,6 +878,7 @@ int main(void)
 		RUN(test_window_before);
 		RUN(test_context_required);
 		RUN(test_simd_same);
+		RUN(test_long_runs);
 		RUN(test_bytes);
 		RUN(test_many_matches);
 		RUN(test_names);
