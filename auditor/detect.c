@@ -981,7 +981,7 @@ static int context_possible(aud_detector *d, size_t p)
 	       value_context(d, p);
 }
 
-static int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
+static inline int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 		      size_t len)
 {
 	size_t lw = d->lastgen[p] == d->gen ? d->lastwin[p] : NOWIN;
