@@ -140,10 +140,11 @@ entity: PHONE_NUMBER
 description: International phone number written with + and a country code (E.164/E.123), outside North America
 regex: (?<![\w+])\+[2-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\d){6,14}(?![\w-]|\.\d)
 validator: e164
-prefilter: digits 8
+prefilter: literal +
 context: phone, tel, telephone, mobile, cell, fax, call, whatsapp, contact
 confidence: 0.7
-window: 32
+window: 40
+window-before: 0
 match: +44 20 7123 4567
 match: +49 30 12345678
 match: +33 1 42 68 53 00
