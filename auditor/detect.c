@@ -61,6 +61,7 @@ struct lit {
 struct win {
 	size_t pat, s, e;
 	size_t ls; /* the last start of a hit in it */
+	size_t le; /* the last end of a hit in it */
 };
 
 /* A link in a chain of the literal index. */
@@ -1010,6 +1011,8 @@ static inline int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 			d->wins[lw].e = e;
 		if (hs > d->wins[lw].ls)
 			d->wins[lw].ls = hs;
+		if (he > d->wins[lw].le)
+			d->wins[lw].le = he;
 		return 0;
 	}
 	if (d->nwins == d->capwins) {
@@ -1025,6 +1028,7 @@ static inline int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 	d->wins[d->nwins].s = s;
 	d->wins[d->nwins].e = e;
 	d->wins[d->nwins].ls = hs;
+	d->wins[d->nwins].le = he;
 	d->lastwin[p] = d->nwins++;
 	d->lastgen[p] = d->gen;
 	return 0;
@@ -1860,6 +1864,12 @@ static int run_pattern(aud_detector *d, size_t p, const struct win *w,
 				return AUD_ENOMEM;
 			done = me > ms ? me : ms + 1;
 			start = done;
+			/* every match overlaps a hit: none is left to find
+			 * past the window's last hit (in the findings-heavy
+			 * data this saved a search over the rest of nearly
+			 * every window that held a match) */
+			if (done >= w[i].le)
+				break;
 		}
 	}
 	return 0;
@@ -2321,6 +2331,8 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 				d->wins[n - 1].e = d->wins[i].e;
 			if (d->wins[i].ls > d->wins[n - 1].ls)
 				d->wins[n - 1].ls = d->wins[i].ls;
+			if (d->wins[i].le > d->wins[n - 1].le)
+				d->wins[n - 1].le = d->wins[i].le;
 			continue;
 		}
 		d->wins[n++] = d->wins[i];
