@@ -148,6 +148,7 @@ struct aud_detector {
 	struct dpat {
 		size_t pat;
 		unsigned min;
+		unsigned group; /* digits in a row the run must hold */
 	} *dfree, *danch;
 	size_t nfree, nanch;
 	size_t anch_before; /* the largest window_before of danch */
@@ -428,7 +429,8 @@ static int sort_digit_pats(aud_detector *d)
 		return AUD_ENOMEM;
 	for (i = 0; i < d->ndigit; i++) {
 		const aud_pattern_engine *e = d->eng[d->digit_pats[i]];
-		struct dpat x = {d->digit_pats[i], e->min_digits};
+		struct dpat x = {d->digit_pats[i], e->min_digits,
+				 e->min_group};
 
 		if (e->anchored) {
 			d->danch[d->nanch++] = x;
@@ -1281,19 +1283,21 @@ static const unsigned char dclass[256] = {
 #define MAX_GAP 2
 
 static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
-		    size_t len)
+		    unsigned ng, size_t len)
 {
 	size_t k;
 
 	for (k = 0; k < d->nfree && d->dfree[k].min <= nd; k++)
-		if (add_window(d, d->dfree[k].pat, rs, re, len))
+		if (d->dfree[k].group <= ng &&
+		    add_window(d, d->dfree[k].pat, rs, re, len))
 			return AUD_ENOMEM;
 	/* an anchored entry's match starts the value: add_window would
 	 * drop the hit; most runs are past its start */
 	if (rs > d->anch_before)
 		return 0;
 	for (k = 0; k < d->nanch && d->danch[k].min <= nd; k++)
-		if (rs <= d->eng[d->danch[k].pat]->window_before &&
+		if (d->danch[k].group <= ng &&
+		    rs <= d->eng[d->danch[k].pat]->window_before &&
 		    add_window(d, d->danch[k].pat, rs, re, len))
 			return AUD_ENOMEM;
 	return 0;
@@ -1327,7 +1331,9 @@ static size_t skip_to_digit(const unsigned char *v, size_t len, size_t i)
 
 static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 {
-	unsigned nd = 0, gap = 0, need;
+	/* nd digits in the run, cg in its last group (digits in a row), ng
+	 * in its longest */
+	unsigned nd = 0, gap = 0, need, cg = 0, ng = 0;
 	size_t i, rs = 0, re = 0;
 
 	if (d->ndigit == 0)
@@ -1346,25 +1352,31 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 
 		if (c == 1) {
 			if (nd && gap > MAX_GAP) {
-				if (nd >= need && run_done(d, rs, re, nd, len))
+				if (nd >= need &&
+				    run_done(d, rs, re, nd, ng, len))
 					return AUD_ENOMEM;
 				nd = 0;
 			}
-			if (nd == 0)
+			if (nd == 0) {
 				rs = i;
+				cg = ng = 0;
+			}
+			cg = gap ? 1 : cg + 1;
+			if (cg > ng)
+				ng = cg;
 			nd++;
 			re = i + 1;
 			gap = 0;
 		} else if (c == 2 && nd) {
 			gap++;
 		} else if (nd) {
-			if (nd >= need && run_done(d, rs, re, nd, len))
+			if (nd >= need && run_done(d, rs, re, nd, ng, len))
 				return AUD_ENOMEM;
 			nd = 0;
 			gap = 0;
 		}
 	}
-	if (nd >= need && nd && run_done(d, rs, re, nd, len))
+	if (nd >= need && nd && run_done(d, rs, re, nd, ng, len))
 		return AUD_ENOMEM;
 	return 0;
 }

@@ -489,16 +489,28 @@ static int parse_prefilter_kind(entry *e, const char *v, size_t n,
 	if (kw == 3 && memcmp(v, "run", 3) == 0)
 		return parse_run(e, arg, alen, why);
 	if (kw == 6 && memcmp(v, "digits", 6) == 0) {
-		long d;
+		const char *g = memchr(arg, ' ', alen);
+		size_t nlen = g ? (size_t)(g - arg) : alen;
+		long d, k = 1;
 
 		if (alen == 0)
 			return 1;
-		if (parse_count(arg, alen, 1, 64, &d)) {
+		if (parse_count(arg, nlen, 1, 64, &d)) {
 			*why = "digits N needs N from 1 to 64";
 			return 1;
 		}
+		if (g) { /* "digits N group G" */
+			size_t rest = alen - nlen - 1;
+
+			if (rest < 7 || memcmp(g + 1, "group ", 6) != 0 ||
+			    parse_count(g + 7, rest - 6, 1, d, &k)) {
+				*why = "digits N group G needs G from 1 to N";
+				return 1;
+			}
+		}
 		e->eng.prefilter = AUD_PF_DIGITS;
 		e->eng.min_digits = (unsigned)d;
+		e->eng.min_group = (unsigned)k;
 		return 0;
 	}
 	return 1;

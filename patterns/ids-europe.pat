@@ -38,7 +38,7 @@ entity: ES_NIE
 description: Spanish foreigner identity number (NIE): X, Y or Z, 7 digits and the mod-23 control letter
 regex: (?<![\w.-])[XYZ][- ]?\d{7}[- ]?[A-HJ-NP-TV-Z](?![\w-])
 validator: es_nie
-prefilter: digits 7
+prefilter: digits 7 group 7
 context: nie, n.i.e, número de identidad de extranjero, número de identificación de extranjero, extranjero, tie
 confidence: 0.8
 window: 16
@@ -135,7 +135,7 @@ entity: DE_TAX_ID
 description: German tax id as eleven plain digits, reported only next to a context word
 regex: (?<![\w.+-])[1-9]\d{10}(?![\w-]|\.\d)
 validator: de_tax_id
-prefilter: digits 11
+prefilter: digits 11 group 11
 context: steuer-id, steuerid, steuer-idnr, idnr, identifikationsnummer, steueridentifikationsnummer, steuerliche identifikationsnummer, tax id, tin
 context-required: yes
 confidence: 0.5
@@ -172,7 +172,7 @@ entity: PL_PESEL
 description: Polish PESEL: 11 digits with the birth date (century in the month) and a weighted check digit; reported only next to a context word
 regex: (?<![\w.+-])\d{11}(?![\w-]|\.\d)
 validator: pl_pesel
-prefilter: digits 11
+prefilter: digits 11 group 11
 context: pesel, numer pesel, nr pesel
 context-required: yes
 confidence: 0.55
@@ -191,7 +191,7 @@ entity: SE_PERSONNUMMER
 description: Swedish personnummer or samordningsnummer YYMMDD-NNNC or YYYYMMDD-NNNC, Luhn check digit
 regex: (?<![\w.+-])(?:(?:18|19|20)\d{6}|\d{6})-\d{4}(?![\w-]|\.\d)
 validator: se_personnummer
-prefilter: digits 10
+prefilter: digits 10 group 6
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 confidence: 0.7
 window: 16
@@ -230,7 +230,7 @@ entity: SE_PERSONNUMMER
 description: Swedish personnummer as 10 or 12 plain digits, reported only next to a context word
 regex: (?<![\w.+-])(?:(?:18|19|20)\d{10}|\d{10})(?![\w-]|\.\d)
 validator: se_personnummer
-prefilter: digits 10
+prefilter: digits 10 group 10
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 context-required: yes
 confidence: 0.5

@@ -134,7 +134,7 @@ entity: PHONE_NUMBER
 description: UK national number as plain digits (0 and 10 digits), reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{8,9}(?![\w-]|\.\d)
 validator: phone_uk
-prefilter: digits 10
+prefilter: digits 10 group 10
 context: phone, tel, telephone, mobile, mob, cell, fax, call, sms, whatsapp
 context-required: yes
 confidence: 0.5
@@ -152,7 +152,7 @@ entity: PHONE_NUMBER
 description: French national number as ten plain digits, reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{8}(?![\w-]|\.\d)
 validator: phone_fr
-prefilter: digits 10
+prefilter: digits 10 group 10
 context: phone, tel, telephone, téléphone, tél, portable, mobile, fax
 context-required: yes
 confidence: 0.5
@@ -186,7 +186,7 @@ entity: PHONE_NUMBER
 description: German national number as plain digits (0 and 7-11 digits), reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{6,10}(?![\w-]|\.\d)
 validator: phone_de
-prefilter: digits 8
+prefilter: digits 8 group 8
 context: phone, tel, telefon, telephone, handy, mobil, mobile, fax, rufnummer
 context-required: yes
 confidence: 0.5

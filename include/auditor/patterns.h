@@ -92,6 +92,7 @@ typedef struct aud_pattern_engine {
 	size_t nliterals;              /* and how many */
 	int literal_nocase;            /* literal-i: ASCII case-insensitive */
 	unsigned min_digits;           /* AUD_PF_DIGITS: N */
+	unsigned min_group;            /* and G of "group G" (else 1) */
 	unsigned char run_class[32];   /* AUD_PF_RUN: bit b set for byte b */
 	unsigned run_min;              /* AUD_PF_RUN: N */
 	size_t window;                 /* longest match in bytes ("window:") */

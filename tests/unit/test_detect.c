@@ -776,6 +776,90 @@ static void test_long_runs(void)
 	unlink(p);
 }
 
+/* "digits N group G": a run whose longest stretch of digits in a row is
+ * shorter than G opens no window (dates, phone numbers written in
+ * groups); the findings are those of the same entry without "group",
+ * over random digits and separators, with and without AVX2. */
+static void test_digit_groups(void)
+{
+	static const char *const body =
+	    "entity: TEST_SEVEN\ndescription: d\n"
+	    "regex: (?<![\\d])\\d{7}(?![\\d])\nconfidence: 0.5\n"
+	    "window: 12\nmatch: x 1234567 y\n";
+	char text[2][512];
+	const char *paths[2];
+	aud_patternset *ps[3] = {NULL, NULL, NULL};
+	aud_detector *d[3];
+	const char *alpha = "0123456789 -./()x";
+	unsigned seed = 99;
+	uint64_t before;
+	const aud_match *m;
+	aud_err err;
+	char v[200];
+	size_t k, i, len;
+	int t;
+
+	snprintf(text[0], sizeof text[0],
+		 "id: seven\n%sprefilter: digits 7 group 7\n", body);
+	snprintf(text[1], sizeof text[1], "id: seven\n%sprefilter: digits 7\n",
+		 body);
+	paths[0] = put_file("grp.pat", text[0]);
+	paths[1] = put_file("nogrp.pat", text[1]);
+	d[0] = make(&ps[0], &paths[0], 1);
+	d[1] = make(&ps[1], &paths[1], 1);
+	setenv("AUDITOR_NO_SIMD", "1", 1);
+	d[2] = make(&ps[2], &paths[0], 1);
+	unsetenv("AUDITOR_NO_SIMD");
+	CHECK(d[0] && d[1] && d[2]);
+	if (!d[0] || !d[1] || !d[2])
+		goto done;
+	/* groups of 4, 2 and 2: a window without group, none with it */
+	before = aud_detector_window_bytes(d[0]);
+	CHECK_EQ_INT(aud_detect_field(d[0], "", 0, "on 2015-12-14 at", 16,
+				      &m, &err),
+		     0);
+	CHECK_EQ_INT(aud_detector_window_bytes(d[0]) - before, 0);
+	before = aud_detector_window_bytes(d[1]);
+	CHECK_EQ_INT(aud_detect_field(d[1], "", 0, "on 2015-12-14 at", 16,
+				      &m, &err),
+		     0);
+	CHECK(aud_detector_window_bytes(d[1]) - before > 0);
+	/* seven in a row after groups: found */
+	CHECK_EQ_INT(aud_detect_field(d[0], "", 0, "12-34 1234567", 13, &m,
+				      &err),
+		     1);
+	for (k = 0; k < 5000; k++) {
+		aud_match want[32];
+		int nw, got;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 16) % sizeof v;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly digits: long runs, groups of all lengths */
+			v[i] = alpha[(seed >> 16) % (k % 2 ? 12 : 17)];
+		}
+		nw = aud_detect_field(d[1], "", 0, v, len, &m, &err);
+		for (i = 0; (int)i < nw && i < 32; i++)
+			want[i] = m[i];
+		for (t = 0; t < 3; t += 2) {
+			got = aud_detect_field(d[t], "", 0, v, len, &m, &err);
+			CHECK_EQ_INT(got, nw);
+			for (i = 0; (int)i < got && (int)i < nw && i < 32; i++) {
+				CHECK_EQ_INT(m[i].start, want[i].start);
+				CHECK_EQ_INT(m[i].len, want[i].len);
+			}
+		}
+	}
+done:
+	for (t = 0; t < 3; t++) {
+		aud_detector_free(d[t]);
+		aud_patterns_free(ps[t]);
+	}
+	unlink(paths[0]);
+	unlink(paths[1]);
+}
+
 /* window-before: the regex is tried only at starts up to the hit (an
  * anchored copy, at bytes a match can start with, either case for (?i)),
  * and finds every match that starts within window-before of its hit. */
@@ -879,6 +963,7 @@ int main(void)
 		RUN(test_context_required);
 		RUN(test_simd_same);
 		RUN(test_long_runs);
+		RUN(test_digit_groups);
 		RUN(test_bytes);
 		RUN(test_many_matches);
 		RUN(test_names);
