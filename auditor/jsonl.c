@@ -23,12 +23,17 @@
  */
 #include "reader_impl.h"
 
+#include "auditor/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#else
+#define HAVE_X86 0
 #endif
 
 #define MAX_DEPTH 1000
@@ -77,6 +82,9 @@ typedef struct jsonl {
 	fx *fx;
 	size_t nf, fcap;
 
+	int simd;    /* AUD_SIMD_* level of this line's scans */
+	unsigned hi; /* bit 7: a scan read a byte >= 0x80 (scan_sse2) */
+
 	size_t epos; /* parse error: offset in the line, and message */
 	int ecode;
 	char emsg[200];
@@ -90,50 +98,118 @@ static const unsigned char str_stop[256] = {
 	['"'] = 1, ['\\'] = 1};
 /* clang-format on */
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* First index from p on that holds '"', '\\' or a control byte, or n.
- * Sixteen bytes at a time with SSE2 (part of every x86-64: a byte below
- * 0x20 is one that min(byte, 0x1F) leaves unchanged), else eight at a
- * time: a word has none of them when no byte equals '"' or '\\' and none
- * is below 0x20 (the exact "has zero byte" and "has byte less than" word
- * tests). */
-static size_t scan_plain(const unsigned char *s, size_t p, size_t n)
+/* First index from p on that holds '"', '\\' or a control byte, or n:
+ * the reference, byte by byte (AUD_SIMD_NONE). */
+static size_t scan_none(const unsigned char *s, size_t p, size_t n)
 {
-	uint64_t v, q, b;
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1F);
-	__m128i x, m;
-	int mask;
-
-	while (n - p >= 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
-		m = _mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-				 _mm_cmpeq_epi8(x, bsl)),
-		    _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-		mask = _mm_movemask_epi8(m);
-		if (mask)
-			return p + (size_t)__builtin_ctz((unsigned)mask);
-		p += 16;
-	}
-#endif
-
-	while (n - p >= 8) {
-		memcpy(&v, s + p, 8);
-		q = v ^ (ONES * '"');
-		b = v ^ (ONES * '\\');
-		if ((((q - ONES) & ~q) | ((b - ONES) & ~b) |
-		     ((v - ONES * 0x20) & ~v)) &
-		    HIGHS)
-			break;
-		p += 8;
-	}
 	while (p < n && !str_stop[s[p]])
 		p++;
 	return p;
+}
+
+#if HAVE_X86
+/*
+ * scan_none 16 (SSE2) or 32 (AVX2) bytes at a time: a byte below 0x20 is
+ * one that min(byte, 0x1F) leaves unchanged. When fewer than a block are
+ * left, the last block of the line is read and the bits of the bytes
+ * before p shifted out, so no byte loop runs at the end of a line (only
+ * lines shorter than a block are read byte by byte).
+ *
+ * Every byte read is also ORed into *hi (bit 7 set when one had its high
+ * bit): process() skips the UTF-8 and NUL checks of a line that parsed
+ * without any (see there). Bytes read past the stop are line bytes too,
+ * so *hi can only be set for a line that has such a byte.
+ */
+static inline unsigned stops16(__m128i x)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+	    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x)));
+}
+
+static inline size_t scan_sse2(const unsigned char *s, size_t p, size_t n,
+			       unsigned *hi)
+{
+	__m128i x, acc = _mm_setzero_si128();
+	unsigned m;
+
+	while (n - p >= 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+		acc = _mm_or_si128(acc, x);
+		if ((m = stops16(x))) {
+			p += (size_t)__builtin_ctz(m);
+			goto done;
+		}
+		p += 16;
+	}
+	if (p == n)
+		goto done;
+	if (n >= 16) {
+		x = _mm_loadu_si128(
+		    (const __m128i *)(const void *)(s + n - 16));
+		acc = _mm_or_si128(acc, x);
+		m = stops16(x) >> (16 - (n - p));
+		p = m ? p + (size_t)__builtin_ctz(m) : n;
+		goto done;
+	}
+	for (; p < n && !str_stop[s[p]]; p++)
+		*hi |= s[p] & 0x80u;
+done:
+	*hi |= (unsigned)_mm_movemask_epi8(acc);
+	return p;
+}
+
+__attribute__((target("avx2"))) static inline unsigned stops32(__m256i x)
+{
+	return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')),
+			    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\'))),
+	    _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(0x1F)), x)));
+}
+
+__attribute__((target("avx2"))) static size_t
+scan_avx2(const unsigned char *s, size_t p, size_t n, unsigned *hi)
+{
+	__m256i x, acc = _mm256_setzero_si256();
+	unsigned m;
+
+	while (n - p >= 32) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + p));
+		acc = _mm256_or_si256(acc, x);
+		if ((m = stops32(x))) {
+			p += (size_t)__builtin_ctz(m);
+			goto done;
+		}
+		p += 32;
+	}
+	if (p == n)
+		goto done;
+	if (n >= 32) {
+		x = _mm256_loadu_si256(
+		    (const __m256i *)(const void *)(s + n - 32));
+		acc = _mm256_or_si256(acc, x);
+		m = stops32(x) >> (32 - (n - p));
+		p = m ? p + (size_t)__builtin_ctz(m) : n;
+		goto done;
+	}
+	p = scan_sse2(s, p, n, hi);
+done:
+	*hi |= (unsigned)_mm256_movemask_epi8(acc);
+	return p;
+}
+#endif
+
+/* The string scan at the line's level. */
+static inline size_t scan(jsonl *j, const unsigned char *s, size_t p, size_t n)
+{
+#if HAVE_X86
+	if (j->simd == AUD_SIMD_AVX2)
+		return scan_avx2(s, p, n, &j->hi);
+	if (j->simd == AUD_SIMD_SSE2)
+		return scan_sse2(s, p, n, &j->hi);
+#endif
+	return scan_none(s, p, n);
 }
 
 /* aud_buf_append with the common case (room left) inline. */
@@ -273,7 +349,7 @@ static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
 	long lo;
 	int rc;
 
-	p = scan_plain(s, p, n);
+	p = scan(j, s, p, n);
 	if (p < n && s[p] == '"') {
 		res->ptr = (const char *)s + start;
 		res->len = p - start;
@@ -300,7 +376,7 @@ static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
 			return bad_msg(j, p, m);
 		}
 		if (s[p] != '\\') {
-			q = scan_plain(s, p, n);
+			q = scan(j, s, p, n);
 			if ((rc = put(out, s + p, q - p)))
 				return buf_fail(j, rc, "size");
 			p = q;
@@ -697,9 +773,17 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 	rec.line = j->line_no;
 	rec.offset = j->line_off;
 	rec.length = n;
-	rec.flags = aud_reader_check_bytes(r, s, len, j->line_off, j->recno,
-					   j->line_no);
+	j->simd = r->simd;
+	j->hi = 0;
 	rc = parse(j, u, len, j->line_off);
+	/* A line that parsed has no NUL (JSON allows none) and is ASCII but
+	 * for its strings, whose bytes the scans all read: when they saw no
+	 * high bit, check_bytes has nothing to find. Its problems still come
+	 * before those of the parse, which reports none itself. */
+	rec.flags = 0;
+	if (rc || j->hi || j->simd == AUD_SIMD_NONE)
+		rec.flags = aud_reader_check_bytes(r, s, len, j->line_off,
+						   j->recno, j->line_no);
 	if (rc == J_BAD) {
 		aud_reader_problem(r, AUD_EFORMAT, j->recno, j->line_no,
 				   j->line_off + j->epos, "%s", j->emsg);

@@ -34,6 +34,8 @@ struct aud_reader {
 	uint64_t pos;	   /* stream offset of the next byte */
 	uint64_t msg_base; /* input offset of pos 0, for message texts */
 
+	int simd; /* AUD_SIMD_* level of the byte scans (aud_reader_set_fast) */
+
 	unsigned bom_len; /* BOM bytes matched so far at stream start */
 	int bom_done;
 
