@@ -81,9 +81,13 @@ typedef struct jsonl {
 	aud_field *fields;
 	fx *fx;
 	size_t nf, fcap;
+	size_t froom; /* fields that fit without grow_fields: min(fcap, max) */
 
-	int simd;    /* AUD_SIMD_* level of this line's scans */
-	unsigned hi; /* bit 7: a scan read a byte >= 0x80 (scan_sse2) */
+	int simd;	/* AUD_SIMD_* level of this line's scans */
+	int mapped;	/* bits holds the line's stop map (make_map) */
+	unsigned hi;	/* 0x80: the mapped line has a byte >= 0x80 */
+	uint64_t *bits; /* the stop map, nbits words of bits_cap */
+	size_t nbits, bits_cap;
 
 	size_t epos; /* parse error: offset in the line, and message */
 	int ecode;
@@ -109,16 +113,18 @@ static size_t scan_none(const unsigned char *s, size_t p, size_t n)
 
 #if HAVE_X86
 /*
- * scan_none 16 (SSE2) or 32 (AVX2) bytes at a time: a byte below 0x20 is
- * one that min(byte, 0x1F) leaves unchanged. When fewer than a block are
- * left, the last block of the line is read and the bits of the bytes
- * before p shifted out, so no byte loop runs at the end of a line (only
- * lines shorter than a block are read byte by byte).
+ * The stop map of a line (AUD_SIMD_SSE2 and up): bit i of bits[i / 64]
+ * is set when s[i] is '"', '\\' or a control byte, found 64 bytes at a
+ * time (a byte below 0x20 is one that min(byte, 0x1F) leaves unchanged).
+ * The parser then finds the end of each string, and each stretch between
+ * escapes, with a shift and a count of trailing zeros instead of a scan
+ * of its own: most strings are short, and a call to a scan per string
+ * cost more than the scan. The last bytes of a line are read as its last
+ * 64 (shifted), so only lines under 64 bytes are copied (into a block
+ * padded with spaces, which are no stops).
  *
- * Every byte read is also ORed into *hi (bit 7 set when one had its high
- * bit): process() skips the UTF-8 and NUL checks of a line that parsed
- * without any (see there). Bytes read past the stop are line bytes too,
- * so *hi can only be set for a line that has such a byte.
+ * Returns 0x80 when some byte of the line has its high bit set: process()
+ * skips the UTF-8 and NUL checks of an ASCII line that parsed.
  */
 static inline unsigned stops16(__m128i x)
 {
@@ -128,36 +134,36 @@ static inline unsigned stops16(__m128i x)
 	    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x)));
 }
 
-static inline size_t scan_sse2(const unsigned char *s, size_t p, size_t n,
-			       unsigned *hi)
+/* Stops of the 64 bytes at s, 16 at a time; their high bits go to acc. */
+static inline uint64_t block_sse2(const unsigned char *s, __m128i *acc)
 {
-	__m128i x, acc = _mm_setzero_si128();
-	unsigned m;
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+	__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
 
-	while (n - p >= 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
-		acc = _mm_or_si128(acc, x);
-		if ((m = stops16(x))) {
-			p += (size_t)__builtin_ctz(m);
-			goto done;
-		}
-		p += 16;
+	*acc = _mm_or_si128(*acc, _mm_or_si128(_mm_or_si128(a, b),
+					       _mm_or_si128(c, d)));
+	return (uint64_t)stops16(a) | (uint64_t)stops16(b) << 16 |
+	       (uint64_t)stops16(c) << 32 | (uint64_t)stops16(d) << 48;
+}
+
+static unsigned map_sse2(const unsigned char *s, size_t n, uint64_t *bits)
+{
+	__m128i acc = _mm_setzero_si128();
+	unsigned char pad[64];
+	size_t i = 0;
+
+	for (; n - i >= 64; i += 64)
+		*bits++ = block_sse2(s + i, &acc);
+	if (i < n && n >= 64) {
+		*bits = block_sse2(s + n - 64, &acc) >> (64 - (n - i));
+	} else if (i < n) {
+		memset(pad, ' ', sizeof pad);
+		memcpy(pad, s, n);
+		*bits = block_sse2(pad, &acc);
 	}
-	if (p == n)
-		goto done;
-	if (n >= 16) {
-		x = _mm_loadu_si128(
-		    (const __m128i *)(const void *)(s + n - 16));
-		acc = _mm_or_si128(acc, x);
-		m = stops16(x) >> (16 - (n - p));
-		p = m ? p + (size_t)__builtin_ctz(m) : n;
-		goto done;
-	}
-	for (; p < n && !str_stop[s[p]]; p++)
-		*hi |= s[p] & 0x80u;
-done:
-	*hi |= (unsigned)_mm_movemask_epi8(acc);
-	return p;
+	return _mm_movemask_epi8(acc) ? 0x80u : 0;
 }
 
 __attribute__((target("avx2"))) static inline unsigned stops32(__m256i x)
@@ -168,48 +174,84 @@ __attribute__((target("avx2"))) static inline unsigned stops32(__m256i x)
 	    _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(0x1F)), x)));
 }
 
-__attribute__((target("avx2"))) static size_t
-scan_avx2(const unsigned char *s, size_t p, size_t n, unsigned *hi)
+__attribute__((target("avx2"))) static inline uint64_t
+block_avx2(const unsigned char *s, __m256i *acc)
 {
-	__m256i x, acc = _mm256_setzero_si256();
-	unsigned m;
+	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)s);
+	__m256i b =
+	    _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
 
-	while (n - p >= 32) {
-		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + p));
-		acc = _mm256_or_si256(acc, x);
-		if ((m = stops32(x))) {
-			p += (size_t)__builtin_ctz(m);
-			goto done;
-		}
-		p += 32;
+	*acc = _mm256_or_si256(*acc, _mm256_or_si256(a, b));
+	return (uint64_t)stops32(a) | (uint64_t)stops32(b) << 32;
+}
+
+__attribute__((target("avx2"))) static unsigned
+map_avx2(const unsigned char *s, size_t n, uint64_t *bits)
+{
+	__m256i acc = _mm256_setzero_si256();
+	unsigned char pad[64];
+	size_t i = 0;
+
+	for (; n - i >= 64; i += 64)
+		*bits++ = block_avx2(s + i, &acc);
+	if (i < n && n >= 64) {
+		*bits = block_avx2(s + n - 64, &acc) >> (64 - (n - i));
+	} else if (i < n) {
+		memset(pad, ' ', sizeof pad);
+		memcpy(pad, s, n);
+		*bits = block_avx2(pad, &acc);
 	}
-	if (p == n)
-		goto done;
-	if (n >= 32) {
-		x = _mm256_loadu_si256(
-		    (const __m256i *)(const void *)(s + n - 32));
-		acc = _mm256_or_si256(acc, x);
-		m = stops32(x) >> (32 - (n - p));
-		p = m ? p + (size_t)__builtin_ctz(m) : n;
-		goto done;
-	}
-	p = scan_sse2(s, p, n, hi);
-done:
-	*hi |= (unsigned)_mm256_movemask_epi8(acc);
-	return p;
+	return _mm256_movemask_epi8(acc) ? 0x80u : 0;
 }
 #endif
 
-/* The string scan at the line's level. */
-static inline size_t scan(jsonl *j, const unsigned char *s, size_t p, size_t n)
+/* Builds the stop map of s[0..n) at level j->simd into j->bits and sets
+ * j->hi. Returns 0 when there is no map to use (AUD_SIMD_NONE, or no
+ * memory for it): the line's strings are then scanned byte by byte. */
+static int make_map(jsonl *j, const unsigned char *s, size_t n)
 {
 #if HAVE_X86
-	if (j->simd == AUD_SIMD_AVX2)
-		return scan_avx2(s, p, n, &j->hi);
-	if (j->simd == AUD_SIMD_SSE2)
-		return scan_sse2(s, p, n, &j->hi);
+	size_t words = n / 64 + 1;
+	void *p;
+
+	if (j->simd == AUD_SIMD_NONE)
+		return 0;
+	if (words > j->bits_cap) {
+		if (!(p = realloc(j->bits, words * sizeof *j->bits)))
+			return 0;
+		j->bits = p;
+		j->bits_cap = words;
+	}
+	j->nbits = (n + 63) / 64;
+	j->hi = j->simd == AUD_SIMD_AVX2 ? map_avx2(s, n, j->bits)
+					 : map_sse2(s, n, j->bits);
+	return 1;
+#else
+	(void)j;
+	(void)s;
+	(void)n;
+	return 0;
 #endif
-	return scan_none(s, p, n);
+}
+
+/* The first stop at p or after it in the line, or n: from the stop map
+ * when there is one, else byte by byte. */
+static inline size_t scan(jsonl *j, const unsigned char *s, size_t p, size_t n)
+{
+	size_t w;
+	uint64_t m;
+
+	if (!j->mapped)
+		return scan_none(s, p, n);
+	if (p >= n)
+		return n;
+	w = p / 64;
+	if ((m = j->bits[w] >> (p % 64)))
+		return p + (size_t)__builtin_ctzll(m);
+	while (++w < j->nbits)
+		if ((m = j->bits[w]))
+			return w * 64 + (size_t)__builtin_ctzll(m);
+	return n;
 }
 
 /* aud_buf_append with the common case (room left) inline. */
@@ -335,28 +377,20 @@ static size_t utf8_put(unsigned char *o, unsigned long cp)
 }
 
 /*
- * Parses a string whose opening quote is just before s[*pp]; on success
- * *pp is past the closing quote. Without escapes the result points into s;
- * with them it is decoded onto the end of out. A lone surrogate (legal
- * JSON grammar, but not encodable in UTF-8) becomes U+FFFD.
+ * The rest of parse_string for a string that did not end at the first
+ * stop of the scan, at s[p]: an escape, a control byte or the end of the
+ * line. start is just after the opening quote.
  */
-static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
-			aud_buf *out, jstr *res)
+static int __attribute__((noinline))
+parse_string_rest(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
+		  size_t start, size_t p, aud_buf *out, jstr *res)
 {
-	size_t p = *pp, start = p, q;
+	size_t q;
 	unsigned char e, u[4];
 	unsigned long cp;
 	long lo;
 	int rc;
 
-	p = scan(j, s, p, n);
-	if (p < n && s[p] == '"') {
-		res->ptr = (const char *)s + start;
-		res->len = p - start;
-		res->in_buf = 0;
-		*pp = p + 1;
-		return 0;
-	}
 	res->in_buf = 1;
 	res->off = out->len;
 	if ((rc = aud_buf_append(out, s + start, p - start)))
@@ -442,6 +476,28 @@ static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
 	return 0;
 }
 
+/*
+ * Parses a string whose opening quote is just before s[*pp]; on success
+ * *pp is past the closing quote. Without escapes the result points into s;
+ * with them it is decoded onto the end of out. A lone surrogate (legal
+ * JSON grammar, but not encodable in UTF-8) becomes U+FFFD. Inline, as
+ * most strings end at the first stop of their scan.
+ */
+static inline int parse_string(jsonl *j, const unsigned char *s, size_t n,
+			       size_t *pp, aud_buf *out, jstr *res)
+{
+	size_t start = *pp, p = scan(j, s, start, n);
+
+	if (p < n && s[p] == '"') {
+		res->ptr = (const char *)s + start;
+		res->len = p - start;
+		res->in_buf = 0;
+		*pp = p + 1;
+		return 0;
+	}
+	return parse_string_rest(j, s, n, pp, start, p, out, res);
+}
+
 /* RFC 8259 number at s[*pp]. */
 static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
 {
@@ -494,15 +550,11 @@ static int parse_literal(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
 	return 0;
 }
 
-/* Adds a field named by the current path. value is in the line, or in
- * the arena at voff when in_arena. */
-static int add_field(jsonl *j, aud_valtype type, const char *value, size_t voff,
-		     size_t len, int in_arena, uint64_t off, int exact)
+/* Makes room for one more field, or says why there is none. */
+static int __attribute__((noinline)) grow_fields(jsonl *j)
 {
-	aud_field *f;
 	size_t cap;
 	void *p;
-	int rc;
 
 	if (j->nf >= j->r->max_fields) {
 		snprintf(j->emsg, sizeof j->emsg,
@@ -519,10 +571,27 @@ static int add_field(jsonl *j, aud_valtype type, const char *value, size_t voff,
 		j->fx = p;
 		j->fcap = cap;
 	}
+	j->froom = j->fcap < j->r->max_fields ? j->fcap : j->r->max_fields;
+	return 0;
+}
+
+/* Adds a field named by the current path. value is in the line, or in
+ * the arena at voff when in_arena. */
+static inline int add_field(jsonl *j, aud_valtype type, const char *value,
+			    size_t voff, size_t len, int in_arena, uint64_t off,
+			    int exact)
+{
+	aud_field *f;
+	fx *x;
+	int rc;
+
+	if (j->nf >= j->froom && (rc = grow_fields(j)))
+		return rc;
 	f = &j->fields[j->nf];
-	j->fx[j->nf].name_off = j->arena.len;
-	j->fx[j->nf].val_off = voff;
-	j->fx[j->nf].val_in_arena = in_arena;
+	x = &j->fx[j->nf];
+	x->name_off = j->arena.len;
+	x->val_off = voff;
+	x->val_in_arena = in_arena;
 	if ((rc = put(&j->arena, j->path.p, j->path.len)))
 		return buf_fail(j, rc, "size");
 	f->name_len = j->path.len;
@@ -572,14 +641,20 @@ static int grow_stack(jsonl *j)
  * Parses and flattens one line s[0..n) whose first byte is at stream
  * offset base. Returns 0, J_BAD (epos, emsg set), J_LIMIT (emsg set) or
  * AUD_ENOMEM.
+ *
+ * Each place in the grammar is a label and each step a goto, rather than
+ * a loop over a state variable: every branch then has a place of its own
+ * in the code, which the CPU's predictor learns from the shape of the
+ * records (after a key's ':' comes a ' ', the third value is a number),
+ * where one shared switch would mispredict. in_obj is the kind of the
+ * innermost container, kept out of memory.
  */
 static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 {
-	enum { VALUE, AFTER, OBJ_FIRST, OBJ_KEY, ARR_FIRST } st;
 	size_t p, depth = 0, vp;
 	frame *top;
 	jstr str;
-	int rc;
+	int rc, in_obj;
 
 	j->nf = 0;
 	j->arena.len = 0;
@@ -593,149 +668,143 @@ static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 	top = &j->stk[depth++];
 	top->kind = K_OBJ;
 	top->base = 0;
+	in_obj = 1;
 	p++;
-	st = OBJ_FIRST;
-	for (;;) {
-		p = skip_ws(s, n, p);
-		switch (st) {
-		case OBJ_FIRST:
-		case OBJ_KEY:
-			if (st == OBJ_FIRST && p < n && s[p] == '}') {
-				p++;
-				goto close;
-			}
-			if (p >= n || s[p] != '"')
-				return bad(j, s, n, p,
-					   st == OBJ_FIRST ? "a key or '}'"
-							   : "a key");
+obj_first:
+	p = skip_ws(s, n, p);
+	if (p < n && s[p] == '}') {
+		p++;
+		goto close;
+	}
+	if (p >= n || s[p] != '"')
+		return bad(j, s, n, p, "a key or '}'");
+	goto key;
+obj_key:
+	p = skip_ws(s, n, p);
+	if (p >= n || s[p] != '"')
+		return bad(j, s, n, p, "a key");
+key:
+	p++;
+	j->key.len = 0;
+	if ((rc = parse_string(j, s, n, &p, &j->key, &str)))
+		return rc;
+	if (str.in_buf)
+		str.ptr = j->key.p + str.off;
+	j->path.len = top->base;
+	if ((top->base && (rc = put(&j->path, ".", 1))) ||
+	    (rc = put(&j->path, str.ptr, str.len)))
+		return buf_fail(j, rc, "name");
+	p = skip_ws(s, n, p);
+	if (p >= n || s[p] != ':')
+		return bad(j, s, n, p, "':'");
+	p++;
+value:
+	p = skip_ws(s, n, p);
+	if (p >= n)
+		return bad(j, s, n, p, "a value");
+	vp = p;
+	if (s[p] == '"') {
+		p++;
+		if ((rc = parse_string(j, s, n, &p, &j->arena, &str)) ||
+		    (rc = add_field(j, AUD_VAL_STRING, str.ptr, str.off, str.len,
+				    str.in_buf, base + vp + 1, !str.in_buf)))
+			return rc;
+		goto after;
+	}
+	switch (s[p]) {
+	case '{':
+	case '[':
+		if (depth >= MAX_DEPTH)
+			return bad_msg(j, p, "nesting deeper than 1000 levels");
+		if (depth == j->stk_cap && grow_stack(j))
+			return AUD_ENOMEM;
+		top = &j->stk[depth++];
+		in_obj = s[p] == '{';
+		top->kind = in_obj ? K_OBJ : K_ARR;
+		top->base = j->path.len;
+		top->index = 0;
+		p++;
+		if (in_obj)
+			goto obj_first;
+		goto arr_first;
+	case 't':
+		rc = parse_literal(j, s, n, &p, "true");
+		if (!rc)
+			rc = add_field(j, AUD_VAL_BOOL, "true", 0, 4, 0,
+				       base + vp, 1);
+		break;
+	case 'f':
+		rc = parse_literal(j, s, n, &p, "false");
+		if (!rc)
+			rc = add_field(j, AUD_VAL_BOOL, "false", 0, 5, 0,
+				       base + vp, 1);
+		break;
+	case 'n':
+		rc = parse_literal(j, s, n, &p, "null");
+		if (!rc)
+			rc = add_field(j, AUD_VAL_NULL, "", 0, 0, 0, base + vp,
+				       1);
+		break;
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9':
+		rc = parse_number(j, s, n, &p);
+		if (!rc)
+			rc = add_field(j, AUD_VAL_NUMBER, (const char *)s + vp,
+				       0, p - vp, 0, base + vp, 1);
+		break;
+	default:
+		return bad(j, s, n, p, "a value");
+	}
+	if (rc)
+		return rc;
+after:
+	p = skip_ws(s, n, p);
+	if (in_obj) {
+		if (p < n && s[p] == ',') {
 			p++;
-			j->key.len = 0;
-			if ((rc = parse_string(j, s, n, &p, &j->key, &str)))
-				return rc;
-			if (str.in_buf)
-				str.ptr = j->key.p + str.off;
-			j->path.len = top->base;
-			if ((top->base && (rc = put(&j->path, ".", 1))) ||
-			    (rc = put(&j->path, str.ptr, str.len)))
-				return buf_fail(j, rc, "name");
-			p = skip_ws(s, n, p);
-			if (p >= n || s[p] != ':')
-				return bad(j, s, n, p, "':'");
-			p++;
-			st = VALUE;
-			continue;
-		case ARR_FIRST:
-			if (p < n && s[p] == ']') {
-				p++;
-				goto close;
-			}
-			if ((rc = path_index(j, top->base, 0)))
-				return buf_fail(j, rc, "name");
-			st = VALUE;
-			continue;
-		case VALUE:
-			if (p >= n)
-				return bad(j, s, n, p, "a value");
-			vp = p;
-			switch (s[p]) {
-			case '{':
-			case '[':
-				if (depth >= MAX_DEPTH)
-					return bad_msg(j, p,
-						       "nesting deeper than "
-						       "1000 levels");
-				if (depth == j->stk_cap && grow_stack(j))
-					return AUD_ENOMEM;
-				top = &j->stk[depth++];
-				top->kind = s[p] == '{' ? K_OBJ : K_ARR;
-				top->base = j->path.len;
-				top->index = 0;
-				st = s[p] == '{' ? OBJ_FIRST : ARR_FIRST;
-				p++;
-				continue;
-			case '"':
-				p++;
-				rc = parse_string(j, s, n, &p, &j->arena, &str);
-				if (rc)
-					return rc;
-				rc = add_field(j, AUD_VAL_STRING, str.ptr,
-					       str.off, str.len, str.in_buf,
-					       base + vp + 1, !str.in_buf);
-				break;
-			case 't':
-				rc = parse_literal(j, s, n, &p, "true");
-				if (!rc)
-					rc = add_field(j, AUD_VAL_BOOL, "true",
-						       0, 4, 0, base + vp, 1);
-				break;
-			case 'f':
-				rc = parse_literal(j, s, n, &p, "false");
-				if (!rc)
-					rc = add_field(j, AUD_VAL_BOOL, "false",
-						       0, 5, 0, base + vp, 1);
-				break;
-			case 'n':
-				rc = parse_literal(j, s, n, &p, "null");
-				if (!rc)
-					rc = add_field(j, AUD_VAL_NULL, "", 0,
-						       0, 0, base + vp, 1);
-				break;
-			case '-':
-			case '0':
-			case '1':
-			case '2':
-			case '3':
-			case '4':
-			case '5':
-			case '6':
-			case '7':
-			case '8':
-			case '9':
-				rc = parse_number(j, s, n, &p);
-				if (!rc)
-					rc = add_field(j, AUD_VAL_NUMBER,
-						       (const char *)s + vp, 0,
-						       p - vp, 0, base + vp, 1);
-				break;
-			default:
-				return bad(j, s, n, p, "a value");
-			}
-			if (rc)
-				return rc;
-			st = AFTER;
-			continue;
-		case AFTER:
-			if (top->kind == K_OBJ) {
-				if (p < n && s[p] == ',') {
-					p++;
-					st = OBJ_KEY;
-					continue;
-				}
-				if (p < n && s[p] == '}') {
-					p++;
-					goto close;
-				}
-				return bad(j, s, n, p, "',' or '}'");
-			}
-			if (p < n && s[p] == ',') {
-				p++;
-				top->index++;
-				if ((rc = path_index(j, top->base, top->index)))
-					return buf_fail(j, rc, "name");
-				st = VALUE;
-				continue;
-			}
-			if (p < n && s[p] == ']') {
-				p++;
-				goto close;
-			}
-			return bad(j, s, n, p, "',' or ']'");
+			goto obj_key;
 		}
-	close:
-		if (--depth == 0)
-			break;
+		if (p < n && s[p] == '}') {
+			p++;
+			goto close;
+		}
+		return bad(j, s, n, p, "',' or '}'");
+	}
+	if (p < n && s[p] == ',') {
+		p++;
+		top->index++;
+		if ((rc = path_index(j, top->base, top->index)))
+			return buf_fail(j, rc, "name");
+		goto value;
+	}
+	if (p < n && s[p] == ']') {
+		p++;
+		goto close;
+	}
+	return bad(j, s, n, p, "',' or ']'");
+arr_first:
+	p = skip_ws(s, n, p);
+	if (p < n && s[p] == ']') {
+		p++;
+		goto close;
+	}
+	if ((rc = path_index(j, top->base, 0)))
+		return buf_fail(j, rc, "name");
+	goto value;
+close:
+	if (--depth > 0) {
 		top = &j->stk[depth - 1];
-		st = AFTER;
+		in_obj = top->kind == K_OBJ;
+		goto after;
 	}
 	p = skip_ws(s, n, p);
 	if (p < n)
@@ -774,14 +843,14 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 	rec.offset = j->line_off;
 	rec.length = n;
 	j->simd = r->simd;
-	j->hi = 0;
+	j->mapped = make_map(j, u, len);
 	rc = parse(j, u, len, j->line_off);
-	/* A line that parsed has no NUL (JSON allows none) and is ASCII but
-	 * for its strings, whose bytes the scans all read: when they saw no
-	 * high bit, check_bytes has nothing to find. Its problems still come
-	 * before those of the parse, which reports none itself. */
+	/* A line that parsed has no NUL (JSON allows none), and the map saw
+	 * every byte: when none had its high bit set, check_bytes has
+	 * nothing to find. Its problems still come before those of the
+	 * parse, which reports none itself. */
 	rec.flags = 0;
-	if (rc || j->hi || j->simd == AUD_SIMD_NONE)
+	if (rc || j->hi || !j->mapped)
 		rec.flags = aud_reader_check_bytes(r, s, len, j->line_off,
 						   j->recno, j->line_no);
 	if (rc == J_BAD) {
@@ -934,6 +1003,7 @@ void aud_reader_jsonl_free(aud_reader *r)
 	free(j->stk);
 	free(j->fields);
 	free(j->fx);
+	free(j->bits);
 	free(j);
 	r->impl = NULL;
 }
