@@ -54,7 +54,7 @@ typedef struct frame {
 typedef struct fx {
 	size_t name_off;
 	size_t val_off;
-	int val_in_arena;
+	unsigned char name_in_arena, val_in_arena;
 } fx;
 
 /* A decoded string: in the line when it had no escape, else in a buf. */
@@ -575,12 +575,41 @@ static int __attribute__((noinline)) grow_fields(jsonl *j)
 	return 0;
 }
 
-/* Adds a field named by the current path. value is in the line, or in
- * the arena at voff when in_arena. */
+/*
+ * put() of n bytes from data, avail of which can be read. Names are
+ * mostly short: for n <= 32, with 32 bytes to read and room for 32 in b,
+ * one copy of a fixed 32 bytes (a few vector moves, no call) beats a call
+ * to memcpy, whose branches on n mispredict as names of every length
+ * follow one another. The bytes past n are garbage past b->len.
+ */
+static inline int put_name(aud_buf *b, const void *data, size_t n,
+			   size_t avail)
+{
+	if (n <= 32 && avail >= 32 && b->cap - b->len >= 32) {
+		memcpy(b->p + b->len, data, 32);
+		b->len += n;
+		return 0;
+	}
+	return put(b, data, n);
+}
+
+/*
+ * Adds a field named by the current path, or by kn[0..kl) when kn is not
+ * NULL: a top-level key without escapes, whose bytes in the line are the
+ * name. Its bytes are still counted in the arena (the arena's length is
+ * advanced over them unwritten), so that the arena's limit is met by the
+ * same records as when every name was copied there. value is in the
+ * line, or in the arena at voff when in_arena.
+ *
+ * The name and value pointers are set from the arena as it is now; when
+ * the arena grows later in the line, process() sets them again from the
+ * offsets kept in fx.
+ */
 static inline int add_field(jsonl *j, aud_valtype type, const char *value,
 			    size_t voff, size_t len, int in_arena, uint64_t off,
-			    int exact)
+			    int exact, const unsigned char *kn, size_t kl)
 {
+	aud_buf *a = &j->arena;
 	aud_field *f;
 	fx *x;
 	int rc;
@@ -589,13 +618,24 @@ static inline int add_field(jsonl *j, aud_valtype type, const char *value,
 		return rc;
 	f = &j->fields[j->nf];
 	x = &j->fx[j->nf];
-	x->name_off = j->arena.len;
+	x->name_off = a->len;
 	x->val_off = voff;
-	x->val_in_arena = in_arena;
-	if ((rc = put(&j->arena, j->path.p, j->path.len)))
-		return buf_fail(j, rc, "size");
-	f->name_len = j->path.len;
-	f->value = value;
+	x->val_in_arena = (unsigned char)in_arena;
+	if (kn) {
+		if (a->cap - a->len < kl && (rc = aud_buf_reserve(a, kl)))
+			return buf_fail(j, rc, "size");
+		a->len += kl;
+		x->name_in_arena = 0;
+		f->name = (const char *)kn;
+		f->name_len = kl;
+	} else {
+		if ((rc = put_name(a, j->path.p, j->path.len, j->path.cap)))
+			return buf_fail(j, rc, "size");
+		x->name_in_arena = 1;
+		f->name = a->p + x->name_off;
+		f->name_len = j->path.len;
+	}
+	f->value = in_arena ? a->p + voff : value;
 	f->value_len = len;
 	f->offset = off;
 	f->type = type;
@@ -651,7 +691,8 @@ static int grow_stack(jsonl *j)
  */
 static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 {
-	size_t p, depth = 0, vp;
+	size_t p, depth = 0, vp, kl = 0;
+	const unsigned char *kn = NULL;
 	frame *top;
 	jstr str;
 	int rc, in_obj;
@@ -688,12 +729,25 @@ key:
 	j->key.len = 0;
 	if ((rc = parse_string(j, s, n, &p, &j->key, &str)))
 		return rc;
-	if (str.in_buf)
-		str.ptr = j->key.p + str.off;
-	j->path.len = top->base;
-	if ((top->base && (rc = put(&j->path, ".", 1))) ||
-	    (rc = put(&j->path, str.ptr, str.len)))
-		return buf_fail(j, rc, "name");
+	if (!str.in_buf && !top->base) {
+		/* Named by its bytes in the line (see add_field); only a
+		 * container copies the key into the path, for the names of
+		 * its members. A key of at most a line cannot pass the path's
+		 * limit. */
+		kn = (const unsigned char *)str.ptr;
+		kl = str.len;
+	} else {
+		if (str.in_buf)
+			str.ptr = j->key.p + str.off;
+		kn = NULL;
+		j->path.len = top->base;
+		if ((top->base && (rc = put(&j->path, ".", 1))) ||
+		    (rc = put_name(&j->path, str.ptr, str.len,
+				   str.in_buf ? j->key.cap - str.off
+					      : n - (size_t)(str.ptr -
+							     (const char *)s))))
+			return buf_fail(j, rc, "name");
+	}
 	p = skip_ws(s, n, p);
 	if (p >= n || s[p] != ':')
 		return bad(j, s, n, p, "':'");
@@ -707,7 +761,8 @@ value:
 		p++;
 		if ((rc = parse_string(j, s, n, &p, &j->arena, &str)) ||
 		    (rc = add_field(j, AUD_VAL_STRING, str.ptr, str.off, str.len,
-				    str.in_buf, base + vp + 1, !str.in_buf)))
+				    str.in_buf, base + vp + 1, !str.in_buf, kn,
+				    kl)))
 			return rc;
 		goto after;
 	}
@@ -718,6 +773,12 @@ value:
 			return bad_msg(j, p, "nesting deeper than 1000 levels");
 		if (depth == j->stk_cap && grow_stack(j))
 			return AUD_ENOMEM;
+		if (kn) {
+			j->path.len = 0;
+			if ((rc = put(&j->path, kn, kl)))
+				return buf_fail(j, rc, "name");
+			kn = NULL;
+		}
 		top = &j->stk[depth++];
 		in_obj = s[p] == '{';
 		top->kind = in_obj ? K_OBJ : K_ARR;
@@ -731,19 +792,19 @@ value:
 		rc = parse_literal(j, s, n, &p, "true");
 		if (!rc)
 			rc = add_field(j, AUD_VAL_BOOL, "true", 0, 4, 0,
-				       base + vp, 1);
+				       base + vp, 1, kn, kl);
 		break;
 	case 'f':
 		rc = parse_literal(j, s, n, &p, "false");
 		if (!rc)
 			rc = add_field(j, AUD_VAL_BOOL, "false", 0, 5, 0,
-				       base + vp, 1);
+				       base + vp, 1, kn, kl);
 		break;
 	case 'n':
 		rc = parse_literal(j, s, n, &p, "null");
 		if (!rc)
 			rc = add_field(j, AUD_VAL_NULL, "", 0, 0, 0, base + vp,
-				       1);
+				       1, kn, kl);
 		break;
 	case '-':
 	case '0':
@@ -759,7 +820,7 @@ value:
 		rc = parse_number(j, s, n, &p);
 		if (!rc)
 			rc = add_field(j, AUD_VAL_NUMBER, (const char *)s + vp,
-				       0, p - vp, 0, base + vp, 1);
+				       0, p - vp, 0, base + vp, 1, kn, kl);
 		break;
 	default:
 		return bad(j, s, n, p, "a value");
@@ -782,6 +843,7 @@ after:
 	if (p < n && s[p] == ',') {
 		p++;
 		top->index++;
+		kn = NULL;
 		if ((rc = path_index(j, top->base, top->index)))
 			return buf_fail(j, rc, "name");
 		goto value;
@@ -797,6 +859,7 @@ arr_first:
 		p++;
 		goto close;
 	}
+	kn = NULL;
 	if ((rc = path_index(j, top->base, 0)))
 		return buf_fail(j, rc, "name");
 	goto value;
@@ -827,8 +890,7 @@ static int emit_unparsed(jsonl *j, aud_record *rec, const char *s, size_t n)
 static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	const char *base;
-	size_t len = n - (eol ? 1 : 0), i;
+	size_t len = n - (eol ? 1 : 0), i, cap = j->arena.cap;
 	aud_record rec;
 	aud_reader *r = j->r;
 	int rc;
@@ -867,12 +929,17 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 		aud_err_place(err, j->recno, j->line_no, j->line_off);
 		return aud_err_set(err, AUD_ENOMEM, "out of memory");
 	}
-	/* The arena is still unallocated when every name is "". */
-	base = j->arena.p ? j->arena.p : "";
-	for (i = 0; i < j->nf; i++) {
-		j->fields[i].name = base + j->fx[i].name_off;
-		if (j->fx[i].val_in_arena)
-			j->fields[i].value = base + j->fx[i].val_off;
+	/* The arena grew, and may have moved, since add_field pointed into
+	 * it (it never shrinks, so this is rare). */
+	if (j->arena.cap != cap) {
+		for (i = 0; i < j->nf; i++) {
+			if (j->fx[i].name_in_arena)
+				j->fields[i].name =
+				    j->arena.p + j->fx[i].name_off;
+			if (j->fx[i].val_in_arena)
+				j->fields[i].value =
+				    j->arena.p + j->fx[i].val_off;
+		}
 	}
 	rec.fields = j->fields;
 	rec.nfields = j->nf;
@@ -986,6 +1053,12 @@ int aud_reader_jsonl_new(aud_reader *r, aud_err *err)
 	 * are capped at four times the line limit. */
 	j->path.max = max + MAX_DEPTH * 24;
 	j->arena.max = max > SIZE_MAX / 4 ? SIZE_MAX : max * 4;
+	/* add_field points into the arena: it must never be NULL. */
+	if (aud_buf_reserve(&j->arena, 1)) {
+		free(j->stk);
+		free(j);
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	}
 	r->impl = j;
 	return 0;
 }
