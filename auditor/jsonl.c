@@ -908,13 +908,16 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 	j->mapped = make_map(j, u, len);
 	rc = parse(j, u, len, j->line_off);
 	/* A line that parsed has no NUL (JSON allows none), and the map saw
-	 * every byte: when none had its high bit set, check_bytes has
-	 * nothing to find. Its problems still come before those of the
-	 * parse, which reports none itself. */
+	 * every byte: when none had its high bit set, it is ASCII, and
+	 * there is no bad byte to look for. The problems of bad bytes still
+	 * come before those of the parse, which reports none itself. */
 	rec.flags = 0;
-	if (rc || j->hi || !j->mapped)
+	if (rc || !j->mapped)
 		rec.flags = aud_reader_check_bytes(r, s, len, j->line_off,
 						   j->recno, j->line_no);
+	else if (j->hi)
+		rec.flags = aud_reader_check_utf8(r, s, len, j->line_off,
+						  j->recno, j->line_no);
 	if (rc == J_BAD) {
 		aud_reader_problem(r, AUD_EFORMAT, j->recno, j->line_no,
 				   j->line_off + j->epos, "%s", j->emsg);

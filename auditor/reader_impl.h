@@ -62,6 +62,11 @@ int aud_reader_emit(aud_reader *r, const aud_record *rec);
 unsigned aud_reader_check_bytes(aud_reader *r, const char *s, size_t n,
 				uint64_t base, uint64_t record, uint64_t line);
 
+/* The UTF-8 half of aud_reader_check_bytes, for a record known to hold no
+ * NUL byte. */
+unsigned aud_reader_check_utf8(aud_reader *r, const char *s, size_t n,
+			       uint64_t base, uint64_t record, uint64_t line);
+
 /* Format readers. new: 0 or AUD_ENOMEM (err filled). feed/finish: as
  * aud_reader_feed/finish. free: releases impl; NULL-safe. */
 int aud_reader_csv_new(aud_reader *r, aud_err *err);
