@@ -62,6 +62,7 @@ typedef struct jstr {
 	const char *ptr; /* in the line, when !in_buf */
 	size_t off;	 /* in the buf, when in_buf */
 	size_t len;
+	size_t end; /* line offset just past the closing quote */
 	int in_buf;
 } jstr;
 
@@ -382,8 +383,8 @@ static size_t utf8_put(unsigned char *o, unsigned long cp)
  * line. start is just after the opening quote.
  */
 static int __attribute__((noinline))
-parse_string_rest(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
-		  size_t start, size_t p, aud_buf *out, jstr *res)
+parse_string_rest(jsonl *j, const unsigned char *s, size_t n, size_t start,
+		  size_t p, aud_buf *out, jstr *res)
 {
 	size_t q;
 	unsigned char e, u[4];
@@ -472,37 +473,46 @@ parse_string_rest(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
 		p += 2;
 	}
 	res->len = out->len - res->off;
-	*pp = p + 1;
+	res->end = p + 1;
 	return 0;
 }
 
 /*
- * Parses a string whose opening quote is just before s[*pp]; on success
- * *pp is past the closing quote. Without escapes the result points into s;
- * with them it is decoded onto the end of out. A lone surrogate (legal
- * JSON grammar, but not encodable in UTF-8) becomes U+FFFD. Inline, as
- * most strings end at the first stop of their scan.
+ * Parses a string whose opening quote is just before s[start]; on success
+ * res->end is just past the closing quote. Without escapes the result
+ * points into s; with them it is decoded onto the end of out. A lone
+ * surrogate (legal JSON grammar, but not encodable in UTF-8) becomes
+ * U+FFFD. Inline, as most strings end at the first stop of their scan.
+ *
+ * Here and below, positions go in and out by value: a parser position
+ * whose address went to a function that is not inlined would have to
+ * live in memory for the whole parse.
  */
 static inline int parse_string(jsonl *j, const unsigned char *s, size_t n,
-			       size_t *pp, aud_buf *out, jstr *res)
+			       size_t start, aud_buf *out, jstr *res)
 {
-	size_t start = *pp, p = scan(j, s, start, n);
+	size_t p = scan(j, s, start, n);
+	jstr slow;
+	int rc;
 
 	if (p < n && s[p] == '"') {
 		res->ptr = (const char *)s + start;
+		res->off = 0;
 		res->len = p - start;
 		res->in_buf = 0;
-		*pp = p + 1;
+		res->end = p + 1;
 		return 0;
 	}
-	return parse_string_rest(j, s, n, pp, start, p, out, res);
+	rc = parse_string_rest(j, s, n, start, p, out, &slow);
+	*res = slow;
+	return rc;
 }
 
-/* RFC 8259 number at s[*pp]. */
-static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
+/* RFC 8259 number at s[p]: the offset just past it, or 0 when there is
+ * none (J_BAD, epos and emsg set). */
+static inline size_t parse_number(jsonl *j, const unsigned char *s, size_t n,
+				  size_t p)
 {
-	size_t p = *pp;
-
 	if (s[p] == '-')
 		p++;
 	if (p < n && s[p] == '0') {
@@ -511,12 +521,15 @@ static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
 		while (p < n && is_digit(s[p]))
 			p++;
 	} else {
-		return bad(j, s, n, p, "a digit");
+		bad(j, s, n, p, "a digit");
+		return 0;
 	}
 	if (p < n && s[p] == '.') {
 		p++;
-		if (p >= n || !is_digit(s[p]))
-			return bad(j, s, n, p, "a digit after '.'");
+		if (p >= n || !is_digit(s[p])) {
+			bad(j, s, n, p, "a digit after '.'");
+			return 0;
+		}
 		while (p < n && is_digit(s[p]))
 			p++;
 	}
@@ -524,30 +537,32 @@ static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
 		p++;
 		if (p < n && (s[p] == '+' || s[p] == '-'))
 			p++;
-		if (p >= n || !is_digit(s[p]))
-			return bad(j, s, n, p, "a digit in the exponent");
+		if (p >= n || !is_digit(s[p])) {
+			bad(j, s, n, p, "a digit in the exponent");
+			return 0;
+		}
 		while (p < n && is_digit(s[p]))
 			p++;
 	}
-	*pp = p;
-	return 0;
+	return p;
 }
 
-/* true, false or null at s[*pp]. */
-static int parse_literal(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
-			 const char *lit)
+/* true, false or null at s[p]: the offset just past it, or 0 (J_BAD,
+ * epos and emsg set). */
+static size_t parse_literal(jsonl *j, const unsigned char *s, size_t n,
+			    size_t p, const char *lit)
 {
-	size_t p = *pp, i;
+	size_t i;
 	char what[16];
 
 	for (i = 0; lit[i]; i++) {
 		if (p + i >= n || s[p + i] != (unsigned char)lit[i]) {
 			snprintf(what, sizeof what, "'%s'", lit);
-			return bad(j, s, n, p + i, what);
+			bad(j, s, n, p + i, what);
+			return 0;
 		}
 	}
-	*pp = p + i;
-	return 0;
+	return p + i;
 }
 
 /* Makes room for one more field, or says why there is none. */
@@ -727,8 +742,9 @@ obj_key:
 key:
 	p++;
 	j->key.len = 0;
-	if ((rc = parse_string(j, s, n, &p, &j->key, &str)))
+	if ((rc = parse_string(j, s, n, p, &j->key, &str)))
 		return rc;
+	p = str.end;
 	if (!str.in_buf && !top->base) {
 		/* Named by its bytes in the line (see add_field); only a
 		 * container copies the key into the path, for the names of
@@ -758,12 +774,12 @@ value:
 		return bad(j, s, n, p, "a value");
 	vp = p;
 	if (s[p] == '"') {
-		p++;
-		if ((rc = parse_string(j, s, n, &p, &j->arena, &str)) ||
+		if ((rc = parse_string(j, s, n, p + 1, &j->arena, &str)) ||
 		    (rc = add_field(j, AUD_VAL_STRING, str.ptr, str.off, str.len,
 				    str.in_buf, base + vp + 1, !str.in_buf, kn,
 				    kl)))
 			return rc;
+		p = str.end;
 		goto after;
 	}
 	switch (s[p]) {
@@ -789,22 +805,22 @@ value:
 			goto obj_first;
 		goto arr_first;
 	case 't':
-		rc = parse_literal(j, s, n, &p, "true");
-		if (!rc)
-			rc = add_field(j, AUD_VAL_BOOL, "true", 0, 4, 0,
-				       base + vp, 1, kn, kl);
+		if (!(p = parse_literal(j, s, n, p, "true")))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_BOOL, "true", 0, 4, 0,
+			       base + vp, 1, kn, kl);
 		break;
 	case 'f':
-		rc = parse_literal(j, s, n, &p, "false");
-		if (!rc)
-			rc = add_field(j, AUD_VAL_BOOL, "false", 0, 5, 0,
-				       base + vp, 1, kn, kl);
+		if (!(p = parse_literal(j, s, n, p, "false")))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_BOOL, "false", 0, 5, 0,
+			       base + vp, 1, kn, kl);
 		break;
 	case 'n':
-		rc = parse_literal(j, s, n, &p, "null");
-		if (!rc)
-			rc = add_field(j, AUD_VAL_NULL, "", 0, 0, 0, base + vp,
-				       1, kn, kl);
+		if (!(p = parse_literal(j, s, n, p, "null")))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_NULL, "", 0, 0, 0, base + vp,
+			       1, kn, kl);
 		break;
 	case '-':
 	case '0':
@@ -817,10 +833,10 @@ value:
 	case '7':
 	case '8':
 	case '9':
-		rc = parse_number(j, s, n, &p);
-		if (!rc)
-			rc = add_field(j, AUD_VAL_NUMBER, (const char *)s + vp,
-				       0, p - vp, 0, base + vp, 1, kn, kl);
+		if (!(p = parse_number(j, s, n, p)))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_NUMBER, (const char *)s + vp, 0,
+			       p - vp, 0, base + vp, 1, kn, kl);
 		break;
 	default:
 		return bad(j, s, n, p, "a value");
