@@ -267,14 +267,13 @@ static inline int put(aud_buf *b, const void *data, size_t n)
 	return aud_buf_append(b, data, n);
 }
 
-static int is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+/* JSON's white space, by table: one load and test a byte. */
+static const unsigned char ws_byte[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
 
 static size_t skip_ws(const unsigned char *s, size_t n, size_t p)
 {
-	while (p < n && is_ws(s[p]))
+	while (p < n && ws_byte[s[p]])
 		p++;
 	return p;
 }
