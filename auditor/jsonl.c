@@ -16,10 +16,16 @@
  * number, so later record numbers stay in step with the lines.
  *
  * Speed: lines are found with memchr and parsed in place when a chunk
- * holds them whole (copied only when they span chunks). Strings without
- * escapes and numbers point into the line; names and unescaped strings go
- * to one arena reset per line. The field arrays, path, arena and stack
- * are reused from line to line.
+ * holds them whole (copied only when they span chunks). Each line first
+ * gets a map of its '"', '\\' and control bytes, 64 bytes at a time
+ * (make_map), from which every string's end is found without a scan of
+ * its own; the same pass notes whether the line has a non-ASCII byte,
+ * and an ASCII line that parses needs no UTF-8 or NUL check. Strings
+ * without escapes and numbers point into the line, and so do the names
+ * of top-level keys without escapes; other names and unescaped strings
+ * go to one arena reset per line. The field arrays, path, arena, map and
+ * stack are reused from line to line. aud_reader_set_fast(r, 0) keeps
+ * the byte loops (no map), which the tests compare with.
  */
 #include "reader_impl.h"
 
