@@ -149,8 +149,8 @@ static inline uint64_t block_sse2(const unsigned char *s, __m128i *acc)
 	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
 	__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
 
-	*acc = _mm_or_si128(*acc, _mm_or_si128(_mm_or_si128(a, b),
-					       _mm_or_si128(c, d)));
+	*acc = _mm_or_si128(
+	    *acc, _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
 	return (uint64_t)stops16(a) | (uint64_t)stops16(b) << 16 |
 	       (uint64_t)stops16(c) << 32 | (uint64_t)stops16(d) << 48;
 }
@@ -185,8 +185,7 @@ __attribute__((target("avx2"))) static inline uint64_t
 block_avx2(const unsigned char *s, __m256i *acc)
 {
 	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)s);
-	__m256i b =
-	    _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
+	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
 
 	*acc = _mm256_or_si256(*acc, _mm256_or_si256(a, b));
 	return (uint64_t)stops32(a) | (uint64_t)stops32(b) << 32;
@@ -602,8 +601,7 @@ static int __attribute__((noinline)) grow_fields(jsonl *j)
  * to memcpy, whose branches on n mispredict as names of every length
  * follow one another. The bytes past n are garbage past b->len.
  */
-static inline int put_name(aud_buf *b, const void *data, size_t n,
-			   size_t avail)
+static inline int put_name(aud_buf *b, const void *data, size_t n, size_t avail)
 {
 	if (n <= 32 && avail >= 32 && b->cap - b->len >= 32) {
 		memcpy(b->p + b->len, data, 32);
@@ -763,10 +761,10 @@ key:
 		kn = NULL;
 		j->path.len = top->base;
 		if ((top->base && (rc = put(&j->path, ".", 1))) ||
-		    (rc = put_name(&j->path, str.ptr, str.len,
-				   str.in_buf ? j->key.cap - str.off
-					      : n - (size_t)(str.ptr -
-							     (const char *)s))))
+		    (rc = put_name(
+			 &j->path, str.ptr, str.len,
+			 str.in_buf ? j->key.cap - str.off
+				    : n - (size_t)(str.ptr - (const char *)s))))
 			return buf_fail(j, rc, "name");
 	}
 	p = skip_ws(s, n, p);
@@ -780,9 +778,9 @@ value:
 	vp = p;
 	if (s[p] == '"') {
 		if ((rc = parse_string(j, s, n, p + 1, &j->arena, &str)) ||
-		    (rc = add_field(j, AUD_VAL_STRING, str.ptr, str.off, str.len,
-				    str.in_buf, base + vp + 1, !str.in_buf, kn,
-				    kl)))
+		    (rc = add_field(j, AUD_VAL_STRING, str.ptr, str.off,
+				    str.len, str.in_buf, base + vp + 1,
+				    !str.in_buf, kn, kl)))
 			return rc;
 		p = str.end;
 		goto after;
@@ -812,20 +810,20 @@ value:
 	case 't':
 		if (!(p = parse_literal(j, s, n, p, "true")))
 			return J_BAD;
-		rc = add_field(j, AUD_VAL_BOOL, "true", 0, 4, 0,
-			       base + vp, 1, kn, kl);
+		rc = add_field(j, AUD_VAL_BOOL, "true", 0, 4, 0, base + vp, 1,
+			       kn, kl);
 		break;
 	case 'f':
 		if (!(p = parse_literal(j, s, n, p, "false")))
 			return J_BAD;
-		rc = add_field(j, AUD_VAL_BOOL, "false", 0, 5, 0,
-			       base + vp, 1, kn, kl);
+		rc = add_field(j, AUD_VAL_BOOL, "false", 0, 5, 0, base + vp, 1,
+			       kn, kl);
 		break;
 	case 'n':
 		if (!(p = parse_literal(j, s, n, p, "null")))
 			return J_BAD;
-		rc = add_field(j, AUD_VAL_NULL, "", 0, 0, 0, base + vp,
-			       1, kn, kl);
+		rc = add_field(j, AUD_VAL_NULL, "", 0, 0, 0, base + vp, 1, kn,
+			       kl);
 		break;
 	case '-':
 	case '0':

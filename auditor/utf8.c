@@ -70,8 +70,7 @@ static inline size_t seq_len(const unsigned char *p, size_t left)
 	if (c >= 0xE0 && c <= 0xEF) {
 		lo = c == 0xE0 ? 0xA0 : 0x80;
 		hi = c == 0xED ? 0x9F : 0xBF;
-		if (left < 3 || p[1] < lo || p[1] > hi ||
-		    (p[2] & 0xC0) != 0x80)
+		if (left < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
 			return 0;
 		return 3;
 	}
@@ -155,17 +154,16 @@ skip_avx2(const unsigned char *p, size_t i, size_t len)
 	while (len - i >= 64) {
 		m = (uint32_t)_mm256_movemask_epi8(_mm256_loadu_si256(
 			(const __m256i *)(const void *)(p + i))) |
-		    (uint64_t)(uint32_t)_mm256_movemask_epi8(
-			_mm256_loadu_si256(
-			    (const __m256i *)(const void *)(p + i + 32)))
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_loadu_si256(
+			(const __m256i *)(const void *)(p + i + 32)))
 			<< 32;
 		if (m)
 			return i + (size_t)__builtin_ctzll(m);
 		i += 64;
 	}
 	if (len - i >= 32) {
-		h = (unsigned)_mm256_movemask_epi8(_mm256_loadu_si256(
-		    (const __m256i *)(const void *)(p + i)));
+		h = (unsigned)_mm256_movemask_epi8(
+		    _mm256_loadu_si256((const __m256i *)(const void *)(p + i)));
 		if (h)
 			return i + (size_t)__builtin_ctz(h);
 		i += 32;

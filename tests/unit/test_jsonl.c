@@ -517,8 +517,7 @@ static void test_stop(void)
 /* Reads data whole at each aud_reader_set_fast level (1: the machine's
  * best, 2: SSE2 only, 0: byte loops) and in chunks of `chunk` bytes at
  * level 1: every transcript must be the same. Returns 1 when they are. */
-static int levels_agree(const char *data, size_t len, size_t max,
-			size_t chunk)
+static int levels_agree(const char *data, size_t len, size_t max, size_t chunk)
 {
 	aud_reader_opts o = jl_opts(max);
 	trun a, b;
@@ -531,8 +530,9 @@ static int levels_agree(const char *data, size_t len, size_t max,
 		run_chunks(&b, data, len, lv == 3 ? chunk : 0, &o, -1);
 		harness_fast = 1;
 		if (b.loglen != a.loglen || memcmp(b.log, a.log, a.loglen)) {
-			fprintf(stderr, "level %d differs:\n%s\n--- level 1:\n%s",
-				lv, b.log, a.log);
+			fprintf(stderr,
+				"level %d differs:\n%s\n--- level 1:\n%s", lv,
+				b.log, a.log);
 			ok = 0;
 		}
 		ok = ok && b.exact_ok;
@@ -554,12 +554,14 @@ static unsigned rnd(unsigned n)
 
 /* Bytes a string is made of: plain ones and runs of them, escapes, raw
  * UTF-8 (good and bad), and the bytes that end a scan (controls, NUL). */
+/* clang-format off */
 static const char *const str_bits[] = {
     "a", "b", "x y z", "0123456789abcdef", "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
     "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\u0040", "\\u00e9", "\\ud83d\\ude00",
     "\\ud800", "\\udc00x", "\\uZZ", "\\q", "\xC3\xA9", "\xE2\x82\xAC",
     "\xF0\x9F\x98\x80", "\xFF", "\xC3", "\xED\xA0\x80", "\x01", "\x1F", "\t",
     "\x7F", "\\"};
+/* clang-format on */
 
 static void add_str(char *buf, size_t *len, size_t cap)
 {
@@ -592,7 +594,8 @@ static void add_object(char *buf, size_t *len, size_t cap, int depth)
 	buf[(*len)++] = '{';
 	for (i = 0; i < n && *len + 200 < cap; i++) {
 		if (i)
-			*len += (size_t)sprintf(buf + *len, rnd(2) ? "," : ", ");
+			*len +=
+			    (size_t)sprintf(buf + *len, rnd(2) ? "," : ", ");
 		add_str(buf, len, cap);
 		*len += (size_t)sprintf(buf + *len, rnd(3) ? ":" : " : ");
 		add_value(buf, len, cap, depth + 1);
@@ -603,9 +606,9 @@ static void add_object(char *buf, size_t *len, size_t cap, int depth)
 
 static void add_value(char *buf, size_t *len, size_t cap, int depth)
 {
-	static const char *const atoms[] = {"1",     "-0.5",  "2e+10", "0",
-					    "true",  "false", "null",  "01",
-					    "tru",   "-",     "1.",    "NaN"};
+	static const char *const atoms[] = {"1",    "-0.5",  "2e+10", "0",
+					    "true", "false", "null",  "01",
+					    "tru",  "-",     "1.",    "NaN"};
 	int i, n;
 
 	switch (depth < 4 ? rnd(8) : 6 + rnd(2)) {
@@ -655,8 +658,7 @@ static void test_levels_random(void)
 				buf[len++] = '\r';
 			buf[len++] = '\n';
 		}
-		ok = levels_agree(buf, len, run % 3 ? 0 : 300,
-				  1 + rnd(100));
+		ok = levels_agree(buf, len, run % 3 ? 0 : 300, 1 + rnd(100));
 	}
 	CHECK(ok);
 }
@@ -667,32 +669,42 @@ static void test_levels_random(void)
  * them. */
 static void test_levels_every_position(void)
 {
-	static const char *const odd[] = {"\\n",   "\\\"", "\\\\",  "\\u00e9",
-					  "\\ud83d\\ude00", "\xC3\xA9",
-					  "\xFF", "\x01", "\"", ""};
+	static const struct {
+		const char *b;
+		size_t len;
+	} odd[] = {{"\\n", 2},
+		   {"\\\"", 2},
+		   {"\\\\", 2},
+		   {"\\u00e9", 6},
+		   {"\\ud83d\\ude00", 12},
+		   {"\xC3\xA9", 2},
+		   {"\xFF", 1},
+		   {"\x01", 1},
+		   {"\0", 1},
+		   {"\"", 1},
+		   {"", 0}};
 	static char buf[1 << 16];
-	size_t len, a, k, pad, i;
+	size_t len, a, pad, i;
 	int ok = 1;
 
 	for (i = 0; i < sizeof odd / sizeof *odd && ok; i++) {
 		for (pad = 0; pad < 64 && ok; pad += 7) {
 			len = 0;
 			for (a = 0; a <= 130; a++) {
-				len += (size_t)sprintf(buf + len, "{\"%.*s\":\"",
-						       (int)pad,
-						       "kkkkkkkkkkkkkkkkkkkkkkkkkkk"
-						       "kkkkkkkkkkkkkkkkkkkkkkkkkk"
-						       "kkkkkkkkkkkkk");
+				len += (size_t)sprintf(
+				    buf + len, "{\"%.*s\":\"", (int)pad,
+				    "kkkkkkkkkkkkkkkkkkkkkkkkkkk"
+				    "kkkkkkkkkkkkkkkkkkkkkkkkkk"
+				    "kkkkkkkkkkkkk");
 				memset(buf + len, 'x', a);
 				len += a;
-				k = strlen(odd[i]);
-				memcpy(buf + len, odd[i], k);
-				len += k;
+				memcpy(buf + len, odd[i].b, odd[i].len);
+				len += odd[i].len;
 				/* The rest of the string, and sometimes none
 				 * (the line ends inside it). */
 				if (a % 5)
-					len += (size_t)sprintf(buf + len,
-							       "yz\"}");
+					len +=
+					    (size_t)sprintf(buf + len, "yz\"}");
 				buf[len++] = '\n';
 			}
 			ok = levels_agree(buf, len, 0, 61);
@@ -722,9 +734,9 @@ static void test_limit_counts_top_names(void)
 						       top, 0);
 			len += (size_t)sprintf(buf + len, "\"%0200d\":{", 0);
 			for (i = 0; i < 19; i++)
-				len += (size_t)sprintf(buf + len, "%s\"%c\":%zu",
-						       i ? "," : "",
-						       (char)('a' + i), i);
+				len += (size_t)sprintf(
+				    buf + len, "%s\"%c\":%zu", i ? "," : "",
+				    (char)('a' + i), i);
 			buf[len++] = '}';
 			if (!first)
 				len += (size_t)sprintf(buf + len, ",\"%0*d\":1",

@@ -107,6 +107,7 @@ static unsigned rnd(unsigned n)
  * sequence and the table 3-7 edges (the first NGOOD), then ill-formed
  * ones of every kind. */
 enum { NGOOD = 14 };
+/* clang-format off */
 static const char *const pieces[] = {
     "a", "hello world ", "\t", "\0", "\xC3\xA9", "\xE2\x82\xAC",
     "\xF0\x9F\x98\x80", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF",
@@ -114,6 +115,7 @@ static const char *const pieces[] = {
     "\xC0\xAF", "\xC1\xBF", "\xE0\x9F\xBF", "\xED\xA0\x80", "\xF0\x8F\xBF\xBF",
     "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFE", "\xFF", "\xC3", "\xE2\x82",
     "\xF0\x9F\x98", "\xC3\x41", "\xE2\x41\xAC"};
+/* clang-format on */
 /* Their lengths ("\0" is one byte). */
 static size_t piece_len(size_t i)
 {
@@ -176,7 +178,8 @@ static void test_levels_random(void)
  * loop all meet it. */
 static void test_levels_every_position(void)
 {
-	static const char *const one[] = {"\x80", "\xC3", "\xFF", "\xED\xA0\x80",
+	static const char *const one[] = {"\x80",     "\xC3",
+					  "\xFF",     "\xED\xA0\x80",
 					  "\xC3\xA9", "\xF0\x9F\x98\x80"};
 	char buf[210];
 	size_t n, at, i, k;
