@@ -16,19 +16,30 @@
  * number, so later record numbers stay in step with the lines.
  *
  * Speed: lines are found with memchr and parsed in place when a chunk
- * holds them whole (copied only when they span chunks). Strings without
- * escapes and numbers point into the line; names and unescaped strings go
- * to one arena reset per line. The field arrays, path, arena and stack
- * are reused from line to line.
+ * holds them whole (copied only when they span chunks). Each line first
+ * gets a map of its '"', '\\' and control bytes, 64 bytes at a time
+ * (make_map), from which every string's end is found without a scan of
+ * its own; the same pass notes whether the line has a non-ASCII byte,
+ * and an ASCII line that parses needs no UTF-8 or NUL check. Strings
+ * without escapes and numbers point into the line, and so do the names
+ * of top-level keys without escapes; other names and unescaped strings
+ * go to one arena reset per line. The field arrays, path, arena, map and
+ * stack are reused from line to line. aud_reader_set_fast(r, 0) keeps
+ * the byte loops (no map), which the tests compare with.
  */
 #include "reader_impl.h"
+
+#include "auditor/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#else
+#define HAVE_X86 0
 #endif
 
 #define MAX_DEPTH 1000
@@ -49,7 +60,7 @@ typedef struct frame {
 typedef struct fx {
 	size_t name_off;
 	size_t val_off;
-	int val_in_arena;
+	unsigned char name_in_arena, val_in_arena;
 } fx;
 
 /* A decoded string: in the line when it had no escape, else in a buf. */
@@ -57,6 +68,7 @@ typedef struct jstr {
 	const char *ptr; /* in the line, when !in_buf */
 	size_t off;	 /* in the buf, when in_buf */
 	size_t len;
+	size_t end; /* line offset just past the closing quote */
 	int in_buf;
 } jstr;
 
@@ -76,6 +88,13 @@ typedef struct jsonl {
 	aud_field *fields;
 	fx *fx;
 	size_t nf, fcap;
+	size_t froom; /* fields that fit without grow_fields: min(fcap, max) */
+
+	int simd;	/* AUD_SIMD_* level of this line's scans */
+	int mapped;	/* bits holds the line's stop map (make_map) */
+	unsigned hi;	/* 0x80: the mapped line has a byte >= 0x80 */
+	uint64_t *bits; /* the stop map, nbits words of bits_cap */
+	size_t nbits, bits_cap;
 
 	size_t epos; /* parse error: offset in the line, and message */
 	int ecode;
@@ -90,50 +109,155 @@ static const unsigned char str_stop[256] = {
 	['"'] = 1, ['\\'] = 1};
 /* clang-format on */
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* First index from p on that holds '"', '\\' or a control byte, or n.
- * Sixteen bytes at a time with SSE2 (part of every x86-64: a byte below
- * 0x20 is one that min(byte, 0x1F) leaves unchanged), else eight at a
- * time: a word has none of them when no byte equals '"' or '\\' and none
- * is below 0x20 (the exact "has zero byte" and "has byte less than" word
- * tests). */
-static size_t scan_plain(const unsigned char *s, size_t p, size_t n)
+/* First index from p on that holds '"', '\\' or a control byte, or n:
+ * the reference, byte by byte (AUD_SIMD_NONE). */
+static size_t scan_none(const unsigned char *s, size_t p, size_t n)
 {
-	uint64_t v, q, b;
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1F);
-	__m128i x, m;
-	int mask;
-
-	while (n - p >= 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
-		m = _mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-				 _mm_cmpeq_epi8(x, bsl)),
-		    _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-		mask = _mm_movemask_epi8(m);
-		if (mask)
-			return p + (size_t)__builtin_ctz((unsigned)mask);
-		p += 16;
-	}
-#endif
-
-	while (n - p >= 8) {
-		memcpy(&v, s + p, 8);
-		q = v ^ (ONES * '"');
-		b = v ^ (ONES * '\\');
-		if ((((q - ONES) & ~q) | ((b - ONES) & ~b) |
-		     ((v - ONES * 0x20) & ~v)) &
-		    HIGHS)
-			break;
-		p += 8;
-	}
 	while (p < n && !str_stop[s[p]])
 		p++;
 	return p;
+}
+
+#if HAVE_X86
+/*
+ * The stop map of a line (AUD_SIMD_SSE2 and up): bit i of bits[i / 64]
+ * is set when s[i] is '"', '\\' or a control byte, found 64 bytes at a
+ * time (a byte below 0x20 is one that min(byte, 0x1F) leaves unchanged).
+ * The parser then finds the end of each string, and each stretch between
+ * escapes, with a shift and a count of trailing zeros instead of a scan
+ * of its own: most strings are short, and a call to a scan per string
+ * cost more than the scan. The last bytes of a line are read as its last
+ * 64 (shifted), so only lines under 64 bytes are copied (into a block
+ * padded with spaces, which are no stops).
+ *
+ * Returns 0x80 when some byte of the line has its high bit set: process()
+ * skips the UTF-8 and NUL checks of an ASCII line that parsed.
+ */
+static inline unsigned stops16(__m128i x)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+	    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x)));
+}
+
+/* Stops of the 64 bytes at s, 16 at a time; their high bits go to acc. */
+static inline uint64_t block_sse2(const unsigned char *s, __m128i *acc)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+	__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+
+	*acc = _mm_or_si128(
+	    *acc, _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
+	return (uint64_t)stops16(a) | (uint64_t)stops16(b) << 16 |
+	       (uint64_t)stops16(c) << 32 | (uint64_t)stops16(d) << 48;
+}
+
+static unsigned map_sse2(const unsigned char *s, size_t n, uint64_t *bits)
+{
+	__m128i acc = _mm_setzero_si128();
+	unsigned char pad[64];
+	size_t i = 0;
+
+	for (; n - i >= 64; i += 64)
+		*bits++ = block_sse2(s + i, &acc);
+	if (i < n && n >= 64) {
+		*bits = block_sse2(s + n - 64, &acc) >> (64 - (n - i));
+	} else if (i < n) {
+		memset(pad, ' ', sizeof pad);
+		memcpy(pad, s, n);
+		*bits = block_sse2(pad, &acc);
+	}
+	return _mm_movemask_epi8(acc) ? 0x80u : 0;
+}
+
+__attribute__((target("avx2"))) static inline unsigned stops32(__m256i x)
+{
+	return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')),
+			    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\'))),
+	    _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(0x1F)), x)));
+}
+
+__attribute__((target("avx2"))) static inline uint64_t
+block_avx2(const unsigned char *s, __m256i *acc)
+{
+	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)s);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
+
+	*acc = _mm256_or_si256(*acc, _mm256_or_si256(a, b));
+	return (uint64_t)stops32(a) | (uint64_t)stops32(b) << 32;
+}
+
+__attribute__((target("avx2"))) static unsigned
+map_avx2(const unsigned char *s, size_t n, uint64_t *bits)
+{
+	__m256i acc = _mm256_setzero_si256();
+	unsigned char pad[64];
+	size_t i = 0;
+
+	for (; n - i >= 64; i += 64)
+		*bits++ = block_avx2(s + i, &acc);
+	if (i < n && n >= 64) {
+		*bits = block_avx2(s + n - 64, &acc) >> (64 - (n - i));
+	} else if (i < n) {
+		memset(pad, ' ', sizeof pad);
+		memcpy(pad, s, n);
+		*bits = block_avx2(pad, &acc);
+	}
+	return _mm256_movemask_epi8(acc) ? 0x80u : 0;
+}
+#endif
+
+/* Builds the stop map of s[0..n) at level j->simd into j->bits and sets
+ * j->hi. Returns 0 when there is no map to use (AUD_SIMD_NONE, or no
+ * memory for it): the line's strings are then scanned byte by byte. */
+static int make_map(jsonl *j, const unsigned char *s, size_t n)
+{
+#if HAVE_X86
+	size_t words = n / 64 + 1;
+	void *p;
+
+	if (j->simd == AUD_SIMD_NONE)
+		return 0;
+	if (words > j->bits_cap) {
+		if (!(p = realloc(j->bits, words * sizeof *j->bits)))
+			return 0;
+		j->bits = p;
+		j->bits_cap = words;
+	}
+	j->nbits = (n + 63) / 64;
+	j->hi = j->simd == AUD_SIMD_AVX2 ? map_avx2(s, n, j->bits)
+					 : map_sse2(s, n, j->bits);
+	return 1;
+#else
+	(void)j;
+	(void)s;
+	(void)n;
+	return 0;
+#endif
+}
+
+/* The first stop at p or after it in the line, or n: from the stop map
+ * when there is one, else byte by byte. */
+static inline size_t scan(jsonl *j, const unsigned char *s, size_t p, size_t n)
+{
+	size_t w;
+	uint64_t m;
+
+	if (!j->mapped)
+		return scan_none(s, p, n);
+	if (p >= n)
+		return n;
+	w = p / 64;
+	if ((m = j->bits[w] >> (p % 64)))
+		return p + (size_t)__builtin_ctzll(m);
+	while (++w < j->nbits)
+		if ((m = j->bits[w]))
+			return w * 64 + (size_t)__builtin_ctzll(m);
+	return n;
 }
 
 /* aud_buf_append with the common case (room left) inline. */
@@ -148,14 +272,13 @@ static inline int put(aud_buf *b, const void *data, size_t n)
 	return aud_buf_append(b, data, n);
 }
 
-static int is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+/* JSON's white space, by table: one load and test a byte. */
+static const unsigned char ws_byte[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
 
 static size_t skip_ws(const unsigned char *s, size_t n, size_t p)
 {
-	while (p < n && is_ws(s[p]))
+	while (p < n && ws_byte[s[p]])
 		p++;
 	return p;
 }
@@ -259,28 +382,20 @@ static size_t utf8_put(unsigned char *o, unsigned long cp)
 }
 
 /*
- * Parses a string whose opening quote is just before s[*pp]; on success
- * *pp is past the closing quote. Without escapes the result points into s;
- * with them it is decoded onto the end of out. A lone surrogate (legal
- * JSON grammar, but not encodable in UTF-8) becomes U+FFFD.
+ * The rest of parse_string for a string that did not end at the first
+ * stop of the scan, at s[p]: an escape, a control byte or the end of the
+ * line. start is just after the opening quote.
  */
-static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
-			aud_buf *out, jstr *res)
+static int __attribute__((noinline))
+parse_string_rest(jsonl *j, const unsigned char *s, size_t n, size_t start,
+		  size_t p, aud_buf *out, jstr *res)
 {
-	size_t p = *pp, start = p, q;
+	size_t q;
 	unsigned char e, u[4];
 	unsigned long cp;
 	long lo;
 	int rc;
 
-	p = scan_plain(s, p, n);
-	if (p < n && s[p] == '"') {
-		res->ptr = (const char *)s + start;
-		res->len = p - start;
-		res->in_buf = 0;
-		*pp = p + 1;
-		return 0;
-	}
 	res->in_buf = 1;
 	res->off = out->len;
 	if ((rc = aud_buf_append(out, s + start, p - start)))
@@ -300,7 +415,7 @@ static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
 			return bad_msg(j, p, m);
 		}
 		if (s[p] != '\\') {
-			q = scan_plain(s, p, n);
+			q = scan(j, s, p, n);
 			if ((rc = put(out, s + p, q - p)))
 				return buf_fail(j, rc, "size");
 			p = q;
@@ -362,15 +477,46 @@ static int parse_string(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
 		p += 2;
 	}
 	res->len = out->len - res->off;
-	*pp = p + 1;
+	res->end = p + 1;
 	return 0;
 }
 
-/* RFC 8259 number at s[*pp]. */
-static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
+/*
+ * Parses a string whose opening quote is just before s[start]; on success
+ * res->end is just past the closing quote. Without escapes the result
+ * points into s; with them it is decoded onto the end of out. A lone
+ * surrogate (legal JSON grammar, but not encodable in UTF-8) becomes
+ * U+FFFD. Inline, as most strings end at the first stop of their scan.
+ *
+ * Here and below, positions go in and out by value: a parser position
+ * whose address went to a function that is not inlined would have to
+ * live in memory for the whole parse.
+ */
+static inline int parse_string(jsonl *j, const unsigned char *s, size_t n,
+			       size_t start, aud_buf *out, jstr *res)
 {
-	size_t p = *pp;
+	size_t p = scan(j, s, start, n);
+	jstr slow;
+	int rc;
 
+	if (p < n && s[p] == '"') {
+		res->ptr = (const char *)s + start;
+		res->off = 0;
+		res->len = p - start;
+		res->in_buf = 0;
+		res->end = p + 1;
+		return 0;
+	}
+	rc = parse_string_rest(j, s, n, start, p, out, &slow);
+	*res = slow;
+	return rc;
+}
+
+/* RFC 8259 number at s[p]: the offset just past it, or 0 when there is
+ * none (J_BAD, epos and emsg set). */
+static inline size_t parse_number(jsonl *j, const unsigned char *s, size_t n,
+				  size_t p)
+{
 	if (s[p] == '-')
 		p++;
 	if (p < n && s[p] == '0') {
@@ -379,12 +525,15 @@ static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
 		while (p < n && is_digit(s[p]))
 			p++;
 	} else {
-		return bad(j, s, n, p, "a digit");
+		bad(j, s, n, p, "a digit");
+		return 0;
 	}
 	if (p < n && s[p] == '.') {
 		p++;
-		if (p >= n || !is_digit(s[p]))
-			return bad(j, s, n, p, "a digit after '.'");
+		if (p >= n || !is_digit(s[p])) {
+			bad(j, s, n, p, "a digit after '.'");
+			return 0;
+		}
 		while (p < n && is_digit(s[p]))
 			p++;
 	}
@@ -392,41 +541,39 @@ static int parse_number(jsonl *j, const unsigned char *s, size_t n, size_t *pp)
 		p++;
 		if (p < n && (s[p] == '+' || s[p] == '-'))
 			p++;
-		if (p >= n || !is_digit(s[p]))
-			return bad(j, s, n, p, "a digit in the exponent");
+		if (p >= n || !is_digit(s[p])) {
+			bad(j, s, n, p, "a digit in the exponent");
+			return 0;
+		}
 		while (p < n && is_digit(s[p]))
 			p++;
 	}
-	*pp = p;
-	return 0;
+	return p;
 }
 
-/* true, false or null at s[*pp]. */
-static int parse_literal(jsonl *j, const unsigned char *s, size_t n, size_t *pp,
-			 const char *lit)
+/* true, false or null at s[p]: the offset just past it, or 0 (J_BAD,
+ * epos and emsg set). */
+static size_t parse_literal(jsonl *j, const unsigned char *s, size_t n,
+			    size_t p, const char *lit)
 {
-	size_t p = *pp, i;
+	size_t i;
 	char what[16];
 
 	for (i = 0; lit[i]; i++) {
 		if (p + i >= n || s[p + i] != (unsigned char)lit[i]) {
 			snprintf(what, sizeof what, "'%s'", lit);
-			return bad(j, s, n, p + i, what);
+			bad(j, s, n, p + i, what);
+			return 0;
 		}
 	}
-	*pp = p + i;
-	return 0;
+	return p + i;
 }
 
-/* Adds a field named by the current path. value is in the line, or in
- * the arena at voff when in_arena. */
-static int add_field(jsonl *j, aud_valtype type, const char *value, size_t voff,
-		     size_t len, int in_arena, uint64_t off, int exact)
+/* Makes room for one more field, or says why there is none. */
+static int __attribute__((noinline)) grow_fields(jsonl *j)
 {
-	aud_field *f;
 	size_t cap;
 	void *p;
-	int rc;
 
 	if (j->nf >= j->r->max_fields) {
 		snprintf(j->emsg, sizeof j->emsg,
@@ -443,14 +590,70 @@ static int add_field(jsonl *j, aud_valtype type, const char *value, size_t voff,
 		j->fx = p;
 		j->fcap = cap;
 	}
+	j->froom = j->fcap < j->r->max_fields ? j->fcap : j->r->max_fields;
+	return 0;
+}
+
+/*
+ * put() of n bytes from data, avail of which can be read. Names are
+ * mostly short: for n <= 32, with 32 bytes to read and room for 32 in b,
+ * one copy of a fixed 32 bytes (a few vector moves, no call) beats a call
+ * to memcpy, whose branches on n mispredict as names of every length
+ * follow one another. The bytes past n are garbage past b->len.
+ */
+static inline int put_name(aud_buf *b, const void *data, size_t n, size_t avail)
+{
+	if (n <= 32 && avail >= 32 && b->cap - b->len >= 32) {
+		memcpy(b->p + b->len, data, 32);
+		b->len += n;
+		return 0;
+	}
+	return put(b, data, n);
+}
+
+/*
+ * Adds a field named by the current path, or by kn[0..kl) when kn is not
+ * NULL: a top-level key without escapes, whose bytes in the line are the
+ * name. Its bytes are still counted in the arena (the arena's length is
+ * advanced over them unwritten), so that the arena's limit is met by the
+ * same records as when every name was copied there. value is in the
+ * line, or in the arena at voff when in_arena.
+ *
+ * The name and value pointers are set from the arena as it is now; when
+ * the arena grows later in the line, process() sets them again from the
+ * offsets kept in fx.
+ */
+static inline int add_field(jsonl *j, aud_valtype type, const char *value,
+			    size_t voff, size_t len, int in_arena, uint64_t off,
+			    int exact, const unsigned char *kn, size_t kl)
+{
+	aud_buf *a = &j->arena;
+	aud_field *f;
+	fx *x;
+	int rc;
+
+	if (j->nf >= j->froom && (rc = grow_fields(j)))
+		return rc;
 	f = &j->fields[j->nf];
-	j->fx[j->nf].name_off = j->arena.len;
-	j->fx[j->nf].val_off = voff;
-	j->fx[j->nf].val_in_arena = in_arena;
-	if ((rc = put(&j->arena, j->path.p, j->path.len)))
-		return buf_fail(j, rc, "size");
-	f->name_len = j->path.len;
-	f->value = value;
+	x = &j->fx[j->nf];
+	x->name_off = a->len;
+	x->val_off = voff;
+	x->val_in_arena = (unsigned char)in_arena;
+	if (kn) {
+		if (a->cap - a->len < kl && (rc = aud_buf_reserve(a, kl)))
+			return buf_fail(j, rc, "size");
+		a->len += kl;
+		x->name_in_arena = 0;
+		f->name = (const char *)kn;
+		f->name_len = kl;
+	} else {
+		if ((rc = put_name(a, j->path.p, j->path.len, j->path.cap)))
+			return buf_fail(j, rc, "size");
+		x->name_in_arena = 1;
+		f->name = a->p + x->name_off;
+		f->name_len = j->path.len;
+	}
+	f->value = in_arena ? a->p + voff : value;
 	f->value_len = len;
 	f->offset = off;
 	f->type = type;
@@ -496,14 +699,21 @@ static int grow_stack(jsonl *j)
  * Parses and flattens one line s[0..n) whose first byte is at stream
  * offset base. Returns 0, J_BAD (epos, emsg set), J_LIMIT (emsg set) or
  * AUD_ENOMEM.
+ *
+ * Each place in the grammar is a label and each step a goto, rather than
+ * a loop over a state variable: every branch then has a place of its own
+ * in the code, which the CPU's predictor learns from the shape of the
+ * records (after a key's ':' comes a ' ', the third value is a number),
+ * where one shared switch would mispredict. in_obj is the kind of the
+ * innermost container, kept out of memory.
  */
 static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 {
-	enum { VALUE, AFTER, OBJ_FIRST, OBJ_KEY, ARR_FIRST } st;
-	size_t p, depth = 0, vp;
+	size_t p, depth = 0, vp, kl = 0;
+	const unsigned char *kn = NULL;
 	frame *top;
 	jstr str;
-	int rc;
+	int rc, in_obj;
 
 	j->nf = 0;
 	j->arena.len = 0;
@@ -517,149 +727,166 @@ static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 	top = &j->stk[depth++];
 	top->kind = K_OBJ;
 	top->base = 0;
+	in_obj = 1;
 	p++;
-	st = OBJ_FIRST;
-	for (;;) {
-		p = skip_ws(s, n, p);
-		switch (st) {
-		case OBJ_FIRST:
-		case OBJ_KEY:
-			if (st == OBJ_FIRST && p < n && s[p] == '}') {
-				p++;
-				goto close;
-			}
-			if (p >= n || s[p] != '"')
-				return bad(j, s, n, p,
-					   st == OBJ_FIRST ? "a key or '}'"
-							   : "a key");
-			p++;
-			j->key.len = 0;
-			if ((rc = parse_string(j, s, n, &p, &j->key, &str)))
-				return rc;
-			if (str.in_buf)
-				str.ptr = j->key.p + str.off;
-			j->path.len = top->base;
-			if ((top->base && (rc = put(&j->path, ".", 1))) ||
-			    (rc = put(&j->path, str.ptr, str.len)))
+obj_first:
+	p = skip_ws(s, n, p);
+	if (p < n && s[p] == '}') {
+		p++;
+		goto close;
+	}
+	if (p >= n || s[p] != '"')
+		return bad(j, s, n, p, "a key or '}'");
+	goto key;
+obj_key:
+	p = skip_ws(s, n, p);
+	if (p >= n || s[p] != '"')
+		return bad(j, s, n, p, "a key");
+key:
+	p++;
+	j->key.len = 0;
+	if ((rc = parse_string(j, s, n, p, &j->key, &str)))
+		return rc;
+	p = str.end;
+	if (!str.in_buf && !top->base) {
+		/* Named by its bytes in the line (see add_field); only a
+		 * container copies the key into the path, for the names of
+		 * its members. A key of at most a line cannot pass the path's
+		 * limit. */
+		kn = (const unsigned char *)str.ptr;
+		kl = str.len;
+	} else {
+		if (str.in_buf)
+			str.ptr = j->key.p + str.off;
+		kn = NULL;
+		j->path.len = top->base;
+		if ((top->base && (rc = put(&j->path, ".", 1))) ||
+		    (rc = put_name(
+			 &j->path, str.ptr, str.len,
+			 str.in_buf ? j->key.cap - str.off
+				    : n - (size_t)(str.ptr - (const char *)s))))
+			return buf_fail(j, rc, "name");
+	}
+	p = skip_ws(s, n, p);
+	if (p >= n || s[p] != ':')
+		return bad(j, s, n, p, "':'");
+	p++;
+value:
+	p = skip_ws(s, n, p);
+	if (p >= n)
+		return bad(j, s, n, p, "a value");
+	vp = p;
+	if (s[p] == '"') {
+		if ((rc = parse_string(j, s, n, p + 1, &j->arena, &str)) ||
+		    (rc = add_field(j, AUD_VAL_STRING, str.ptr, str.off,
+				    str.len, str.in_buf, base + vp + 1,
+				    !str.in_buf, kn, kl)))
+			return rc;
+		p = str.end;
+		goto after;
+	}
+	switch (s[p]) {
+	case '{':
+	case '[':
+		if (depth >= MAX_DEPTH)
+			return bad_msg(j, p, "nesting deeper than 1000 levels");
+		if (depth == j->stk_cap && grow_stack(j))
+			return AUD_ENOMEM;
+		if (kn) {
+			j->path.len = 0;
+			if ((rc = put(&j->path, kn, kl)))
 				return buf_fail(j, rc, "name");
-			p = skip_ws(s, n, p);
-			if (p >= n || s[p] != ':')
-				return bad(j, s, n, p, "':'");
-			p++;
-			st = VALUE;
-			continue;
-		case ARR_FIRST:
-			if (p < n && s[p] == ']') {
-				p++;
-				goto close;
-			}
-			if ((rc = path_index(j, top->base, 0)))
-				return buf_fail(j, rc, "name");
-			st = VALUE;
-			continue;
-		case VALUE:
-			if (p >= n)
-				return bad(j, s, n, p, "a value");
-			vp = p;
-			switch (s[p]) {
-			case '{':
-			case '[':
-				if (depth >= MAX_DEPTH)
-					return bad_msg(j, p,
-						       "nesting deeper than "
-						       "1000 levels");
-				if (depth == j->stk_cap && grow_stack(j))
-					return AUD_ENOMEM;
-				top = &j->stk[depth++];
-				top->kind = s[p] == '{' ? K_OBJ : K_ARR;
-				top->base = j->path.len;
-				top->index = 0;
-				st = s[p] == '{' ? OBJ_FIRST : ARR_FIRST;
-				p++;
-				continue;
-			case '"':
-				p++;
-				rc = parse_string(j, s, n, &p, &j->arena, &str);
-				if (rc)
-					return rc;
-				rc = add_field(j, AUD_VAL_STRING, str.ptr,
-					       str.off, str.len, str.in_buf,
-					       base + vp + 1, !str.in_buf);
-				break;
-			case 't':
-				rc = parse_literal(j, s, n, &p, "true");
-				if (!rc)
-					rc = add_field(j, AUD_VAL_BOOL, "true",
-						       0, 4, 0, base + vp, 1);
-				break;
-			case 'f':
-				rc = parse_literal(j, s, n, &p, "false");
-				if (!rc)
-					rc = add_field(j, AUD_VAL_BOOL, "false",
-						       0, 5, 0, base + vp, 1);
-				break;
-			case 'n':
-				rc = parse_literal(j, s, n, &p, "null");
-				if (!rc)
-					rc = add_field(j, AUD_VAL_NULL, "", 0,
-						       0, 0, base + vp, 1);
-				break;
-			case '-':
-			case '0':
-			case '1':
-			case '2':
-			case '3':
-			case '4':
-			case '5':
-			case '6':
-			case '7':
-			case '8':
-			case '9':
-				rc = parse_number(j, s, n, &p);
-				if (!rc)
-					rc = add_field(j, AUD_VAL_NUMBER,
-						       (const char *)s + vp, 0,
-						       p - vp, 0, base + vp, 1);
-				break;
-			default:
-				return bad(j, s, n, p, "a value");
-			}
-			if (rc)
-				return rc;
-			st = AFTER;
-			continue;
-		case AFTER:
-			if (top->kind == K_OBJ) {
-				if (p < n && s[p] == ',') {
-					p++;
-					st = OBJ_KEY;
-					continue;
-				}
-				if (p < n && s[p] == '}') {
-					p++;
-					goto close;
-				}
-				return bad(j, s, n, p, "',' or '}'");
-			}
-			if (p < n && s[p] == ',') {
-				p++;
-				top->index++;
-				if ((rc = path_index(j, top->base, top->index)))
-					return buf_fail(j, rc, "name");
-				st = VALUE;
-				continue;
-			}
-			if (p < n && s[p] == ']') {
-				p++;
-				goto close;
-			}
-			return bad(j, s, n, p, "',' or ']'");
+			kn = NULL;
 		}
-	close:
-		if (--depth == 0)
-			break;
+		top = &j->stk[depth++];
+		in_obj = s[p] == '{';
+		top->kind = in_obj ? K_OBJ : K_ARR;
+		top->base = j->path.len;
+		top->index = 0;
+		p++;
+		if (in_obj)
+			goto obj_first;
+		goto arr_first;
+	case 't':
+		if (!(p = parse_literal(j, s, n, p, "true")))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_BOOL, "true", 0, 4, 0, base + vp, 1,
+			       kn, kl);
+		break;
+	case 'f':
+		if (!(p = parse_literal(j, s, n, p, "false")))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_BOOL, "false", 0, 5, 0, base + vp, 1,
+			       kn, kl);
+		break;
+	case 'n':
+		if (!(p = parse_literal(j, s, n, p, "null")))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_NULL, "", 0, 0, 0, base + vp, 1, kn,
+			       kl);
+		break;
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9':
+		if (!(p = parse_number(j, s, n, p)))
+			return J_BAD;
+		rc = add_field(j, AUD_VAL_NUMBER, (const char *)s + vp, 0,
+			       p - vp, 0, base + vp, 1, kn, kl);
+		break;
+	default:
+		return bad(j, s, n, p, "a value");
+	}
+	if (rc)
+		return rc;
+after:
+	p = skip_ws(s, n, p);
+	if (in_obj) {
+		if (p < n && s[p] == ',') {
+			p++;
+			goto obj_key;
+		}
+		if (p < n && s[p] == '}') {
+			p++;
+			goto close;
+		}
+		return bad(j, s, n, p, "',' or '}'");
+	}
+	if (p < n && s[p] == ',') {
+		p++;
+		top->index++;
+		kn = NULL;
+		if ((rc = path_index(j, top->base, top->index)))
+			return buf_fail(j, rc, "name");
+		goto value;
+	}
+	if (p < n && s[p] == ']') {
+		p++;
+		goto close;
+	}
+	return bad(j, s, n, p, "',' or ']'");
+arr_first:
+	p = skip_ws(s, n, p);
+	if (p < n && s[p] == ']') {
+		p++;
+		goto close;
+	}
+	kn = NULL;
+	if ((rc = path_index(j, top->base, 0)))
+		return buf_fail(j, rc, "name");
+	goto value;
+close:
+	if (--depth > 0) {
 		top = &j->stk[depth - 1];
-		st = AFTER;
+		in_obj = top->kind == K_OBJ;
+		goto after;
 	}
 	p = skip_ws(s, n, p);
 	if (p < n)
@@ -682,8 +909,7 @@ static int emit_unparsed(jsonl *j, aud_record *rec, const char *s, size_t n)
 static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	const char *base;
-	size_t len = n - (eol ? 1 : 0), i;
+	size_t len = n - (eol ? 1 : 0), i, cap = j->arena.cap;
 	aud_record rec;
 	aud_reader *r = j->r;
 	int rc;
@@ -697,9 +923,20 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 	rec.line = j->line_no;
 	rec.offset = j->line_off;
 	rec.length = n;
-	rec.flags = aud_reader_check_bytes(r, s, len, j->line_off, j->recno,
-					   j->line_no);
+	j->simd = r->simd;
+	j->mapped = make_map(j, u, len);
 	rc = parse(j, u, len, j->line_off);
+	/* A line that parsed has no NUL (JSON allows none), and the map saw
+	 * every byte: when none had its high bit set, it is ASCII, and
+	 * there is no bad byte to look for. The problems of bad bytes still
+	 * come before those of the parse, which reports none itself. */
+	rec.flags = 0;
+	if (rc || !j->mapped)
+		rec.flags = aud_reader_check_bytes(r, s, len, j->line_off,
+						   j->recno, j->line_no);
+	else if (j->hi)
+		rec.flags = aud_reader_check_utf8(r, s, len, j->line_off,
+						  j->recno, j->line_no);
 	if (rc == J_BAD) {
 		aud_reader_problem(r, AUD_EFORMAT, j->recno, j->line_no,
 				   j->line_off + j->epos, "%s", j->emsg);
@@ -714,12 +951,17 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 		aud_err_place(err, j->recno, j->line_no, j->line_off);
 		return aud_err_set(err, AUD_ENOMEM, "out of memory");
 	}
-	/* The arena is still unallocated when every name is "". */
-	base = j->arena.p ? j->arena.p : "";
-	for (i = 0; i < j->nf; i++) {
-		j->fields[i].name = base + j->fx[i].name_off;
-		if (j->fx[i].val_in_arena)
-			j->fields[i].value = base + j->fx[i].val_off;
+	/* The arena grew, and may have moved, since add_field pointed into
+	 * it (it never shrinks, so this is rare). */
+	if (j->arena.cap != cap) {
+		for (i = 0; i < j->nf; i++) {
+			if (j->fx[i].name_in_arena)
+				j->fields[i].name =
+				    j->arena.p + j->fx[i].name_off;
+			if (j->fx[i].val_in_arena)
+				j->fields[i].value =
+				    j->arena.p + j->fx[i].val_off;
+		}
 	}
 	rec.fields = j->fields;
 	rec.nfields = j->nf;
@@ -833,6 +1075,12 @@ int aud_reader_jsonl_new(aud_reader *r, aud_err *err)
 	 * are capped at four times the line limit. */
 	j->path.max = max + MAX_DEPTH * 24;
 	j->arena.max = max > SIZE_MAX / 4 ? SIZE_MAX : max * 4;
+	/* add_field points into the arena: it must never be NULL. */
+	if (aud_buf_reserve(&j->arena, 1)) {
+		free(j->stk);
+		free(j);
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	}
 	r->impl = j;
 	return 0;
 }
@@ -850,6 +1098,7 @@ void aud_reader_jsonl_free(aud_reader *r)
 	free(j->stk);
 	free(j->fields);
 	free(j->fx);
+	free(j->bits);
 	free(j);
 	r->impl = NULL;
 }

@@ -102,19 +102,25 @@ void aud_reader_problem(aud_reader *r, int code, uint64_t record, uint64_t line,
 		r->problem_fn(r->ctx, &e);
 }
 
+unsigned aud_reader_check_utf8(aud_reader *r, const char *s, size_t n,
+			       uint64_t base, uint64_t record, uint64_t line)
+{
+	size_t bad = aud_utf8_invalid_at_path(s, n, r->simd);
+
+	if (bad == n)
+		return 0;
+	aud_reader_problem(r, AUD_EFORMAT, record, line, base + bad,
+			   "invalid UTF-8 at byte %llu",
+			   (unsigned long long)(r->msg_base + base + bad));
+	return AUD_REC_INVALID_UTF8;
+}
+
 unsigned aud_reader_check_bytes(aud_reader *r, const char *s, size_t n,
 				uint64_t base, uint64_t record, uint64_t line)
 {
-	size_t bad = aud_utf8_invalid_at(s, n);
+	unsigned flags = aud_reader_check_utf8(r, s, n, base, record, line);
 	const char *nul = memchr(s, 0, n);
-	unsigned flags = 0;
 
-	if (bad < n) {
-		flags |= AUD_REC_INVALID_UTF8;
-		aud_reader_problem(r, AUD_EFORMAT, record, line, base + bad,
-				   "invalid UTF-8 at byte %llu",
-				   (unsigned long long)(r->msg_base + base + bad));
-	}
 	if (nul) {
 		flags |= AUD_REC_HAS_NUL;
 		aud_reader_problem(r, AUD_EFORMAT, record, line,
@@ -161,6 +167,7 @@ int aud_reader_new(aud_reader **out, const aud_reader_opts *opts,
 	r->record_fn = record_fn;
 	r->problem_fn = problem_fn;
 	r->ctx = ctx;
+	r->simd = aud_simd_best();
 	aud_err_clear(&r->stop_err);
 	rc = r->format == AUD_FMT_CSV ? aud_reader_csv_new(r, err)
 				      : aud_reader_jsonl_new(r, err);
@@ -310,6 +317,11 @@ size_t aud_reader_columns(const aud_reader *r, const aud_field **out)
 
 void aud_reader_set_fast(aud_reader *r, int on)
 {
+	int best = aud_simd_best();
+
+	r->simd = on == 0   ? AUD_SIMD_NONE
+		  : on == 2 ? (best < AUD_SIMD_SSE2 ? best : AUD_SIMD_SSE2)
+			    : best;
 	if (r->format == AUD_FMT_CSV)
 		aud_reader_csv_set_fast(r, on);
 }

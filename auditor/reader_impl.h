@@ -34,6 +34,8 @@ struct aud_reader {
 	uint64_t pos;	   /* stream offset of the next byte */
 	uint64_t msg_base; /* input offset of pos 0, for message texts */
 
+	int simd; /* AUD_SIMD_* level of the byte scans (aud_reader_set_fast) */
+
 	unsigned bom_len; /* BOM bytes matched so far at stream start */
 	int bom_done;
 
@@ -59,6 +61,11 @@ int aud_reader_emit(aud_reader *r, const aud_record *rec);
  * at the first bad byte. Returns the AUD_REC_* flags to set. */
 unsigned aud_reader_check_bytes(aud_reader *r, const char *s, size_t n,
 				uint64_t base, uint64_t record, uint64_t line);
+
+/* The UTF-8 half of aud_reader_check_bytes, for a record known to hold no
+ * NUL byte. */
+unsigned aud_reader_check_utf8(aud_reader *r, const char *s, size_t n,
+			       uint64_t base, uint64_t record, uint64_t line);
 
 /* Format readers. new: 0 or AUD_ENOMEM (err filled). feed/finish: as
  * aud_reader_feed/finish. free: releases impl; NULL-safe. */

@@ -95,8 +95,10 @@ size_t aud_reader_columns(const aud_reader *r, const aud_field **out);
 /* Turns the reader's fast paths on (1, the default) or off (0): with 0,
  * every CSV line goes to libcsv, none is split by the reader itself; with
  * 2, the CSV fast path splits every line byte by byte, without SSE2. The
+ * UTF-8 checks of both formats and JSONL's string scans run byte by byte
+ * with 0, with SSE2 (no AVX2) with 2, and at aud_simd_best() with 1. The
  * records and problems are the same either way; 0 and 2 are there so that
- * tests can compare. Call before the first feed. JSONL: no effect. */
+ * tests can compare. Call before the first feed. */
 void aud_reader_set_fast(aud_reader *r, int on);
 
 /* Makes r a reader of an input from the middle on, right after a line end

@@ -512,6 +512,258 @@ static void test_stop(void)
 	trun_free(&t);
 }
 
+/* ---- the fast paths against the byte loops --------------------------- */
+
+/* Reads data whole at each aud_reader_set_fast level (1: the machine's
+ * best, 2: SSE2 only, 0: byte loops) and in chunks of `chunk` bytes at
+ * level 1: every transcript must be the same. Returns 1 when they are. */
+static int levels_agree(const char *data, size_t len, size_t max, size_t chunk)
+{
+	aud_reader_opts o = jl_opts(max);
+	trun a, b;
+	int ok = 1, lv;
+
+	run_chunks(&a, data, len, 0, &o, -1);
+	ok = a.exact_ok;
+	for (lv = 0; lv <= 3 && ok; lv++) {
+		harness_fast = lv == 3 ? 1 : lv;
+		run_chunks(&b, data, len, lv == 3 ? chunk : 0, &o, -1);
+		harness_fast = 1;
+		if (b.loglen != a.loglen || memcmp(b.log, a.log, a.loglen)) {
+			fprintf(stderr,
+				"level %d differs:\n%s\n--- level 1:\n%s", lv,
+				b.log, a.log);
+			ok = 0;
+		}
+		ok = ok && b.exact_ok;
+		trun_free(&b);
+	}
+	trun_free(&a);
+	return ok;
+}
+
+static unsigned long long rng = 0x9E3779B97F4A7C15ull;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Bytes a string is made of: plain ones and runs of them, escapes, raw
+ * UTF-8 (good and bad), and the bytes that end a scan (controls, NUL). */
+/* clang-format off */
+static const char *const str_bits[] = {
+    "a", "b", "x y z", "0123456789abcdef", "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
+    "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\u0040", "\\u00e9", "\\ud83d\\ude00",
+    "\\ud800", "\\udc00x", "\\uZZ", "\\q", "\xC3\xA9", "\xE2\x82\xAC",
+    "\xF0\x9F\x98\x80", "\xFF", "\xC3", "\xED\xA0\x80", "\x01", "\x1F", "\t",
+    "\x7F", "\\"};
+/* clang-format on */
+
+static void add_str(char *buf, size_t *len, size_t cap)
+{
+	size_t k, want = rnd(4) ? rnd(20) : rnd(150);
+	const char *b;
+
+	buf[(*len)++] = '"';
+	while (want && *len + 40 < cap) {
+		/* Plain bytes most of the time, so escapes and odd bytes
+		 * fall at every distance from the string's start. */
+		b = str_bits[rnd(4) ? rnd(5)
+				    : rnd(sizeof str_bits / sizeof *str_bits)];
+		k = strlen(b);
+		memcpy(buf + *len, b, k);
+		*len += k;
+		want = want > k ? want - k : 0;
+	}
+	if (rnd(40))
+		buf[(*len)++] = '"';
+	if (!rnd(200))
+		buf[(*len)++] = '\0';
+}
+
+static void add_value(char *buf, size_t *len, size_t cap, int depth);
+
+static void add_object(char *buf, size_t *len, size_t cap, int depth)
+{
+	int i, n = (int)rnd(6);
+
+	buf[(*len)++] = '{';
+	for (i = 0; i < n && *len + 200 < cap; i++) {
+		if (i)
+			*len +=
+			    (size_t)sprintf(buf + *len, rnd(2) ? "," : ", ");
+		add_str(buf, len, cap);
+		*len += (size_t)sprintf(buf + *len, rnd(3) ? ":" : " : ");
+		add_value(buf, len, cap, depth + 1);
+	}
+	if (rnd(30))
+		buf[(*len)++] = '}';
+}
+
+static void add_value(char *buf, size_t *len, size_t cap, int depth)
+{
+	static const char *const atoms[] = {"1",    "-0.5",  "2e+10", "0",
+					    "true", "false", "null",  "01",
+					    "tru",  "-",     "1.",    "NaN"};
+	int i, n;
+
+	switch (depth < 4 ? rnd(8) : 6 + rnd(2)) {
+	case 0:
+		add_object(buf, len, cap, depth);
+		return;
+	case 1:
+		n = (int)rnd(5);
+		buf[(*len)++] = '[';
+		for (i = 0; i < n && *len + 200 < cap; i++) {
+			if (i)
+				buf[(*len)++] = ',';
+			add_value(buf, len, cap, depth + 1);
+		}
+		if (rnd(30))
+			buf[(*len)++] = ']';
+		return;
+	case 6:
+		*len += (size_t)sprintf(buf + *len, "%s",
+					atoms[rnd(rnd(10) ? 7 : 12)]);
+		return;
+	default:
+		add_str(buf, len, cap);
+	}
+}
+
+/* Random lines, mostly valid JSON, some broken, all kinds of strings in
+ * them: every level and every chunking gives the same records, fields,
+ * offsets and problems; also with a record limit small enough that some
+ * lines pass it and some flattened records pass four times it. */
+static void test_levels_random(void)
+{
+	static char buf[1 << 16];
+	size_t len, lines;
+	int run, ok = 1;
+
+	for (run = 0; run < 300 && ok; run++) {
+		len = 0;
+		for (lines = 0; lines < 20 && len + 4000 < sizeof buf;
+		     lines++) {
+			if (!rnd(20))
+				len += (size_t)sprintf(buf + len, "%s",
+						       rnd(2) ? "  " : "\r");
+			else
+				add_object(buf, &len, sizeof buf, 0);
+			if (!rnd(15))
+				buf[len++] = '\r';
+			buf[len++] = '\n';
+		}
+		ok = levels_agree(buf, len, run % 3 ? 0 : 300, 1 + rnd(100));
+	}
+	CHECK(ok);
+}
+
+/* A string whose escape, or odd byte, falls at each place from 0 to 130
+ * and whose start falls at each place in a 64-byte block: the strings
+ * cross 16-, 32- and 64-byte boundaries at every offset, and end on
+ * them. */
+static void test_levels_every_position(void)
+{
+	static const struct {
+		const char *b;
+		size_t len;
+	} odd[] = {{"\\n", 2},
+		   {"\\\"", 2},
+		   {"\\\\", 2},
+		   {"\\u00e9", 6},
+		   {"\\ud83d\\ude00", 12},
+		   {"\xC3\xA9", 2},
+		   {"\xFF", 1},
+		   {"\x01", 1},
+		   {"\0", 1},
+		   {"\"", 1},
+		   {"", 0}};
+	static char buf[1 << 16];
+	size_t len, a, pad, i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof odd / sizeof *odd && ok; i++) {
+		for (pad = 0; pad < 64 && ok; pad += 7) {
+			len = 0;
+			for (a = 0; a <= 130; a++) {
+				len += (size_t)sprintf(
+				    buf + len, "{\"%.*s\":\"", (int)pad,
+				    "kkkkkkkkkkkkkkkkkkkkkkkkkkk"
+				    "kkkkkkkkkkkkkkkkkkkkkkkkkk"
+				    "kkkkkkkkkkkkk");
+				memset(buf + len, 'x', a);
+				len += a;
+				memcpy(buf + len, odd[i].b, odd[i].len);
+				len += odd[i].len;
+				/* The rest of the string, and sometimes none
+				 * (the line ends inside it). */
+				if (a % 5)
+					len +=
+					    (size_t)sprintf(buf + len, "yz\"}");
+				buf[len++] = '\n';
+			}
+			ok = levels_agree(buf, len, 0, 61);
+		}
+	}
+	CHECK(ok);
+}
+
+/* The arena's limit counts the names of top-level keys although they are
+ * no longer copied there: with max 1024 (arena 4096), 19 names of 202
+ * bytes (3838) and a top-level name of 258 bytes fill it exactly; one
+ * more byte of name passes it, before or after the nested ones. */
+static void test_limit_counts_top_names(void)
+{
+	static char buf[8192];
+	aud_reader_opts o = jl_opts(1024);
+	size_t len, i;
+	int top, first;
+	trun t;
+
+	for (top = 258; top <= 259; top++) {
+		for (first = 0; first <= 1; first++) {
+			len = 0;
+			buf[len++] = '{';
+			if (first)
+				len += (size_t)sprintf(buf + len, "\"%0*d\":1,",
+						       top, 0);
+			len += (size_t)sprintf(buf + len, "\"%0200d\":{", 0);
+			for (i = 0; i < 19; i++)
+				len += (size_t)sprintf(
+				    buf + len, "%s\"%c\":%zu", i ? "," : "",
+				    (char)('a' + i), i);
+			buf[len++] = '}';
+			if (!first)
+				len += (size_t)sprintf(buf + len, ",\"%0*d\":1",
+						       top, 0);
+			len += (size_t)sprintf(buf + len, "}\n{\"ok\":1}\n");
+			run_all(&t, buf, len, &o);
+			CHECK_EQ_INT(t.nrec, 2);
+			if (top == 258) {
+				CHECK_EQ_INT(t.nprob, 0);
+				CHECK_EQ_INT(t.recs[0].nf, 20);
+				CHECK_EQ_INT(t.recs[0].f[first ? 0 : 19].nlen,
+					     258);
+				CHECK_EQ_INT(t.recs[0].f[first ? 1 : 0].nlen,
+					     202);
+			} else {
+				CHECK_EQ_INT(t.nprob, 1);
+				CHECK_STR(t.probs[0].msg,
+					  "flattened record exceeds its size "
+					  "limit");
+				CHECK_EQ_INT(t.recs[0].flags, AUD_REC_UNPARSED);
+			}
+			CHECK(levels_agree(buf, len, 1024, 5));
+			trun_free(&t);
+		}
+	}
+}
+
 int main(void)
 {
 	RUN(test_two_lines_offsets);
@@ -526,5 +778,8 @@ int main(void)
 	RUN(test_bad_bytes);
 	RUN(test_flatten_limits);
 	RUN(test_stop);
+	RUN(test_levels_random);
+	RUN(test_levels_every_position);
+	RUN(test_limit_counts_top_names);
 	return DONE();
 }

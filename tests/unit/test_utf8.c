@@ -1,7 +1,10 @@
 /*
  * test_utf8.c: aud_utf8_invalid_at against the well-formed sequences of
  * Unicode 15 table 3-7 and the classic ill-formed ones (overlongs,
- * surrogates, past U+10FFFF, stray continuations, truncation).
+ * surrogates, past U+10FFFF, stray continuations, truncation); and its
+ * SSE2 and AVX2 loops against the byte loop on random text and with a bad
+ * or multi-byte sequence at every place (a level the CPU lacks runs as
+ * the best it has, so the test holds on any machine).
  */
 #include "auditor/utf8.h"
 
@@ -88,6 +91,119 @@ static void test_fast_path_positions(void)
 	CHECK_EQ_INT(aud_utf8_invalid_at(buf, sizeof buf), sizeof buf);
 }
 
+/* ---- the SIMD paths against the byte loop --------------------------- */
+
+static unsigned long long rng = 0x2545F4914F6CDD1Dull;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Pieces that text is made of here: ASCII, every length of well-formed
+ * sequence and the table 3-7 edges (the first NGOOD), then ill-formed
+ * ones of every kind. */
+enum { NGOOD = 14 };
+/* clang-format off */
+static const char *const pieces[] = {
+    "a", "hello world ", "\t", "\0", "\xC3\xA9", "\xE2\x82\xAC",
+    "\xF0\x9F\x98\x80", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF",
+    "\xEE\x80\x80", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\x80", "\xBF",
+    "\xC0\xAF", "\xC1\xBF", "\xE0\x9F\xBF", "\xED\xA0\x80", "\xF0\x8F\xBF\xBF",
+    "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFE", "\xFF", "\xC3", "\xE2\x82",
+    "\xF0\x9F\x98", "\xC3\x41", "\xE2\x41\xAC"};
+/* clang-format on */
+/* Their lengths ("\0" is one byte). */
+static size_t piece_len(size_t i)
+{
+	return pieces[i][0] ? strlen(pieces[i]) : 1;
+}
+
+/* Every level must give the byte loop's answer for s; with cuts, also
+ * for each of its prefixes and suffixes (which move the ends across 16-,
+ * 32- and 64-byte blocks). */
+static int same_at_all_levels(const char *s, size_t n, int cuts)
+{
+	size_t k, want;
+	int lv;
+
+	for (k = cuts ? 0 : n; k <= n; k++) {
+		want = aud_utf8_invalid_at_path(s, k, AUD_SIMD_NONE);
+		for (lv = AUD_SIMD_SSE2; lv <= AUD_SIMD_AVX2; lv++)
+			if (aud_utf8_invalid_at_path(s, k, lv) != want)
+				return 0;
+		want = aud_utf8_invalid_at_path(s + k, n - k, AUD_SIMD_NONE);
+		for (lv = AUD_SIMD_SSE2; lv <= AUD_SIMD_AVX2; lv++)
+			if (aud_utf8_invalid_at_path(s + k, n - k, lv) != want)
+				return 0;
+	}
+	return aud_utf8_invalid_at(s, n) ==
+	       aud_utf8_invalid_at_path(s, n, aud_simd_best());
+}
+
+static void test_levels_random(void)
+{
+	char buf[400];
+	size_t n, i, k, npieces, bad_runs = 0;
+	int run, ok = 1;
+
+	CHECK(aud_simd_best() >= AUD_SIMD_NONE &&
+	      aud_simd_best() <= AUD_SIMD_AVX2);
+	for (run = 0; run < 600 && ok; run++) {
+		/* Mostly ASCII with now and then another piece, so that runs
+		 * of ASCII of every length sit between them; half the runs
+		 * draw only well-formed pieces. */
+		npieces = run % 2 ? NGOOD : sizeof pieces / sizeof *pieces;
+		n = 0;
+		while (n < 300) {
+			i = rnd(6) ? rnd(3) : rnd((unsigned)npieces);
+			k = piece_len(i);
+			memcpy(buf + n, pieces[i], k);
+			n += k;
+		}
+		if (aud_utf8_invalid_at(buf, n) < n)
+			bad_runs++;
+		ok = same_at_all_levels(buf, n, 1);
+	}
+	CHECK(ok);
+	/* Both kinds of text were met. */
+	CHECK(bad_runs > 200 && bad_runs < 400);
+}
+
+/* One bad byte, or one good sequence, at every place of every length up
+ * to 200: the block loops, the shifted last block and the short-input
+ * loop all meet it. */
+static void test_levels_every_position(void)
+{
+	static const char *const one[] = {"\x80",     "\xC3",
+					  "\xFF",     "\xED\xA0\x80",
+					  "\xC3\xA9", "\xF0\x9F\x98\x80"};
+	char buf[210];
+	size_t n, at, i, k;
+	int ok = 1;
+
+	for (i = 0; i < sizeof one / sizeof *one; i++) {
+		k = strlen(one[i]);
+		for (n = k; n <= 200 && ok; n++) {
+			for (at = 0; at + k <= n && ok; at++) {
+				memset(buf, 'x', n);
+				memcpy(buf + at, one[i], k);
+				ok = same_at_all_levels(buf, n, 0);
+			}
+		}
+	}
+	CHECK(ok);
+	memset(buf, 'x', 200);
+	memcpy(buf + 130, "\xE2\x82", 2); /* truncated by an 'x' */
+	CHECK_EQ_INT(aud_utf8_invalid_at_path(buf, 200, AUD_SIMD_AVX2), 130);
+	CHECK_EQ_INT(aud_utf8_invalid_at_path(buf, 200, AUD_SIMD_SSE2), 130);
+	CHECK_EQ_INT(aud_utf8_invalid_at_path(buf, 131, AUD_SIMD_AVX2), 130);
+	CHECK_EQ_INT(aud_utf8_invalid_at_path(buf, 130, AUD_SIMD_AVX2), 130);
+}
+
 int main(void)
 {
 	RUN(test_valid);
@@ -95,5 +211,7 @@ int main(void)
 	RUN(test_surrogates_and_range);
 	RUN(test_broken_sequences);
 	RUN(test_fast_path_positions);
+	RUN(test_levels_random);
+	RUN(test_levels_every_position);
 	return DONE();
 }
