@@ -752,8 +752,7 @@ static int create_file(const char *path, aud_err *err)
  * keys so a finding cannot name a file that does not exist. */
 static int configure(aud_store *s, aud_err *err)
 {
-	int64_t dummy, pages = 1;
-	int rw = !sqlite3_db_readonly(s->db, "main");
+	int64_t dummy;
 
 	sqlite3_busy_timeout(s->db, 5000);
 	if (exec(s, "PRAGMA foreign_keys = ON", err, "cannot configure"))
@@ -763,23 +762,9 @@ static int configure(aud_store *s, aud_err *err)
 	if (query_int(s, "SELECT COUNT(*) FROM sqlite_schema", &dummy, err,
 		      "cannot read database"))
 		return AUD_ESTORE;
-	/*
-	 * A new database gets pages of 16 KiB instead of SQLite's 4: the
-	 * findings table and the indexes built at a run's end go to the
-	 * WAL and back to the file a page a system call. With 16 KiB,
-	 * 100 MB of findings-heavy JSONL took 52 k reads and writes
-	 * instead of 190 k, building the indexes 7% fewer cycles, and
-	 * 1 GB of it about 7% less CPU time; peak RSS grew 5 MB (an index
-	 * sort holds 250 pages). The size can only be set before the first
-	 * table (and before WAL): a database made earlier keeps its pages.
-	 */
-	if (rw && (query_int(s, "PRAGMA page_count", &pages, err,
-			     "cannot read database") ||
-		   (pages == 0 && exec(s, "PRAGMA page_size = 16384", err,
-				       "cannot configure"))))
-		return AUD_ESTORE;
-	if (rw && exec(s, "PRAGMA journal_mode = WAL", err,
-		       "cannot set journal mode"))
+	if (!sqlite3_db_readonly(s->db, "main") &&
+	    exec(s, "PRAGMA journal_mode = WAL", err,
+		 "cannot set journal mode"))
 		return AUD_ESTORE;
 	if (exec(s, "PRAGMA synchronous = NORMAL", err, "cannot configure"))
 		return AUD_ESTORE;

@@ -303,49 +303,6 @@ static void test_reopen_appends(void)
 	CHECK(aud_store_latest_run(s, &latest, &err) == 0);
 	CHECK_EQ_INT(latest, 2);
 	CHECK_EQ_INT(q_int(aud_store_db(s), "SELECT COUNT(*) FROM runs"), 2);
-	CHECK_EQ_INT(q_int(aud_store_db(s), "PRAGMA page_size"), 16384);
-	aud_store_close(s);
-}
-
-/* A database made with other pages (SQLite's 4 KiB, as auditor made them
- * before) keeps them: new runs and findings go in, the schema is made in
- * it when it is empty but already has a page. */
-static void test_old_page_size(void)
-{
-	char path[512];
-	sqlite3 *db = NULL;
-	aud_store *s;
-	aud_finding_row f;
-	int64_t run, file;
-	aud_err err;
-
-	mkpath(path, sizeof path, "pages4k.db");
-	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db,
-			   "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
-			   " CREATE TABLE t (x); DROP TABLE t;",
-			   NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_close(db);
-	s = open_ok(path);
-	CHECK(s != NULL);
-	if (!s)
-		return;
-	CHECK_EQ_INT(q_int(aud_store_db(s), "PRAGMA page_size"), 4096);
-	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
-	CHECK(aud_store_file_begin(s, run, "a.jsonl", &file, &err) == 0);
-	memset(&f, 0, sizeof f);
-	f.run_id = run;
-	f.file_id = file;
-	f.record = f.line = 1;
-	f.entity = "EMAIL_ADDRESS";
-	f.pattern_id = "email";
-	f.evidence = "pattern";
-	f.value_hash = "ab";
-	CHECK(aud_store_finding_add(s, &f, &err) == 0);
-	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
-	CHECK_EQ_INT(q_int(aud_store_db(s), "SELECT COUNT(*) FROM findings"),
-		     1);
-	CHECK_EQ_INT(q_int(aud_store_db(s), "PRAGMA page_size"), 4096);
 	aud_store_close(s);
 }
 
@@ -1134,7 +1091,6 @@ int main(void)
 	}
 	RUN(test_create_mode);
 	RUN(test_reopen_appends);
-	RUN(test_old_page_size);
 	RUN(test_batches);
 	RUN(test_findings_rows);
 	RUN(test_views);
