@@ -452,11 +452,14 @@ struct aud_store {
 	size_t nctr;
 };
 
-/* The findings indexes. Kept up row by row they cost more than the rest
- * of a finding's insert (the value_hash one in random order): a run into
- * a database without findings drops them and builds each once at its end
- * (a sort), and any later run puts back what an interrupted run left
- * out. */
+/* The findings indexes. Kept up row by row, two of them cost more than
+ * the rest of a finding's insert (value_hash in random order, run_id and
+ * entity at one place per entity): a run into a database without
+ * findings drops those and builds each once at its end (a sort), and any
+ * later run puts back what an interrupted run left out. findings_run_file
+ * stays: the rows come in its order, so keeping it up is an append to its
+ * last page, cheaper than sorting it at the end, and done while the
+ * workers still scan. */
 static const char findings_indexes[] =
 	"CREATE INDEX IF NOT EXISTS findings_run_entity"
 	" ON findings(run_id, entity);"
@@ -872,8 +875,9 @@ int aud_store_run_begin(aud_store *s, const aud_run_meta *m, int64_t *run_id,
 		if (!any) {
 			if (exec(s,
 				 "DROP INDEX IF EXISTS findings_run_entity;"
-				 "DROP INDEX IF EXISTS findings_run_file;"
-				 "DROP INDEX IF EXISTS findings_value_hash;",
+				 "DROP INDEX IF EXISTS findings_value_hash;"
+				 "CREATE INDEX IF NOT EXISTS findings_run_file"
+				 " ON findings(run_id, file_id);",
 				 err, "cannot prepare findings table"))
 				return AUD_ESTORE;
 		} else if (exec(s, findings_indexes, err,
