@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -711,28 +712,132 @@ static int aws_placeholder(const char *s, size_t len)
 	return len >= 7 && memcmp(s + len - 7, "EXAMPLE", 7) == 0;
 }
 
+/* The entities this file knows placeholders of. */
+static const struct {
+	const char *entity;
+	int (*fn)(const char *s, size_t len);
+} own_placeholders[] = {
+    {"EMAIL_ADDRESS", email_placeholder}, {"PHONE_NUMBER", phone_placeholder},
+    {"CREDIT_CARD", card_placeholder},	  {"US_SSN", ssn_placeholder},
+    {"IP_ADDRESS", ip_placeholder},	  {"IBAN_CODE", iban_placeholder},
+    {"AWS_ACCESS_KEY", aws_placeholder},
+};
+#define NOWN (sizeof own_placeholders / sizeof own_placeholders[0])
+
+/*
+ * Who knows placeholders of which entity: an open-addressing table by
+ * entity name, filled once from own_placeholders and the families'
+ * placeholder_entities. Every finding is asked about, and asking every
+ * family in turn cost about 2,500 instructions (some 45 strcmp of entity
+ * names and two passes over the value); the table costs a hash and one
+ * strcmp. Should the names ever outgrow it, every finding asks everyone
+ * again (ph_all): slower, never another answer.
+ */
+#define PH_SLOTS 256 /* a power of two */
+
+static struct ph_slot {
+	const char *entity; /* NULL: empty */
+	unsigned char own;  /* 1 + index into own_placeholders, 0: none */
+	unsigned char fam;  /* bit i: families[i] knows it */
+} ph_table[PH_SLOTS];
+static int ph_all;
+static pthread_once_t ph_once = PTHREAD_ONCE_INIT;
+
+_Static_assert(NOWN < 255 && NFAMILIES <= 8, "ph_slot's fields hold these");
+
+/* FNV-1a of a NUL-terminated name. */
+static uint32_t ph_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot of entity, or the empty slot where it would go; NULL when the
+ * table is full. */
+static struct ph_slot *ph_slot_of(const char *entity)
+{
+	uint32_t i = ph_hash(entity), n;
+
+	for (n = 0; n < PH_SLOTS; n++, i++) {
+		struct ph_slot *e = &ph_table[i & (PH_SLOTS - 1)];
+
+		if (!e->entity || strcmp(e->entity, entity) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Leaves a slot free, so a lookup of an unknown name always ends. */
+static struct ph_slot *ph_add(const char *entity, size_t *used)
+{
+	struct ph_slot *e = ph_slot_of(entity);
+
+	if (!e)
+		return NULL;
+	if (!e->entity) {
+		if (*used + 1 >= PH_SLOTS)
+			return NULL;
+		e->entity = entity;
+		(*used)++;
+	}
+	return e;
+}
+
+static void ph_build(void)
+{
+	struct ph_slot *e;
+	const char *const *n;
+	size_t i, used = 0;
+
+	for (i = 0; i < NOWN; i++) {
+		if (!(e = ph_add(own_placeholders[i].entity, &used)))
+			goto full;
+		e->own = (unsigned char)(i + 1);
+	}
+	for (i = 0; i < NFAMILIES; i++) {
+		if (!families[i]->is_placeholder ||
+		    !families[i]->placeholder_entities)
+			continue;
+		for (n = families[i]->placeholder_entities; *n; n++) {
+			if (!(e = ph_add(*n, &used)))
+				goto full;
+			e->fam |= (unsigned char)(1u << i);
+		}
+	}
+	return;
+full:
+	ph_all = 1;
+}
+
 int aud_is_placeholder(const char *entity, const char *s, size_t len)
 {
+	const struct ph_slot *e;
 	size_t i;
 
-	if (!s || len == 0)
+	if (!s || len == 0 || !entity)
 		return 0;
-	if (entity_is(entity, "EMAIL_ADDRESS") && email_placeholder(s, len))
-		return 1;
-	if (entity_is(entity, "PHONE_NUMBER") && phone_placeholder(s, len))
-		return 1;
-	if (entity_is(entity, "CREDIT_CARD") && card_placeholder(s, len))
-		return 1;
-	if (entity_is(entity, "US_SSN") && ssn_placeholder(s, len))
-		return 1;
-	if (entity_is(entity, "IP_ADDRESS") && ip_placeholder(s, len))
-		return 1;
-	if (entity_is(entity, "IBAN_CODE") && iban_placeholder(s, len))
-		return 1;
-	if (entity_is(entity, "AWS_ACCESS_KEY") && aws_placeholder(s, len))
+	pthread_once(&ph_once, ph_build);
+	if (ph_all) {
+		for (i = 0; i < NOWN; i++)
+			if (strcmp(entity, own_placeholders[i].entity) == 0 &&
+			    own_placeholders[i].fn(s, len))
+				return 1;
+		for (i = 0; i < NFAMILIES; i++)
+			if (families[i]->is_placeholder &&
+			    families[i]->is_placeholder(entity, s, len))
+				return 1;
+		return 0;
+	}
+	e = ph_slot_of(entity);
+	if (!e || !e->entity)
+		return 0;
+	if (e->own && own_placeholders[e->own - 1].fn(s, len))
 		return 1;
 	for (i = 0; i < NFAMILIES; i++)
-		if (families[i]->is_placeholder &&
+		if ((e->fam >> i & 1) &&
 		    families[i]->is_placeholder(entity, s, len))
 			return 1;
 	return 0;

@@ -888,5 +888,8 @@ static int is_placeholder(const char *entity, const char *s, size_t len)
 	return 0;
 }
 
-const aud_validator_family aud_vfamily_global = {"global", validators,
-						 is_placeholder};
+static const char *const placeholder_entities[] = {"MAC_ADDRESS", "CRYPTO",
+						   "PHONE_NUMBER", NULL};
+
+const aud_validator_family aud_vfamily_global = {
+    "global", validators, is_placeholder, placeholder_entities};

@@ -593,5 +593,14 @@ static int ids_eu_placeholder(const char *entity, const char *s, size_t len)
 	return 0;
 }
 
-const aud_validator_family aud_vfamily_ids_eu = {"ids_eu", validators,
-						 ids_eu_placeholder};
+static const char *const placeholder_entities[] = {"UK_NINO",
+						   "UK_NHS",
+						   "ES_NIF",
+						   "IT_FISCAL_CODE",
+						   "NL_BSN",
+						   "SE_PERSONNUMMER",
+						   "FI_PERSONAL_IDENTITY_CODE",
+						   NULL};
+
+const aud_validator_family aud_vfamily_ids_eu = {
+    "ids_eu", validators, ids_eu_placeholder, placeholder_entities};

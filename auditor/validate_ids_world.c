@@ -583,5 +583,11 @@ static int ids_world_placeholder(const char *entity, const char *s, size_t len)
 	return 0;
 }
 
-const aud_validator_family aud_vfamily_ids_world = {"ids_world", validators,
-						    ids_world_placeholder};
+/* SG_NRIC_FIN, IN_PAN and every entity of examples[]. */
+static const char *const placeholder_entities[] = {
+    "SG_NRIC_FIN",    "IN_PAN",	     "IN_AADHAAR", "AU_ABN",
+    "AU_TFN",	      "AU_MEDICARE", "BR_CPF",	   "BR_CNPJ",
+    "CN_RESIDENT_ID", "ZA_ID",	     NULL};
+
+const aud_validator_family aud_vfamily_ids_world = {
+    "ids_world", validators, ids_world_placeholder, placeholder_entities};

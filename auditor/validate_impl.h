@@ -20,8 +20,12 @@ typedef struct aud_validator_family {
 	const char *name;                      /* for messages and tests */
 	const aud_validator_entry *validators; /* ends with {NULL, NULL} */
 	/* Known documentation/test values of this family's entities, or NULL
-	 * when it has none. Called for every entity: return 0 for others. */
+	 * when it has none. Returns 0 for entities it does not know. */
 	int (*is_placeholder)(const char *entity, const char *s, size_t len);
+	/* The entities is_placeholder can say 1 for, NULL-terminated (NULL
+	 * with is_placeholder): aud_is_placeholder asks the family about
+	 * these only, instead of every family about every finding. */
+	const char *const *placeholder_entities;
 } aud_validator_family;
 
 extern const aud_validator_family aud_vfamily_ids_eu;    /* validate_ids_eu.c */

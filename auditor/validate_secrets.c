@@ -771,22 +771,28 @@ static int entity_in(const char *entity, const char *const *list)
 	return 0;
 }
 
+/* The entities secrets_placeholder knows: the two judged as passwords,
+ * then the vendor tokens (tokens below). */
+static const char *const placeholder_entities[] = {"GENERIC_SECRET",
+						   "URL_CREDENTIALS",
+						   "AWS_SECRET_KEY",
+						   "GITHUB_TOKEN",
+						   "GITLAB_TOKEN",
+						   "SLACK_TOKEN",
+						   "SLACK_WEBHOOK",
+						   "STRIPE_KEY",
+						   "GOOGLE_API_KEY",
+						   "OPENAI_API_KEY",
+						   "ANTHROPIC_API_KEY",
+						   "TWILIO_KEY",
+						   "SENDGRID_KEY",
+						   "NPM_TOKEN",
+						   "JWT",
+						   NULL};
+static const char *const *const tokens = placeholder_entities + 2;
+
 static int secrets_placeholder(const char *entity, const char *s, size_t len)
 {
-	static const char *const tokens[] = {"AWS_SECRET_KEY",
-					     "GITHUB_TOKEN",
-					     "GITLAB_TOKEN",
-					     "SLACK_TOKEN",
-					     "SLACK_WEBHOOK",
-					     "STRIPE_KEY",
-					     "GOOGLE_API_KEY",
-					     "OPENAI_API_KEY",
-					     "ANTHROPIC_API_KEY",
-					     "TWILIO_KEY",
-					     "SENDGRID_KEY",
-					     "NPM_TOKEN",
-					     "JWT",
-					     NULL};
 	size_t i;
 
 	if (!entity || !s || len == 0)
@@ -817,5 +823,5 @@ static int secrets_placeholder(const char *entity, const char *s, size_t len)
 	return has(s, len, "EXAMPLE") || has_filler_run(s, len);
 }
 
-const aud_validator_family aud_vfamily_secrets = {"secrets", validators,
-						  secrets_placeholder};
+const aud_validator_family aud_vfamily_secrets = {
+    "secrets", validators, secrets_placeholder, placeholder_entities};

@@ -224,12 +224,18 @@ static void test_create_mode(void)
 				       " ('finding_counts','entity_counts',"
 				       "'run_summary')"),
 			     3);
-		/* The first run into an empty findings table builds the
-		 * findings indexes at its end, not row by row. */
+		/* The first run into an empty findings table builds two
+		 * findings indexes at its end, not row by row; the one on
+		 * (run_id, file_id), whose order the rows come in, is kept
+		 * up. */
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND tbl_name ="
 				       " 'findings'"),
-			     0);
+			     1);
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
+				       " WHERE type = 'index' AND sql LIKE"
+				       " '%findings(run_id, file_id)%'"),
+			     1);
 		CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND sql LIKE"
@@ -970,18 +976,19 @@ static void trow_make(struct trow *t, int64_t run, int64_t file, int i)
  * was given: every column of every row read back in order, and the batch
  * committed on the same row as one row at a time would (3 problems plus
  * 9,997 findings make the first 10,000, inside the call of rows 9,984 to
- * 10,031).
+ * 10,031). The rows of one statement share their file: from row OTHER on
+ * (inside a call) the rows name a second file.
  */
 static void test_findings_rows(void)
 {
-	enum { N = 10050, FIRST = 9997, CALL = 48 };
+	enum { N = 10050, FIRST = 9997, CALL = 48, OTHER = 5000 + 21 };
 	struct trow *t = calloc(N, sizeof *t);
 	aud_finding_row *rows = calloc(N, sizeof *rows);
 	char path[512];
 	aud_store *s = NULL;
 	sqlite3 *db2 = NULL;
 	sqlite3_stmt *st = NULL;
-	int64_t run, file;
+	int64_t run, file, file2;
 	aud_file_result r;
 	aud_err err, pr;
 	int i, n, bad = 0, rc;
@@ -997,17 +1004,19 @@ static void test_findings_rows(void)
 		goto done;
 	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
 	CHECK(aud_store_file_begin(s, run, "r.jsonl", &file, &err) == 0);
+	CHECK(aud_store_file_begin(s, run, "r2.jsonl", &file2, &err) == 0);
 	aud_err_clear(&pr);
 	aud_err_set(&pr, AUD_EFORMAT, "bad line");
 	for (i = 0; i < 3; i++)
 		CHECK(aud_store_problem_add(s, run, file, "json", &pr, &err) ==
 		      0);
 	for (i = 0; i < N; i++) {
-		trow_make(&t[i], run, file, i);
+		trow_make(&t[i], run, i < OTHER ? file : file2, i);
 		rows[i] = t[i].f;
 	}
-	/* 48 rows a call: statements of 16, and single rows where a whole
-	 * statement would pass the 10,000th row. */
+	/* 48 rows a call: a statement of 32 and 16 single rows, and single
+	 * rows where a whole statement would pass the 10,000th row or hold
+	 * rows of both files. */
 	for (i = 0; i < N; i += n) {
 		int64_t seen;
 
@@ -1023,6 +1032,7 @@ static void test_findings_rows(void)
 	CHECK_EQ_INT(q_int(db2, "SELECT COUNT(*) FROM findings"), FIRST);
 	r = result("ok", N, 1000, 3);
 	CHECK(aud_store_file_end(s, file, &r, &err) == 0);
+	CHECK(aud_store_file_end(s, file2, &r, &err) == 0);
 	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
 
 	rc = sqlite3_prepare_v2(db2,
@@ -1040,7 +1050,7 @@ static void test_findings_rows(void)
 
 		ok = ok && sqlite3_column_int64(st, 0) == i + 1;
 		ok = ok && sqlite3_column_int64(st, 1) == run &&
-		     sqlite3_column_int64(st, 2) == file;
+		     sqlite3_column_int64(st, 2) == f->file_id;
 		ok = ok &&
 		     (i % 7 == 0 ? sqlite3_column_type(st, 3) == SQLITE_NULL
 				 : sqlite3_column_int64(st, 3) == i);

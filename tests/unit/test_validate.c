@@ -3,11 +3,14 @@
  * examples (the source of each is cited next to it), the placeholder and
  * local-address lists, and the entropy measure.
  */
+#include "../../auditor/validate_impl.h"
+#include "auditor/patterns.h"
 #include "auditor/validate.h"
 
 #include "harness.h"
 #include "validate_harness.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Runs validator `name` on the C string s. */
@@ -289,6 +292,117 @@ static void test_placeholders(void)
 	CHECK_EQ_INT(ph("EMAIL_ADDRESS", ""), 0);
 }
 
+static int listed(const char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * aud_is_placeholder asks a family only about the entities it lists in
+ * placeholder_entities. So a family that says 1 for an entity must list
+ * it, or its placeholders would stop being found: every family is asked
+ * directly about every entity of the pattern files and of the lists,
+ * with values that some family takes for a placeholder.
+ */
+static void test_placeholder_lists(void)
+{
+	static const aud_validator_family *const fams[] = {
+	    &aud_vfamily_ids_eu, &aud_vfamily_ids_world, &aud_vfamily_global,
+	    &aud_vfamily_secrets};
+	static const char *const values[] = {
+	    "jane@example.com",
+	    "(212) 555-0100",
+	    "4111 1111 1111 1111",
+	    "078-05-1120",
+	    "192.0.2.1",
+	    "AKIAIOSFODNN7EXAMPLE",
+	    "QQ123456C",
+	    "999 000 0018",
+	    "943 476 5919",
+	    "12.345.678-Z",
+	    "RSSMRA80A01H501U",
+	    "111222333",
+	    "123456782",
+	    "19121212-1212",
+	    "811218-9876",
+	    "131052-308T",
+	    "010594Y9032",
+	    "S1234567D",
+	    "AAAPL1234C",
+	    "9999 9999 0019",
+	    "51 824 753 556",
+	    "2123 45670 1",
+	    "21234567014",
+	    "123.456.789-09",
+	    "11.222.333/0001-81",
+	    "11010519491231002X",
+	    "8001015009087",
+	    "00-00-5E-00-53-2A",
+	    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+	    "0x0000000000000000000000000000000000000000",
+	    "020 7946 0000",
+	    "+44 113 496 0555",
+	    "0152 28817386",
+	    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+	    "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+	    "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    "hooks.slack.com/services/T00000000/B00000000/XXXXXXXX",
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	    "${DB_PASSWORD}",
+	    "changeit",
+	    "postgres:password",
+	    "%s",
+	    "<password>",
+	    "xxxxxxxxxxxxxxxx",
+	    "0000000000000000"};
+	const char *names[512];
+	size_t nnames = 0, i, f, v, asked = 0;
+	const char *paths[1] = {AUD_PATTERNS_DIR};
+	aud_patternset *ps = NULL;
+	aud_err err = {0};
+
+	CHECK(aud_patterns_load(&ps, paths, 1, &err) == 0);
+	for (i = 0; ps && i < aud_patterns_count(ps) && nnames < 400; i++)
+		if (aud_patterns_info(ps, i)->entity)
+			names[nnames++] = aud_patterns_info(ps, i)->entity;
+	for (f = 0; f < sizeof fams / sizeof *fams; f++) {
+		const char *const *l = fams[f]->placeholder_entities;
+
+		CHECK(fams[f]->is_placeholder != NULL);
+		CHECK(l != NULL);
+		for (; l && *l && nnames < 500; l++)
+			names[nnames++] = *l;
+	}
+	CHECK(nnames > 60);
+	for (f = 0; f < sizeof fams / sizeof *fams; f++)
+		for (i = 0; i < nnames; i++)
+			for (v = 0; v < sizeof values / sizeof *values; v++) {
+				const char *s = values[v];
+
+				if (!fams[f]->is_placeholder(names[i], s,
+							     strlen(s)))
+					continue;
+				asked++;
+				if (!listed(fams[f]->placeholder_entities,
+					    names[i]))
+					fprintf(stderr,
+						"%s says %s is a %s "
+						"placeholder but does not "
+						"list %s\n",
+						fams[f]->name, s, names[i],
+						names[i]);
+				CHECK(listed(fams[f]->placeholder_entities,
+					     names[i]));
+				CHECK_EQ_INT(ph(names[i], s), 1);
+			}
+	/* every value is some family's placeholder, or validate.c's own */
+	CHECK(asked >= 30);
+	aud_patterns_free(ps);
+}
+
 static void test_local(void)
 {
 	/* RFC 1918, RFC 6598, RFC 3927, RFC 4291/4193 ranges. */
@@ -342,6 +456,7 @@ int main(void)
 	RUN(test_iban);
 	RUN(test_email);
 	RUN(test_placeholders);
+	RUN(test_placeholder_lists);
 	RUN(test_local);
 	RUN(test_entropy);
 	return DONE();
