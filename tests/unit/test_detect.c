@@ -523,6 +523,28 @@ static void test_run_prefilter(void)
 	unlink(p);
 }
 
+/* A random value of fragments from frag[0..n) (an LCG in *seed), at most
+ * cap bytes and about `want` long; returns its length. */
+static size_t random_value(char *v, size_t cap, size_t want,
+			   const char *const *frag, size_t n, unsigned *seed)
+{
+	size_t len = 0;
+
+	while (len < want) {
+		const char *f;
+		size_t fl;
+
+		*seed = *seed * 1103515245u + 12345u;
+		f = frag[(*seed >> 16) % n];
+		fl = strlen(f);
+		if (len + fl > cap)
+			break;
+		memcpy(v + len, f, fl);
+		len += fl;
+	}
+	return len;
+}
+
 /* A context-required entry reports exactly the matches that the same
  * entry without the requirement reports with evidence "context" (that
  * look, near_words, reads every byte around a match): so the shortcuts
@@ -606,21 +628,10 @@ static void test_context_required(void)
 		aud_err err;
 		int nw = 0, got;
 
-		len = 0;
 		seed = seed * 1103515245u + 12345u;
 		/* 1 to 400 bytes: words at every offset against blocks */
-		while (len < (seed >> 16) % 400 + 1) {
-			const char *f;
-			size_t fl;
-
-			seed = seed * 1103515245u + 12345u;
-			f = frag[(seed >> 16) % (sizeof frag / sizeof *frag)];
-			fl = strlen(f);
-			if (len + fl > sizeof v)
-				break;
-			memcpy(v + len, f, fl);
-			len += fl;
-		}
+		len = random_value(v, sizeof v, (seed >> 16) % 400 + 1, frag,
+				   sizeof frag / sizeof *frag, &seed);
 		got = aud_detect_field(d[1], "", 0, v, len, &m, &err);
 		for (i = 0; (int)i < got && nw < 64; i++)
 			if (m[i].evidence == AUD_EV_CONTEXT)
@@ -688,20 +699,9 @@ static void test_simd_same(void)
 		aud_err err;
 		int na, nb;
 
-		len = 0;
 		seed = seed * 1103515245u + 12345u;
-		while (len < (seed >> 16) % sizeof v + 1) {
-			const char *f;
-			size_t fl;
-
-			seed = seed * 1103515245u + 12345u;
-			f = frag[(seed >> 16) % (sizeof frag / sizeof *frag)];
-			fl = strlen(f);
-			if (len + fl > sizeof v)
-				break;
-			memcpy(v + len, f, fl);
-			len += fl;
-		}
+		len = random_value(v, sizeof v, (seed >> 16) % sizeof v + 1, frag,
+				   sizeof frag / sizeof *frag, &seed);
 		na = aud_detect_field(shipped, k % 3 ? "" : "notes", k % 3 ? 0 : 5,
 				      v, len, &m, &err);
 		for (i = 0; (int)i < na && i < 64; i++)
