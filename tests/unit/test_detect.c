@@ -411,6 +411,19 @@ static void test_prefilter_skips(void)
 	free(v);
 }
 
+/* d[0] over the pattern file at path with the machine's SIMD paths, d[1]
+ * with the plain loops (AUDITOR_NO_SIMD); 0, or -1 when either failed. */
+static int make_both(aud_patternset *ps[2], aud_detector *d[2],
+		     const char *path)
+{
+	d[0] = make(&ps[0], &path, 1);
+	setenv("AUDITOR_NO_SIMD", "1", 1);
+	d[1] = make(&ps[1], &path, 1);
+	unsetenv("AUDITOR_NO_SIMD");
+	CHECK(d[0] != NULL && d[1] != NULL);
+	return d[0] && d[1] ? 0 : -1;
+}
+
 /* The maximal runs of bytes from "ab01" of 12 to 40 bytes in v[0, n):
  * what the run entry below must report, computed without the engine. */
 static size_t expected_runs(const char *v, size_t n, size_t *st, size_t *ln)
@@ -455,12 +468,7 @@ static void test_run_prefilter(void)
 	const aud_match *m;
 	aud_err err;
 
-	d[0] = make(&ps[0], &p, 1);
-	setenv("AUDITOR_NO_SIMD", "1", 1);
-	d[1] = make(&ps[1], &p, 1);
-	unsetenv("AUDITOR_NO_SIMD");
-	CHECK(d[0] != NULL && d[1] != NULL);
-	if (!d[0] || !d[1])
+	if (make_both(ps, d, p))
 		return;
 	/* one run at every offset 0..70 and of every length 11..41 */
 	for (len = 11; len <= 41; len++)
@@ -742,12 +750,7 @@ static void test_long_runs(void)
 	size_t len, k, i;
 	int t;
 
-	d[0] = make(&ps[0], &p, 1);
-	setenv("AUDITOR_NO_SIMD", "1", 1);
-	d[1] = make(&ps[1], &p, 1);
-	unsetenv("AUDITOR_NO_SIMD");
-	CHECK(d[0] != NULL && d[1] != NULL);
-	if (!d[0] || !d[1])
+	if (make_both(ps, d, p))
 		return;
 	for (len = 38; len <= 71; len++)
 		for (k = 0; k < 70; k += 3) {
