@@ -135,9 +135,7 @@ struct aud_detector {
 	unsigned char *pairbits; /* 65536 bits */
 	int32_t *pairhead;       /* 65536 chain heads, -1 none */
 	int32_t bytehead[256];
-	unsigned char singles[256]; /* distinct first bytes of 1-byte literals */
-	size_t nsingles;
-	unsigned char issingle[256]; /* the same as a table */
+	unsigned char issingle[256]; /* first bytes of 1-byte literals */
 	struct litref *refs;
 	size_t nrefs;
 	size_t *digit_pats; /* sorted by min_digits */
@@ -443,8 +441,6 @@ static int sort_digit_pats(aud_detector *d)
 	return 0;
 }
 
-/* Adds pattern p to the run class with its bitmap, creating it if new;
- * keeps each class's patterns sorted by N. */
 /* keep and last of has_run for rc->min (1..64) */
 static void run_steps(struct runclass *rc)
 {
@@ -459,6 +455,8 @@ static void run_steps(struct runclass *rc)
 	rc->last = rc->min > k && rc->min < 64 ? (unsigned)(rc->min - k) : 0;
 }
 
+/* Adds pattern p to the run class with its bitmap, creating it if new;
+ * keeps each class's patterns sorted by N. */
 static int add_run(aud_detector *d, size_t p)
 {
 	const aud_pattern_engine *e = d->eng[p];
@@ -542,10 +540,7 @@ static int index_literals(aud_detector *d)
 		na = variants((unsigned char)l->s[0], l->nocase, va);
 		if (l->len == 1) {
 			for (a = 0; a < na; a++) {
-				if (d->bytehead[va[a]] < 0) {
-					d->singles[d->nsingles++] = va[a];
-					d->issingle[va[a]] = 1;
-				}
+				d->issingle[va[a]] = 1;
 				if (push_ref(d, &d->bytehead[va[a]], i))
 					return AUD_ENOMEM;
 			}
@@ -1189,19 +1184,18 @@ __attribute__((target("avx2"))) static __m256i fold_avx2(__m256i x)
 	return _mm256_add_epi8(x, _mm256_and_si256(up, _mm256_set1_epi8(32)));
 }
 
-/* Looks at the bytes in [*at, len - 32) 32 at a time: only positions whose
- * byte is a one-byte literal, or may start a pair whose next byte may end
- * one, are looked at further. Leaves *at where the scalar loop goes on. */
+/* literal_windows 32 bytes at a time (the last ones from a padded copy):
+ * only positions whose byte is a one-byte literal, or may start a pair of
+ * lpairs, are looked at further. */
 __attribute__((target("avx2"))) static int
-pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
+pairs_avx2(aud_detector *d, const char *v, size_t len)
 {
 	const __m256i olo = _mm256_loadu_si256((const __m256i *)d->one_lo);
 	const __m256i ohi = _mm256_loadu_si256((const __m256i *)d->one_hi);
+	unsigned char pad[64];
 	size_t i;
 
-	unsigned char pad[64];
-
-	for (i = *at; i < len; i += 32) {
+	for (i = 0; i < len; i += 32) {
 		const unsigned char *p = (const unsigned char *)v + i;
 		uint32_t valid = UINT32_MAX, m;
 		__m256i a, b;
@@ -1240,7 +1234,6 @@ pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 			m &= m - 1;
 		}
 	}
-	*at = i;
 	return 0;
 }
 #endif
@@ -1255,15 +1248,15 @@ pairs_avx2(aud_detector *d, const char *v, size_t len, size_t *at)
 static int literal_windows(aud_detector *d, const char *v, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)v;
-	size_t i = 0;
+	size_t i;
 
 	if (!d->nlits || len == 0)
 		return 0;
 #ifdef AUD_HAVE_AVX2
 	if (d->avx2)
-		return pairs_avx2(d, v, len, &i);
+		return pairs_avx2(d, v, len);
 #endif
-	for (; i < len; i++) {
+	for (i = 0; i < len; i++) {
 		if (d->issingle[u[i]] && single_at(d, v, len, i))
 			return AUD_ENOMEM;
 		if (i + 1 < len && d->pairfirst[u[i]] && pair_at(d, v, len, i))
@@ -1608,9 +1601,6 @@ static int cmp_win(const void *a, const void *b)
 
 /* ---- step 3: one match ---------------------------------------------- */
 
-/* Is one of the words ws in v[from, to) as a whole word? One pass over
- * the bytes; a word is only compared where its first byte (case-folded)
- * occurs, which the table ws->first says. */
 /* Does one of the words ws start at v[at] and end by to, as a whole word?
  * (A word edge that is a letter or digit must not continue into more:
  * "ss#" may touch digits.) The caller has case-folded v[at] into c and
@@ -1648,6 +1638,9 @@ static int word_at(const struct words *ws, const char *v, size_t len,
 	return 0;
 }
 
+/* Is one of the words ws in v[from, to) as a whole word? One pass over
+ * the bytes; a word is only compared where its first byte (case-folded)
+ * occurs, which the table ws->first says. */
 static int words_in(const struct words *ws, const char *v, size_t len,
 		    size_t from, size_t to)
 {
@@ -1901,10 +1894,6 @@ limit:
  * long to list (the caller then reads the bytes itself). */
 #define CPOS_MAX (1u << 20)
 
-/* Lists v[i] with the entries whose words could start there, if any
- * (without a branch on that: most places start none). At the value's
- * last byte only a one-byte word could start: pair_bit(c, 0) finds the
- * entries that have one (their bit is in every slot). */
 /* The entries with a word that could start with the case-folded bytes
  * a b c (0 past the value's end, where no longer word fits). */
 static uint32_t place_mask(const aud_detector *d, unsigned char a,
@@ -1929,6 +1918,8 @@ static int places_room(aud_detector *d, size_t n)
 	return 0;
 }
 
+/* Lists v[i] with the entries whose words could start there, if any
+ * (without a branch on that: most places start none). */
 static int push_place(aud_detector *d, const unsigned char *v, size_t len,
 		      size_t i)
 {
@@ -1957,7 +1948,7 @@ static int place_at(const aud_detector *d, const unsigned char *v, size_t len,
 
 #ifdef AUD_HAVE_AVX2
 /* context_places from *at (>= 1) on, 32 bytes at a time, until at least
- * to or the last 32 bytes of the value. */
+ * to (the value's last bytes from a padded copy). */
 __attribute__((target("avx2"))) static int
 places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
 	    size_t to)

@@ -589,7 +589,6 @@ static int parse_double(const char *v, size_t n, double *out)
 	return *end == '\0' && isfinite(*out);
 }
 
-/* Compiles the entry's regex and checks what the engine relies on. */
 #define AT_MAX_BEFORE 16 /* window-before up to which anchored tries pay */
 
 /*
@@ -621,14 +620,15 @@ static int compile_at(entry *e, uint32_t opts, const char *path,
 			   &type);
 	pcre2_pattern_info((pcre2_code *)e->eng.code, PCRE2_INFO_FIRSTBITMAP,
 			   &map);
+	if (type == 1)
+		pcre2_pattern_info((pcre2_code *)e->eng.code,
+				   PCRE2_INFO_FIRSTCODEUNIT, &unit);
 	for (b = 0; b < 256; b++) {
 		int ok = 1;
 
 		if (map)
 			ok = (map[b >> 3] >> (b & 7)) & 1;
 		else if (type == 1) {
-			pcre2_pattern_info((pcre2_code *)e->eng.code,
-					   PCRE2_INFO_FIRSTCODEUNIT, &unit);
 			/* (a letter in either case: (?i) may apply) */
 			ok = b == unit ||
 			     (b < 128 && unit < 128 &&
@@ -641,6 +641,7 @@ static int compile_at(entry *e, uint32_t opts, const char *path,
 	return 0;
 }
 
+/* Compiles the entry's regex and checks what the engine relies on. */
 static int compile_entry(entry *e, const char *path, aud_err *err)
 {
 	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_NEVER_UCP;

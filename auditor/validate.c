@@ -9,6 +9,7 @@
  * above the function that applies it, so a reviewer can check it.
  */
 #include "auditor/validate.h"
+#include "auditor/common.h"
 #include "validate_impl.h"
 
 #include <arpa/inet.h>
@@ -745,21 +746,11 @@ static pthread_once_t ph_once = PTHREAD_ONCE_INIT;
 
 _Static_assert(NOWN < 255 && NFAMILIES <= 8, "ph_slot's fields hold these");
 
-/* FNV-1a of a NUL-terminated name. */
-static uint32_t ph_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* The slot of entity, or the empty slot where it would go; NULL when the
  * table is full. */
 static struct ph_slot *ph_slot_of(const char *entity)
 {
-	uint32_t i = ph_hash(entity), n;
+	size_t i = (size_t)aud_fnv1a(entity, strlen(entity)), n;
 
 	for (n = 0; n < PH_SLOTS; n++, i++) {
 		struct ph_slot *e = &ph_table[i & (PH_SLOTS - 1)];

@@ -80,7 +80,8 @@ typedef struct aud_pattern_engine {
 	const void *code;              /* pcre2_code, 8-bit code units */
 	int jit;                       /* 1 when JIT compilation succeeded */
 	const void *code_at;           /* the same anchored, or NULL: set
-					  when window_before < window */
+					  when window_before < window and
+					  <= 16, for an unanchored regex */
 	int jit_at;
 	unsigned char starts[32];      /* with code_at: bit b set when a
 					  match can start with byte b */
@@ -92,7 +93,8 @@ typedef struct aud_pattern_engine {
 	size_t nliterals;              /* and how many */
 	int literal_nocase;            /* literal-i: ASCII case-insensitive */
 	unsigned min_digits;           /* AUD_PF_DIGITS: N */
-	unsigned min_group;            /* and G of "group G" (else 1) */
+	unsigned min_group;            /* and G of "group G" (else 1; 0
+					  without a digits prefilter) */
 	unsigned char run_class[32];   /* AUD_PF_RUN: bit b set for byte b */
 	unsigned run_min;              /* AUD_PF_RUN: N */
 	size_t window;                 /* longest match in bytes ("window:") */
