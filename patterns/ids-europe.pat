@@ -14,10 +14,11 @@ entity: ES_NIF
 description: Spanish DNI number as NIF: 8 digits (thousands dots allowed) and the mod-23 control letter
 regex: (?<![\w.-])\d{2}(\.?)\d{3}\1\d{3}[- ]?[A-HJ-NP-TV-Z](?![\w-])
 validator: es_nif
-prefilter: digits 8
+prefilter: run [0-9.] 8
 context: dni, nif, d.n.i, n.i.f, documento nacional de identidad, número de identificación fiscal, documento de identidad
 confidence: 0.75
 window: 16
+window-before: 0
 match: DNI 48291037F
 match: 70415528-Q
 match: NIF: 30.912.846-H
@@ -101,10 +102,11 @@ entity: FR_NIR
 description: French NIR of a person born in Corsica (department 2A or 2B), plain or spaced
 regex: (?<![\w.+-])(?<!\d )[1-478]( ?)\d{2}\1\d{2}\g{1}2[AB]\1\d{3}\1\d{3} ?\d{2}(?![\w-]|\.\d| \d)
 validator: fr_nir
-prefilter: digits 8
+prefilter: literal 2A, 2B
 context: nir, sécurité sociale, securite sociale, numéro de sécurité sociale, n° ss, sécu, secu, insee, carte vitale, social security
 confidence: 0.75
 window: 24
+window-before: 8
 match: 2 91 03 2A 004 123 68
 match: 175082B03304523
 nomatch: 2 91 03 2A 004 123 69
@@ -214,7 +216,7 @@ entity: SE_PERSONNUMMER
 description: Swedish personnummer of a person aged 100 or more, YYMMDD+NNNC
 regex: (?<![\w.+-])\d{6}\+\d{4}(?![\w-]|\.\d)
 validator: se_personnummer
-prefilter: run [0-9A-Z+\-] 11
+prefilter: digits 6 group 6
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 confidence: 0.6
 window: 16
@@ -247,7 +249,7 @@ entity: FI_PERSONAL_IDENTITY_CODE
 description: Finnish personal identity code (HETU) DDMMYYCZZZQ with the century sign (+, -, A and since 2023 B-F, U-Y) and the mod-31 check character
 regex: (?<![\w+-])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![\w-])
 validator: fi_hetu
-prefilter: run [0-9A-Z+\-] 11
+prefilter: digits 6 group 6
 context: henkilötunnus, hetu, sotu, personbeteckning, personal identity code
 confidence: 0.85
 window: 16
