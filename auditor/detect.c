@@ -146,7 +146,9 @@ struct aud_detector {
 	struct dpat {
 		size_t pat;
 		unsigned min;
-		unsigned group; /* digits in a row the run must hold */
+		/* bit g: the run may hold g digits in a row, no digit
+		 * right before or after (bit 63: 63 or more) */
+		uint64_t groups;
 	} *dfree, *danch;
 	size_t nfree, nanch;
 	size_t anch_before; /* the largest window_before of danch */
@@ -406,6 +408,14 @@ static int cmp_lit(const void *a, const void *b)
 	return (x->up > y->up) - (x->up < y->up);
 }
 
+/* The groups mask of "group G" (H 0) or "group G-H". */
+static uint64_t group_bits(unsigned g, unsigned h)
+{
+	uint64_t from = UINT64_MAX << (g < 63 ? g : 63);
+
+	return h == 0 || h >= 63 ? from : from & (UINT64_MAX >> (63 - h));
+}
+
 /* Sorts the digit patterns by N (insertion sort: qsort has no context
  * argument, and the list is short). */
 static int sort_digit_pats(aud_detector *d)
@@ -428,7 +438,7 @@ static int sort_digit_pats(aud_detector *d)
 	for (i = 0; i < d->ndigit; i++) {
 		const aud_pattern_engine *e = d->eng[d->digit_pats[i]];
 		struct dpat x = {d->digit_pats[i], e->min_digits,
-				 e->min_group};
+				 group_bits(e->min_group, e->max_group)};
 
 		if (e->anchored) {
 			d->danch[d->nanch++] = x;
@@ -1275,13 +1285,22 @@ static const unsigned char dclass[256] = {
 /* Most separator bytes between two digits of one run. */
 #define MAX_GAP 2
 
+/* The groups bit of g digits in a row. */
+static uint64_t group_bit(unsigned g)
+{
+	return (uint64_t)1 << (g < 63 ? g : 63);
+}
+
+/* Windows around the run v[rs, re) of nd digits, whose stretches of
+ * digits in a row have the lengths in gm (group_bit), for the entries
+ * whose N and groups it meets. */
 static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
-		    unsigned ng, size_t len)
+		    uint64_t gm, size_t len)
 {
 	size_t k;
 
 	for (k = 0; k < d->nfree && d->dfree[k].min <= nd; k++)
-		if (d->dfree[k].group <= ng &&
+		if ((d->dfree[k].groups & gm) &&
 		    add_window(d, d->dfree[k].pat, rs, re, len))
 			return AUD_ENOMEM;
 	/* an anchored entry's match starts the value: add_window would
@@ -1289,7 +1308,7 @@ static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
 	if (rs > d->anch_before)
 		return 0;
 	for (k = 0; k < d->nanch && d->danch[k].min <= nd; k++)
-		if (d->danch[k].group <= ng &&
+		if ((d->danch[k].groups & gm) &&
 		    rs <= d->eng[d->danch[k].pat]->window_before &&
 		    add_window(d, d->danch[k].pat, rs, re, len))
 			return AUD_ENOMEM;
@@ -1324,9 +1343,10 @@ static size_t skip_to_digit(const unsigned char *v, size_t len, size_t i)
 
 static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 {
-	/* nd digits in the run, cg in its last group (digits in a row), ng
-	 * in its longest */
-	unsigned nd = 0, gap = 0, need, cg = 0, ng = 0;
+	/* nd digits in the run, cg in its last group (digits in a row), gm
+	 * the lengths of the groups before it (group_bit) */
+	unsigned nd = 0, gap = 0, need, cg = 0;
+	uint64_t gm = 0;
 	size_t i, rs = 0, re = 0;
 
 	if (d->ndigit == 0)
@@ -1346,30 +1366,38 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 		if (c == 1) {
 			if (nd && gap > MAX_GAP) {
 				if (nd >= need &&
-				    run_done(d, rs, re, nd, ng, len))
+				    run_done(d, rs, re, nd,
+					     gm | group_bit(cg), len))
 					return AUD_ENOMEM;
 				nd = 0;
 			}
 			if (nd == 0) {
 				rs = i;
-				cg = ng = 0;
+				cg = 0;
+				gm = 0;
+				gap = 0;
 			}
-			cg = gap ? 1 : cg + 1;
-			if (cg > ng)
-				ng = cg;
+			if (gap) {
+				gm |= group_bit(cg);
+				cg = 1;
+			} else {
+				cg++;
+			}
 			nd++;
 			re = i + 1;
 			gap = 0;
 		} else if (c == 2 && nd) {
 			gap++;
 		} else if (nd) {
-			if (nd >= need && run_done(d, rs, re, nd, ng, len))
+			if (nd >= need &&
+			    run_done(d, rs, re, nd, gm | group_bit(cg), len))
 				return AUD_ENOMEM;
 			nd = 0;
 			gap = 0;
 		}
 	}
-	if (nd >= need && nd && run_done(d, rs, re, nd, ng, len))
+	if (nd >= need && nd &&
+	    run_done(d, rs, re, nd, gm | group_bit(cg), len))
 		return AUD_ENOMEM;
 	return 0;
 }

@@ -491,7 +491,7 @@ static int parse_prefilter_kind(entry *e, const char *v, size_t n,
 	if (kw == 6 && memcmp(v, "digits", 6) == 0) {
 		const char *g = memchr(arg, ' ', alen);
 		size_t nlen = g ? (size_t)(g - arg) : alen;
-		long d, k = 1;
+		long d, k = 1, h = 0;
 
 		if (alen == 0)
 			return 1;
@@ -499,18 +499,26 @@ static int parse_prefilter_kind(entry *e, const char *v, size_t n,
 			*why = "digits N needs N from 1 to 64";
 			return 1;
 		}
-		if (g) { /* "digits N group G" */
+		if (g) { /* "digits N group G" or "group G-H" */
 			size_t rest = alen - nlen - 1;
+			const char *dash =
+			    rest < 7 ? NULL : memchr(g + 7, '-', rest - 6);
+			size_t glen = dash ? (size_t)(dash - (g + 7)) : rest - 6;
 
 			if (rest < 7 || memcmp(g + 1, "group ", 6) != 0 ||
-			    parse_count(g + 7, rest - 6, 1, d, &k)) {
-				*why = "digits N group G needs G from 1 to N";
+			    parse_count(g + 7, glen, 1, d, &k) ||
+			    (dash && parse_count(dash + 1,
+						 rest - 6 - glen - 1, k, 64,
+						 &h))) {
+				*why = "digits N group G needs G from 1 to N "
+				       "(group G-H: H from G to 64)";
 				return 1;
 			}
 		}
 		e->eng.prefilter = AUD_PF_DIGITS;
 		e->eng.min_digits = (unsigned)d;
 		e->eng.min_group = (unsigned)k;
+		e->eng.max_group = (unsigned)h;
 		return 0;
 	}
 	return 1;

@@ -19,7 +19,7 @@ entity: BR_CPF
 description: Brazilian CPF (individual taxpayer number) written 123.456.789-09 (two mod-11 check digits)
 regex: (?<![\w.+/-])(?<!\d )\d{3}(\.?)\d{3}\1\d{3}-\d{2}(?![\w-]|[./]\d)
 validator: br_cpf
-prefilter: digits 11
+prefilter: digits 11 group 2-2
 context: cpf, cpf/mf, cadastro de pessoas fisicas, cadastro de pessoa fisica, contribuinte
 confidence: 0.85
 window: 14
@@ -45,7 +45,7 @@ entity: BR_CPF
 description: Brazilian CPF as 11 plain digits, reported only next to a context word
 regex: (?<![\w.+-])\d{11}(?![\w-]|\.\d)
 validator: br_cpf
-prefilter: digits 11 group 11
+prefilter: digits 11 group 11-11
 context: cpf, cpf/mf, cadastro de pessoas fisicas, cadastro de pessoa fisica
 context-required: yes
 confidence: 0.6
@@ -63,7 +63,7 @@ entity: BR_CNPJ
 description: Brazilian CNPJ (company registry number) written 12.345.678/0001-95 (two mod-11 check digits)
 regex: (?<![\w.+/-])\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}(?![\w-]|[./]\d)
 validator: br_cnpj
-prefilter: digits 14
+prefilter: digits 14 group 2-2
 context: cnpj, cnpj/mf, cadastro nacional da pessoa juridica, razao social, empresa
 confidence: 0.85
 window: 18
@@ -85,7 +85,7 @@ entity: BR_CNPJ
 description: Brazilian CNPJ as 14 plain digits, reported only next to a context word
 regex: (?<![\w.+-])\d{14}(?![\w-]|\.\d)
 validator: br_cnpj
-prefilter: digits 14 group 14
+prefilter: digits 14 group 14-14
 context: cnpj, cnpj/mf, cadastro nacional da pessoa juridica
 context-required: yes
 confidence: 0.6
@@ -102,7 +102,7 @@ entity: ZA_ID
 description: South African identity number YYMMDD SSSS CAZ (birth date, citizenship 0-2, 8/9, Luhn check digit)
 regex: (?<![\w.+-])(?<!\d[ -])\d{2}[01]\d[0-3]\d( ?)\d{4}\1[012][89]\d(?![\w-]|\.\d)(?!\1\d)
 validator: za_id
-prefilter: digits 13 group 6
+prefilter: digits 13 group 6-13
 context: id number, identity number, id no, sa id, rsa id, south african id, identity document, smart id
 confidence: 0.75
 window: 15

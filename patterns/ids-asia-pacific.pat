@@ -20,7 +20,7 @@ entity: IN_AADHAAR
 description: Indian Aadhaar number in its printed 4-4-4 grouping (Verhoeff check digit)
 regex: (?<![\w.+-])(?<!\d[ -])[2-9]\d{3}([ -])\d{4}\1\d{4}(?![\w-]|\.\d)(?!\1\d)
 validator: in_aadhaar
-prefilter: digits 12
+prefilter: digits 12 group 4-4
 context: aadhaar, aadhar, adhaar, aadhaar number, aadhaar no, uidai, uid, enrolment
 exclude-context: tracking, track, fedex, ups, usps, dhl, shipment, parcel, consignment, awb, waybill, order, invoice, card, visa, mastercard, gift card
 confidence: 0.8
@@ -49,7 +49,7 @@ entity: IN_AADHAAR
 description: Indian Aadhaar number as 12 plain digits, reported only next to a context word
 regex: (?<![\w.+-])[2-9]\d{11}(?![\w-]|\.\d)
 validator: in_aadhaar
-prefilter: digits 12 group 12
+prefilter: digits 12 group 12-12
 context: aadhaar, aadhar, adhaar, aadhaar number, aadhaar no, uidai
 context-required: yes
 confidence: 0.6
@@ -95,7 +95,7 @@ entity: AU_TFN
 description: Australian Tax File Number (8 or 9 digits, plain or 3-3-3), reported only next to a context word
 regex: (?<![\w.+-])(?<!\d[ -])\d{3}([ -]?)\d{3}\1\d{2,3}(?![\w-]|\.\d)(?!\1\d)
 validator: au_tfn
-prefilter: digits 8
+prefilter: digits 8 group 2-9
 context: tfn, tax file number, tax file no, tax file
 context-required: yes
 confidence: 0.6
@@ -118,7 +118,7 @@ entity: AU_ABN
 description: Australian Business Number in its printed 2-3-3-3 grouping (mod-89 check)
 regex: (?<![\w.+-])(?<!\d[ -])\d{2}([ -])\d{3}\1\d{3}\1\d{3}(?![\w-]|\.\d)(?!\1\d)
 validator: au_abn
-prefilter: digits 11
+prefilter: digits 11 group 2-2
 context: abn, australian business number, business number
 confidence: 0.8
 window: 14
@@ -139,7 +139,7 @@ entity: AU_ABN
 description: Australian Business Number as 11 plain digits, reported only next to a context word
 regex: (?<![\w.+-])[1-9]\d{10}(?![\w-]|\.\d)
 validator: au_abn
-prefilter: digits 11 group 11
+prefilter: digits 11 group 11-11
 context: abn, australian business number
 context-required: yes
 confidence: 0.6
@@ -156,7 +156,7 @@ entity: AU_MEDICARE
 description: Australian Medicare card number in its printed 4-5-1 grouping, optionally with the individual reference number
 regex: (?<![\w.+-])(?<!\d[ -])[2-6]\d{3}([ -])\d{5}\1\d(?:[ /-][1-9])?(?![\w-]|\.\d)(?![ /-]\d)
 validator: au_medicare
-prefilter: digits 10
+prefilter: digits 10 group 5-5
 context: medicare, medicare number, medicare card, medicare no, mcn, irn
 confidence: 0.7
 window: 14
@@ -180,7 +180,7 @@ entity: AU_MEDICARE
 description: Australian Medicare card number as 10 or 11 plain digits, reported only next to a context word
 regex: (?<![\w.+-])[2-6]\d{9}[1-9]?(?![\w-]|\.\d)
 validator: au_medicare
-prefilter: digits 10 group 10
+prefilter: digits 10 group 10-11
 context: medicare, medicare number, medicare card, medicare no, mcn
 context-required: yes
 confidence: 0.5
@@ -197,7 +197,7 @@ entity: SG_NRIC_FIN
 description: Singapore NRIC or FIN: S/T/F/G/M, 7 digits and a check letter
 regex: (?<![\w-])[STFGMstfgm]\d{7}[A-Za-z](?![\w-])
 validator: sg_nric_fin
-prefilter: digits 7 group 7
+prefilter: digits 7 group 7-7
 context: nric, fin, nric/fin, uin, ic, ic no, nric no, identity card, singpass
 confidence: 0.8
 window: 9
@@ -248,7 +248,7 @@ entity: KR_RRN
 description: South Korean resident registration number YYMMDD-GXXXXXX (birth date, century/sex digit, check digit before October 2020)
 regex: (?<![\w.+-])(?<!\d[ -])\d{2}[01]\d[0-3]\d-\d{7}(?![\w-]|\.\d)
 validator: kr_rrn
-prefilter: digits 13 group 7
+prefilter: digits 13 group 7-7
 context: rrn, resident registration number, resident registration, registration number, jumin, jumin deungnok beonho, foreigner registration number, alien registration number
 confidence: 0.75
 window: 14
@@ -272,7 +272,7 @@ entity: KR_RRN
 description: South Korean resident registration number as 13 plain digits or 6+7 with a space, reported only next to a context word
 regex: (?<![\w.+-])(?<!\d[ -])\d{2}[01]\d[0-3]\d ?\d{7}(?![\w-]|\.\d)(?! \d)
 validator: kr_rrn
-prefilter: digits 13 group 7
+prefilter: digits 13 group 7-13
 context: rrn, resident registration number, resident registration, jumin, jumin deungnok beonho, foreigner registration number, alien registration number
 context-required: yes
 confidence: 0.6

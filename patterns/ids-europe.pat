@@ -39,7 +39,7 @@ entity: ES_NIE
 description: Spanish foreigner identity number (NIE): X, Y or Z, 7 digits and the mod-23 control letter
 regex: (?<![\w.-])[XYZ][- ]?\d{7}[- ]?[A-HJ-NP-TV-Z](?![\w-])
 validator: es_nie
-prefilter: digits 7 group 7
+prefilter: digits 7 group 7-7
 context: nie, n.i.e, número de identidad de extranjero, número de identificación de extranjero, extranjero, tie
 confidence: 0.8
 window: 16
@@ -118,7 +118,7 @@ entity: DE_TAX_ID
 description: German tax id (steuerliche Identifikationsnummer) in the printed layout 12 345 678 901, MOD 11,10 check digit
 regex: (?<![\w.+-])(?<!\d )[1-9]\d \d{3} \d{3} \d{3}(?![\w-]|\.\d| \d)
 validator: de_tax_id
-prefilter: digits 11
+prefilter: digits 11 group 2-2
 context: steuer-id, steuerid, steuer-idnr, idnr, identifikationsnummer, steueridentifikationsnummer, steuerliche identifikationsnummer, tax id, tin
 confidence: 0.7
 window: 16
@@ -137,7 +137,7 @@ entity: DE_TAX_ID
 description: German tax id as eleven plain digits, reported only next to a context word
 regex: (?<![\w.+-])[1-9]\d{10}(?![\w-]|\.\d)
 validator: de_tax_id
-prefilter: digits 11 group 11
+prefilter: digits 11 group 11-11
 context: steuer-id, steuerid, steuer-idnr, idnr, identifikationsnummer, steueridentifikationsnummer, steuerliche identifikationsnummer, tax id, tin
 context-required: yes
 confidence: 0.5
@@ -154,7 +154,7 @@ entity: NL_BSN
 description: Dutch citizen service number (BSN), 9 digits or 4.2.3 with dots, 11-proef; reported only next to a context word
 regex: (?<![\w.+-])(?:\d{9}|\d{4}\.\d{2}\.\d{3})(?![\w-]|\.\d)
 validator: nl_bsn
-prefilter: digits 9
+prefilter: digits 9 group 3-9
 context: bsn, burgerservicenummer, sofinummer, sofi-nummer, sofi, citizen service number
 context-required: yes
 confidence: 0.5
@@ -174,7 +174,7 @@ entity: PL_PESEL
 description: Polish PESEL: 11 digits with the birth date (century in the month) and a weighted check digit; reported only next to a context word
 regex: (?<![\w.+-])\d{11}(?![\w-]|\.\d)
 validator: pl_pesel
-prefilter: digits 11 group 11
+prefilter: digits 11 group 11-11
 context: pesel, numer pesel, nr pesel
 context-required: yes
 confidence: 0.55
@@ -193,7 +193,7 @@ entity: SE_PERSONNUMMER
 description: Swedish personnummer or samordningsnummer YYMMDD-NNNC or YYYYMMDD-NNNC, Luhn check digit
 regex: (?<![\w.+-])(?:(?:18|19|20)\d{6}|\d{6})-\d{4}(?![\w-]|\.\d)
 validator: se_personnummer
-prefilter: digits 10 group 6
+prefilter: digits 10 group 6-8
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 confidence: 0.7
 window: 16
@@ -216,7 +216,7 @@ entity: SE_PERSONNUMMER
 description: Swedish personnummer of a person aged 100 or more, YYMMDD+NNNC
 regex: (?<![\w.+-])\d{6}\+\d{4}(?![\w-]|\.\d)
 validator: se_personnummer
-prefilter: digits 6 group 6
+prefilter: digits 6 group 6-6
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 confidence: 0.6
 window: 16
@@ -232,7 +232,7 @@ entity: SE_PERSONNUMMER
 description: Swedish personnummer as 10 or 12 plain digits, reported only next to a context word
 regex: (?<![\w.+-])(?:(?:18|19|20)\d{10}|\d{10})(?![\w-]|\.\d)
 validator: se_personnummer
-prefilter: digits 10 group 10
+prefilter: digits 10 group 10-12
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 context-required: yes
 confidence: 0.5
@@ -249,7 +249,7 @@ entity: FI_PERSONAL_IDENTITY_CODE
 description: Finnish personal identity code (HETU) DDMMYYCZZZQ with the century sign (+, -, A and since 2023 B-F, U-Y) and the mod-31 check character
 regex: (?<![\w+-])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![\w-])
 validator: fi_hetu
-prefilter: digits 6 group 6
+prefilter: digits 6 group 6-6
 context: henkilötunnus, hetu, sotu, personbeteckning, personal identity code
 confidence: 0.85
 window: 16

@@ -12,7 +12,7 @@ entity: US_ITIN
 description: US Individual Taxpayer Identification Number, 9XX-XX-XXXX with the IRS group ranges (dashes or spaces)
 regex: (?<![\w-])(?<!\d )9\d{2}([- ])(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])\1\d{4}(?![\w-]| \d)
 validator: us_itin
-prefilter: digits 9
+prefilter: digits 9 group 2-2
 context: itin, individual taxpayer, taxpayer identification, taxpayer id, tax id, tin, irs
 confidence: 0.6
 window: 16
@@ -35,7 +35,7 @@ entity: US_ITIN
 description: US ITIN as nine plain digits, reported only next to a context word
 regex: (?<![\w.+-])9\d{2}(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])\d{4}(?![\w-]|\.\d)
 validator: us_itin
-prefilter: digits 9 group 9
+prefilter: digits 9 group 9-9
 context: itin, individual taxpayer, taxpayer identification, taxpayer id, tax id, tin
 context-required: yes
 confidence: 0.5
@@ -51,7 +51,7 @@ id: us_passport
 entity: US_PASSPORT
 description: US passport book or card number (9 digits, or a letter and 8 digits since 2021), reported only next to a context word
 regex: (?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-]|\.\d)
-prefilter: digits 8 group 8
+prefilter: digits 8 group 8-9
 context: passport, passport no, passport number, passport#, passport card, travel document
 context-required: yes
 confidence: 0.5
@@ -71,7 +71,7 @@ entity: CA_SIN
 description: Canadian Social Insurance Number, 3-3-3 digits with spaces or dashes, Luhn check digit (not right after a phone label)
 regex: (?<![\w-])(?<!\d )(?<!(?i)tel |tel: |tel\. |fax |fax: |phone |phone: |mobile |mobile: |cell |call |móvil |movil |tlf |tfno |telefon |teléfono )\d{3}([- ])\d{3}\1\d{3}(?![\w-]|\.\d| \d)
 validator: ca_sin
-prefilter: digits 9
+prefilter: digits 9 group 3-3
 context: sin, social insurance, social insurance number, numéro d'assurance sociale, assurance sociale, nas
 exclude-context: tfn, tax file, tax file number, abn, australian
 confidence: 0.6
@@ -97,7 +97,7 @@ entity: CA_SIN
 description: Canadian SIN as nine plain digits, reported only next to a context word
 regex: (?<![\w.+-])\d{9}(?![\w-]|\.\d)
 validator: ca_sin
-prefilter: digits 9 group 9
+prefilter: digits 9 group 9-9
 context: sin, social insurance, social insurance number, numéro d'assurance sociale, assurance sociale, nas
 context-required: yes
 confidence: 0.5

@@ -38,7 +38,7 @@ entity: UK_NHS
 description: NHS number printed 3 3 4 with spaces, Modulus 11 check digit (NHS Data Dictionary); not right after a phone label
 regex: (?<![\w+-])(?<!\d )(?<!(?i)tel |tel: |tel\. |fax |fax: |phone |phone: |mobile |mobile: |cell |call |móvil |movil |tlf |tfno |telefon |teléfono )\d{3} \d{3} \d{4}(?![\w-]|\.\d| \d)
 validator: uk_nhs
-prefilter: digits 10
+prefilter: digits 10 group 3-3
 context: nhs, nhs number, nhs no, national health service, health service number, chi number, chi no
 confidence: 0.6
 window: 16
@@ -64,7 +64,7 @@ entity: UK_NHS
 description: NHS number as ten plain digits or 3-3-4 with dashes, reported only next to a context word
 regex: (?<![\w.+-])(?:\d{10}|\d{3}-\d{3}-\d{4})(?![\w-]|\.\d)
 validator: uk_nhs
-prefilter: digits 10
+prefilter: digits 10 group 4-10
 context: nhs, nhs number, nhs no, national health service, health service number, chi number, chi no
 context-required: yes
 confidence: 0.5

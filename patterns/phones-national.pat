@@ -20,7 +20,7 @@ entity: PHONE_NUMBER
 description: UK national number with trunk 0, grouped: 020 7123 4567, 0161 234 5678, 01223 456789, 07911 123456, (029) 2034 5678
 regex: (?<![\w+.-])(?<!\d[ -])(?:\(0\d{2,5}\) ?|0\d{2,5}[ -])\d{3,4}(?:[ -]?\d{3,4})?(?![\w-]|\.\d|[ -]\d)
 validator: phone_uk
-prefilter: digits 10
+prefilter: digits 10 group 3-6
 context: phone, tel, telephone, mobile, mob, cell, fax, call, sms, whatsapp, contact
 confidence: 0.6
 window: 20
@@ -54,7 +54,7 @@ entity: PHONE_NUMBER
 description: French national number: 0 then 9 digits as five pairs joined by one kind of separator (01 23 45 67 89, 06.12.34.56.78)
 regex: (?<![\w+.-])(?<!\d[ .-])0[1-9]([ .-])\d\d(?:\1\d\d){3}(?![\w-]|\.\d|[ .-]\d)
 validator: phone_fr
-prefilter: digits 10
+prefilter: digits 10 group 2-2
 context: phone, tel, telephone, téléphone, tél, portable, mobile, fax, appel, contact
 confidence: 0.6
 window: 16
@@ -77,7 +77,7 @@ entity: PHONE_NUMBER
 description: Indian national number with trunk 0: mobile 098765 43210, 0 98765 43210, 0612 345 6789; landline with STD code 0484 234 5678
 regex: (?<![\w+.-])(?<!\d[ -])(?:0 ?[6-9]\d{4}[ -]\d{5}|0[6-9]\d{2}[ -]\d{3}[ -]\d{4}|0[1-8]\d{1,3}[ -]\d{3,4}[ -]?\d{4})(?![\w-]|\.\d|[ -]\d)
 validator: phone_in
-prefilter: digits 11
+prefilter: digits 11 group 3-5
 context: phone, tel, telephone, mobile, mob, cell, ph no, contact no, whatsapp, sms, call
 confidence: 0.6
 window: 16
@@ -98,7 +98,7 @@ entity: PHONE_NUMBER
 description: German national number with trunk 0: area code and subscriber separated (030 901820, (089) 1234567, 030/12345678, 0151 12345678, 0711 12345-0)
 regex: (?<![\w+.-])(?<!\d[ -])(?:\(0\d{2,5}\) ?|0\d{2,5}(?:/ ?| ?/| |-))\d{2,8}(?:[ -]\d{1,8})?(?![\w-]|\.\d|[ /-]\d)
 validator: phone_de
-prefilter: digits 8
+prefilter: digits 8 group 3-6
 context: phone, tel, telefon, telephone, handy, mobil, mobile, fax, rufnummer, anruf, contact, kontakt
 confidence: 0.6
 window: 28
@@ -134,7 +134,7 @@ entity: PHONE_NUMBER
 description: UK national number as plain digits (0 and 10 digits), reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{8,9}(?![\w-]|\.\d)
 validator: phone_uk
-prefilter: digits 10 group 10
+prefilter: digits 10 group 10-11
 context: phone, tel, telephone, mobile, mob, cell, fax, call, sms, whatsapp
 context-required: yes
 confidence: 0.5
@@ -152,7 +152,7 @@ entity: PHONE_NUMBER
 description: French national number as ten plain digits, reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{8}(?![\w-]|\.\d)
 validator: phone_fr
-prefilter: digits 10 group 10
+prefilter: digits 10 group 10-10
 context: phone, tel, telephone, téléphone, tél, portable, mobile, fax
 context-required: yes
 confidence: 0.5
@@ -168,7 +168,7 @@ entity: PHONE_NUMBER
 description: Indian mobile number as ten plain digits (6-9...), or grouped 5-5 without the 0, reported only next to a context word
 regex: (?<![\w+.-])(?<!\d[ -])(?:0?[6-9]\d{9}|[6-9]\d{4}[ -]\d{5})(?![\w-]|\.\d|[ -]\d)
 validator: phone_in
-prefilter: digits 10
+prefilter: digits 10 group 5-11
 context: phone, tel, telephone, mobile, mob, cell, ph no, contact no, whatsapp, sms
 context-required: yes
 confidence: 0.5
@@ -186,7 +186,7 @@ entity: PHONE_NUMBER
 description: German national number as plain digits (0 and 7-11 digits), reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{6,10}(?![\w-]|\.\d)
 validator: phone_de
-prefilter: digits 8 group 8
+prefilter: digits 8 group 8-12
 context: phone, tel, telefon, telephone, handy, mobil, mobile, fax, rufnummer
 context-required: yes
 confidence: 0.5

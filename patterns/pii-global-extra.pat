@@ -76,7 +76,7 @@ entity: MAC_ADDRESS
 description: MAC address of decimal digits only in the '-' or dotted form (12-34-56-78-90-12, 1234.5678.9012), reported only next to a context word
 regex: (?<![\w:.-])(?:\d\d(?:-\d\d){5}|\d{4}\.\d{4}\.\d{4})(?![\w:-]|\.\w)
 validator: mac_address
-prefilter: digits 12
+prefilter: digits 12 group 2-4
 context: mac, mac address, macaddr, hwaddr, hw addr, ether, ethernet, bssid, wifi, wlan, lladdr, nic
 context-required: yes
 confidence: 0.6

@@ -44,7 +44,7 @@ entity: CREDIT_CARD
 description: Payment card number: 13-19 digits, plain or grouped as printed (4-4-4-4[-3], 4-6-5, 4-6-4)
 regex: (?<![\w.+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\w-]|\.\d)
 validator: credit_card
-prefilter: digits 13
+prefilter: digits 13 group 4-19
 context: card, credit card, debit, visa, mastercard, amex, american express, discover, jcb, unionpay, diners, cc, ccnum, card number, pan, payment
 exclude-context: iban, bic, swift, id number, id no, identity number, identity no, national id, rsa id, sa id, south african id, identity document
 confidence: 0.8

@@ -10,7 +10,7 @@ entity: US_SSN
 description: US Social Security number written 3-2-4 with dashes or spaces
 regex: (?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\w-])
 validator: us_ssn
-prefilter: digits 9
+prefilter: digits 9 group 2-2
 context: ssn, social security, social security number, ss#, ssa, taxpayer, tin
 confidence: 0.6
 window: 16
@@ -36,7 +36,7 @@ entity: US_SSN
 description: US Social Security number as nine plain digits, reported only next to a context word
 regex: (?<![\w.+-])\d{9}(?![\w-]|\.\d)
 validator: us_ssn
-prefilter: digits 9 group 9
+prefilter: digits 9 group 9-9
 context: ssn, social security, social security number, ss#, ssa, taxpayer, tin
 context-required: yes
 confidence: 0.5
@@ -86,7 +86,7 @@ entity: PHONE_NUMBER
 description: North American phone number as ten plain digits (or 1 and ten), reported only next to a context word
 regex: (?<![\w+.-])1?[2-9]\d{2}[2-9]\d{6}(?![\w-]|\.\d)
 validator: nanp
-prefilter: digits 10 group 10
+prefilter: digits 10 group 10-11
 context: phone, tel, telephone, mobile, cell, fax, call, sms, whatsapp
 context-required: yes
 confidence: 0.5

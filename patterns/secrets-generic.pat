@@ -82,6 +82,8 @@ placeholder: Server=sql01;Database=crm;User Id=sa;Pwd=%SA_PASSWORD%;
 # a ';' (conn_string_password). An upper-case <TAG> right before the value
 # is a redaction marker (<URL_CREDENTIALS>, <PRIVATE_KEY>, as `auditor
 # redact` writes them), not a key name closed by '>'.
+# A match starts at its key name, at most 8 bytes before the literal in
+# it ("private_key": "key" is 8 bytes in), hence window-before 8.
 id: generic_secret
 entity: GENERIC_SECRET
 description: Value of a password=, secret=, token=, api_key= assignment (entropy-gated)
@@ -91,7 +93,7 @@ prefilter: literal-i pass, pwd, cret, cred, ken, key, zation
 confidence: 0.7
 entropy: 3.0
 window: 200
-window-before: 16
+window-before: 8
 exclude-before: (?-i)<[A-Z][A-Z0-9_]{0,63}>\s{0,3}
 match: password=Xk9#mQ2vLp7w
 match: DB_PASSWORD="hR4!tq8Zw2Lm"

@@ -781,18 +781,20 @@ static void test_long_runs(void)
 
 /* "digits N group G": a run whose longest stretch of digits in a row is
  * shorter than G opens no window (dates, phone numbers written in
- * groups); the findings are those of the same entry without "group",
- * over random digits and separators, with and without AVX2. */
+ * groups), and with "group G-H" one with no stretch of G to H digits
+ * opens none either (a card number's sixteen for a seven-digit entry);
+ * the findings are those of the same entry without "group", over random
+ * digits and separators, with and without AVX2. */
 static void test_digit_groups(void)
 {
 	static const char *const body =
 	    "entity: TEST_SEVEN\ndescription: d\n"
 	    "regex: (?<![\\d])\\d{7}(?![\\d])\nconfidence: 0.5\n"
 	    "window: 12\nmatch: x 1234567 y\n";
-	char text[2][512];
-	const char *paths[2];
-	aud_patternset *ps[3] = {NULL, NULL, NULL};
-	aud_detector *d[3];
+	char text[3][512];
+	const char *paths[3];
+	aud_patternset *ps[4] = {NULL, NULL, NULL, NULL};
+	aud_detector *d[4];
 	const char *alpha = "0123456789 -./()x";
 	unsigned seed = 99;
 	uint64_t before;
@@ -806,16 +808,38 @@ static void test_digit_groups(void)
 		 "id: seven\n%sprefilter: digits 7 group 7\n", body);
 	snprintf(text[1], sizeof text[1], "id: seven\n%sprefilter: digits 7\n",
 		 body);
+	snprintf(text[2], sizeof text[2],
+		 "id: seven\n%sprefilter: digits 7 group 7-7\n", body);
 	paths[0] = put_file("grp.pat", text[0]);
 	paths[1] = put_file("nogrp.pat", text[1]);
+	paths[2] = put_file("range.pat", text[2]);
 	d[0] = make(&ps[0], &paths[0], 1);
 	d[1] = make(&ps[1], &paths[1], 1);
 	setenv("AUDITOR_NO_SIMD", "1", 1);
 	d[2] = make(&ps[2], &paths[0], 1);
 	unsetenv("AUDITOR_NO_SIMD");
-	CHECK(d[0] && d[1] && d[2]);
-	if (!d[0] || !d[1] || !d[2])
+	d[3] = make(&ps[3], &paths[2], 1);
+	CHECK(d[0] && d[1] && d[2] && d[3]);
+	if (!d[0] || !d[1] || !d[2] || !d[3])
 		goto done;
+	/* eight in a row: a window for "group 7", none for "group 7-7" */
+	before = aud_detector_window_bytes(d[0]);
+	CHECK_EQ_INT(aud_detect_field(d[0], "", 0, "no 12345678", 11, &m,
+				      &err),
+		     0);
+	CHECK(aud_detector_window_bytes(d[0]) - before > 0);
+	before = aud_detector_window_bytes(d[3]);
+	CHECK_EQ_INT(aud_detect_field(d[3], "", 0, "no 12345678", 11, &m,
+				      &err),
+		     0);
+	CHECK_EQ_INT(aud_detector_window_bytes(d[3]) - before, 0);
+	/* ... but seven in a row beside it in the same run: found */
+	CHECK_EQ_INT(aud_detect_field(d[3], "", 0, "12345678 1234567.", 17,
+				      &m, &err),
+		     1);
+	CHECK_EQ_INT(aud_detect_field(d[3], "", 0, "1234567-12345678", 16,
+				      &m, &err),
+		     1);
 	/* groups of 4, 2 and 2: a window without group, none with it */
 	before = aud_detector_window_bytes(d[0]);
 	CHECK_EQ_INT(aud_detect_field(d[0], "", 0, "on 2015-12-14 at", 16,
@@ -845,7 +869,7 @@ static void test_digit_groups(void)
 		nw = aud_detect_field(d[1], "", 0, v, len, &m, &err);
 		for (i = 0; (int)i < nw && i < 32; i++)
 			want[i] = m[i];
-		for (t = 0; t < 3; t += 2) {
+		for (t = 0; t < 4; t += 1 + (t == 0)) {
 			got = aud_detect_field(d[t], "", 0, v, len, &m, &err);
 			CHECK_EQ_INT(got, nw);
 			for (i = 0; (int)i < got && (int)i < nw && i < 32; i++) {
@@ -855,12 +879,13 @@ static void test_digit_groups(void)
 		}
 	}
 done:
-	for (t = 0; t < 3; t++) {
+	for (t = 0; t < 4; t++) {
 		aud_detector_free(d[t]);
 		aud_patterns_free(ps[t]);
 	}
 	unlink(paths[0]);
 	unlink(paths[1]);
+	unlink(paths[2]);
 }
 
 /* window-before: the regex is tried only at starts up to the hit (an

@@ -312,12 +312,16 @@ static void test_errors(void)
 		     GOOD_HEAD "regex: \\d{4}\nprefilter: digits 0\n");
 	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
 	CHECK(at_line(err.msg, p, 6));
-	/* "digits N group G": G from 1 to N, the word spelt out */
+	/* "digits N group G": G from 1 to N, the word spelt out; "group
+	 * G-H": H from G to 64 */
 	{
 		static const char *const bad[] = {
 		    "digits 4 group 5", "digits 4 group 0", "digits 4 group",
 		    "digits 4 groups 2", "digits 4 group 2x", "digits 4 2",
-		    "digits 4  group 2"};
+		    "digits 4  group 2", "digits 4 group 3-2",
+		    "digits 4 group 2-", "digits 4 group -2",
+		    "digits 4 group 2-65", "digits 4 group 2-x",
+		    "digits 4 group 5-6", "digits 4 group 2--3"};
 		size_t k;
 
 		for (k = 0; k < sizeof bad / sizeof *bad; k++) {
@@ -334,6 +338,11 @@ static void test_errors(void)
 		p = put_file(0, "a.pat",
 			     GOOD_HEAD "regex: \\d{4}\n"
 				       "prefilter: digits 4 group 4\n"
+				       "confidence: 0.5\nmatch: 1234\n");
+		CHECK_EQ_INT(load_one(p, &err), 0);
+		p = put_file(0, "a.pat",
+			     GOOD_HEAD "regex: \\d{4}\n"
+				       "prefilter: digits 4 group 4-64\n"
 				       "confidence: 0.5\nmatch: 1234\n");
 		CHECK_EQ_INT(load_one(p, &err), 0);
 	}
