@@ -220,7 +220,6 @@ prefilter: digits 6 group 6-6
 context: personnummer, personnr, pnr, samordningsnummer, personal identity number, person number
 confidence: 0.6
 window: 16
-window-before: 0
 match: 041231+4569
 match: pnr 041231+4569
 nomatch: 041231+4568
@@ -253,7 +252,6 @@ prefilter: digits 6 group 6-6
 context: henkilötunnus, hetu, sotu, personbeteckning, personal identity code
 confidence: 0.85
 window: 16
-window-before: 0
 match: hetu 240378-1230
 match: 051210A4566
 match: {"henkilötunnus":"150595Y046P"}

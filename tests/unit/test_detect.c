@@ -2,13 +2,16 @@
  * test_detect.c: the matching engine over the shipped patterns and over
  * small pattern files written by the tests: findings in realistic text
  * (entity, start, length, evidence, confidence), field-name context,
- * overlap rules, placeholders, PCRE2 limits, window edges, and that
- * values without candidate bytes never reach PCRE2.
+ * overlap rules, placeholders, PCRE2 limits, window edges, that values
+ * without candidate bytes never reach PCRE2, and that every shipped
+ * prefilter finds what the regex over the whole value finds.
  */
 #include "auditor/detect.h"
 
 #include "harness.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -734,6 +737,141 @@ static void test_simd_same(void)
 	aud_patterns_free(ps);
 }
 
+/* Copies the shipped pattern file name into dir with every entry's
+ * prefilter made "none" (the regex over the whole value) and its
+ * window-before dropped, and adds its "match:" samples to frag (at most
+ * cap in all, from *n on). Returns 0, or -1. */
+static int none_copy(const char *dir, const char *name, char **frag,
+		     size_t *n, size_t cap)
+{
+	char in[600], out[600], line[4096];
+	FILE *f, *g;
+	int had = 0;
+
+	snprintf(in, sizeof in, "%s/%s", srcpat, name);
+	snprintf(out, sizeof out, "%s/%s", dir, name);
+	f = fopen(in, "rb");
+	g = fopen(out, "wb");
+	if (!f || !g) {
+		if (f)
+			fclose(f);
+		if (g)
+			fclose(g);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, "id: ", 4) == 0)
+			had = 0;
+		if (strncmp(line, "prefilter:", 10) == 0) {
+			if (!had++)
+				fputs("prefilter: none\n", g);
+			continue;
+		}
+		if (strncmp(line, "window-before:", 14) == 0)
+			continue;
+		if (strncmp(line, "match: ", 7) == 0 && *n < cap) {
+			line[strcspn(line, "\n")] = '\0';
+			frag[*n] = strdup(line + 7);
+			*n += frag[*n] != NULL;
+		}
+		fputs(line, g);
+	}
+	fclose(f);
+	return fclose(g) ? -1 : 0;
+}
+
+/* Every shipped entry's prefilter keeps its promise: the findings over
+ * random text made of the entries' own samples, separators, digits and
+ * context words are those of the same entries with "prefilter: none"
+ * (their regex over every whole value). A window too narrow, a
+ * window-before that misses where a match starts, a literal or run a
+ * match can lack, or a digit group it need not have would each lose a
+ * finding here. */
+static void test_prefilters_kept(void)
+{
+	static const char *const noise[] = {
+	    " ", "  ", "-", ".", "/", "(", ")", "+", "0", "1", "9", "12",
+	    "345", "2024-09-11T02:45:21Z", "x", "A", "Z", ", ", ":", "@",
+	    "\n", "the ", "born ", "dob: ", "ssn ", "tel ", "password=", "\"",
+	    "_", "2A", "ab12CD34ef56GH78", "hetu ", "pnr "};
+	char *frag[1200];
+	size_t nf = 0, nsamples, k, i;
+	char dir[300], v[800];
+	const char *path = dir;
+	aud_patternset *ps = NULL;
+	aud_detector *none = NULL;
+	unsigned seed = 4242;
+	struct dirent *e;
+	DIR *dp;
+
+	snprintf(dir, sizeof dir, "%s/none", tmpdir);
+	CHECK(mkdir(dir, 0700) == 0);
+	dp = opendir(srcpat);
+	CHECK(dp != NULL);
+	while (dp && (e = readdir(dp)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 4 && strcmp(e->d_name + l - 4, ".pat") == 0)
+			CHECK(none_copy(dir, e->d_name, frag, &nf,
+					sizeof frag / sizeof *frag -
+					    sizeof noise / sizeof *noise) == 0);
+	}
+	if (dp)
+		closedir(dp);
+	nsamples = nf;
+	CHECK(nsamples > 300);
+	for (k = 0; k < sizeof noise / sizeof *noise; k++)
+		frag[nf++] = (char *)noise[k];
+	none = make(&ps, &path, 1);
+	CHECK(none != NULL);
+	for (k = 0; none && k < 20000; k++) {
+		const char *name = k % 4 ? "" : "notes";
+		aud_match a[64];
+		const aud_match *m;
+		aud_err err;
+		size_t len;
+		int na, nb, same;
+
+		seed = seed * 1103515245u + 12345u;
+		len = random_value(v, sizeof v, (seed >> 16) % 300 + 1,
+				   (const char *const *)frag, nf, &seed);
+		na = aud_detect_field(shipped, name, strlen(name), v, len, &m,
+				      &err);
+		for (i = 0; (int)i < na && i < 64; i++)
+			a[i] = m[i];
+		nb = aud_detect_field(none, name, strlen(name), v, len, &m,
+				      &err);
+		same = na == nb;
+		for (i = 0; same && (int)i < na && i < 64; i++)
+			same = a[i].start == m[i].start &&
+			       a[i].len == m[i].len &&
+			       strcmp(a[i].pattern_id, m[i].pattern_id) == 0 &&
+			       a[i].evidence == m[i].evidence;
+		CHECK(same);
+		if (!same) {
+			fprintf(stderr, "value %zu (%d vs %d): %.*s\n", k, na,
+				nb, (int)len, v);
+			break;
+		}
+	}
+	aud_detector_free(none);
+	aud_patterns_free(ps);
+	for (k = 0; k < nsamples; k++)
+		free(frag[k]);
+	dp = opendir(dir);
+	while (dp && (e = readdir(dp)) != NULL) {
+		char p[700];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	if (dp)
+		closedir(dp);
+	rmdir(dir);
+}
+
 /* Runs of 32 to 64 bytes and more (has_run's longer steps): a run of N
  * opens its window wherever it lies, one of N - 1 does not. */
 static void test_long_runs(void)
@@ -990,6 +1128,7 @@ int main(void)
 		RUN(test_window_before);
 		RUN(test_context_required);
 		RUN(test_simd_same);
+		RUN(test_prefilters_kept);
 		RUN(test_long_runs);
 		RUN(test_digit_groups);
 		RUN(test_bytes);
