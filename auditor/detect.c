@@ -151,6 +151,11 @@ struct aud_detector {
 		uint64_t groups;
 	} *dfree, *danch;
 	size_t nfree, nanch;
+	/* With at most 64 dfree entries, as bit masks over them: dmin[n]
+	 * those whose N is at most n (n up to 64), dgrp[g] those a stretch
+	 * of g digits in a row satisfies, and dshut those this value has
+	 * shut (SHUT): run_done then needs no branch per entry. */
+	uint64_t dmin[65], dgrp[64], dshut;
 	size_t anch_before; /* the largest window_before of danch */
 	size_t *none_pats;
 	size_t nnone;
@@ -447,6 +452,16 @@ static int sort_digit_pats(aud_detector *d)
 		} else {
 			d->dfree[d->nfree++] = x;
 		}
+	}
+	for (i = 0; i < d->nfree && d->nfree <= 64; i++) {
+		uint64_t bit = (uint64_t)1 << i;
+		size_t n, g;
+
+		for (n = d->dfree[i].min; n <= 64; n++)
+			d->dmin[n] |= bit;
+		for (g = 0; g < 64; g++)
+			if (d->dfree[i].groups >> g & 1)
+				d->dgrp[g] |= bit;
 	}
 	return 0;
 }
@@ -1299,10 +1314,28 @@ static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
 {
 	size_t k;
 
-	for (k = 0; k < d->nfree && d->dfree[k].min <= nd; k++)
-		if ((d->dfree[k].groups & gm) &&
-		    add_window(d, d->dfree[k].pat, rs, re, len))
-			return AUD_ENOMEM;
+	if (d->nfree <= 64) {
+		uint64_t m = d->dmin[nd < 64 ? nd : 64] & ~d->dshut, g = 0;
+		uint64_t x;
+
+		for (x = gm; x; x &= x - 1)
+			g |= d->dgrp[__builtin_ctzll(x)];
+		for (m &= g; m; m &= m - 1) {
+			size_t p;
+
+			k = (size_t)__builtin_ctzll(m);
+			p = d->dfree[k].pat;
+			if (add_window(d, p, rs, re, len))
+				return AUD_ENOMEM;
+			if (d->lastwin[p] == SHUT && d->lastgen[p] == d->gen)
+				d->dshut |= (uint64_t)1 << k;
+		}
+	} else {
+		for (k = 0; k < d->nfree && d->dfree[k].min <= nd; k++)
+			if ((d->dfree[k].groups & gm) &&
+			    add_window(d, d->dfree[k].pat, rs, re, len))
+				return AUD_ENOMEM;
+	}
 	/* an anchored entry's match starts the value: add_window would
 	 * drop the hit; most runs are past its start */
 	if (rs > d->anch_before)
@@ -2308,6 +2341,7 @@ int aud_detect_field(aud_detector *d, const char *name, size_t name_len,
 	d->cpos_fail = 0;
 	d->vknown = 0;
 	d->vmask = 0;
+	d->dshut = 0;
 	d->vname = name;
 	d->vname_len = name ? name_len : 0;
 	d->vval = value;
