@@ -24,6 +24,7 @@ static aud_detector *shipped;
 static aud_patternset *shipped_ps;
 
 static const aud_match *mt; /* findings of the last scan */
+static int nmt;             /* and how many */
 
 /* Scans value (a C string) under field name; returns the count. */
 static int scan(aud_detector *d, const char *name, const char *value)
@@ -33,6 +34,7 @@ static int scan(aud_detector *d, const char *name, const char *value)
 				 &mt, &err);
 	int i;
 
+	nmt = n;
 	for (i = 1; i < n; i++)
 		CHECK(mt[i - 1].start <= mt[i].start);
 	return n;
@@ -47,9 +49,13 @@ static size_t off(const char *hay, const char *needle)
 }
 
 /* Checks finding i against entity, pattern id, the text it must cover,
- * evidence and confidence (in hundredths). */
+ * evidence and confidence (in hundredths); a scan that found fewer fails
+ * here rather than read past its findings. */
 #define CHECK_FINDING(i, value, ent, pid, text, ev, conf100)                   \
 	do {                                                                   \
+		CHECK((int)(i) < nmt);                                         \
+		if ((int)(i) >= nmt)                                           \
+			break;                                                 \
 		CHECK_STR(mt[i].entity, ent);                                  \
 		CHECK_STR(mt[i].pattern_id, pid);                              \
 		CHECK_EQ_INT(mt[i].start, off(value, text));                   \
