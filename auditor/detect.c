@@ -68,6 +68,9 @@ struct win {
 struct litref {
 	int32_t next;
 	uint32_t lit;
+	/* the literal's third byte in either case (has3 0: it has none), so
+	 * that "gh" in "though" is turned away before any compare */
+	unsigned char third[2], has3;
 };
 
 /* A pattern's context (or exclude-context) words, ready for matching. */
@@ -519,6 +522,8 @@ static int add_run(aud_detector *d, size_t p)
 	return 0;
 }
 
+static size_t variants(unsigned char c, int nocase, unsigned char out[2]);
+
 static int push_ref(aud_detector *d, int32_t *head, size_t lit)
 {
 	struct litref *nr = realloc(d->refs, (d->nrefs + 1) * sizeof *nr);
@@ -528,6 +533,15 @@ static int push_ref(aud_detector *d, int32_t *head, size_t lit)
 	d->refs = nr;
 	nr[d->nrefs].lit = (uint32_t)lit;
 	nr[d->nrefs].next = *head;
+	nr[d->nrefs].has3 = d->lits[lit].len >= 3;
+	if (nr[d->nrefs].has3) {
+		unsigned char v[2];
+		size_t n = variants((unsigned char)d->lits[lit].s[2],
+				    d->lits[lit].nocase, v);
+
+		nr[d->nrefs].third[0] = v[0];
+		nr[d->nrefs].third[1] = v[n - 1];
+	}
 	*head = (int32_t)d->nrefs++;
 	return 0;
 }
@@ -1103,8 +1117,12 @@ static int pair_at(aud_detector *d, const char *v, size_t len, size_t i)
 	if (!(d->pairbits[key >> 3] & (1u << (key & 7))))
 		return 0;
 	for (r = d->pairhead[key]; r >= 0; r = d->refs[r].next) {
-		const struct lit *l = &d->lits[d->refs[r].lit];
+		const struct litref *f = &d->refs[r];
+		const struct lit *l = &d->lits[f->lit];
 
+		if (f->has3 && (i + 2 >= len || (u[i + 2] != f->third[0] &&
+						 u[i + 2] != f->third[1])))
+			continue;
 		if (lit_here(l, v, len, i) && lit_hit(d, l, i, len))
 			return AUD_ENOMEM;
 	}
