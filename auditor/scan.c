@@ -433,7 +433,7 @@ static int add_finding(batch *b, const aud_record *rec, const aud_field *f,
 	return 0;
 }
 
-static int queue_batch(wctx *x, int final);
+static int queue_batch(wctx *x, int final, int reading);
 static int cancelled(scan_ctx *c, job *j);
 static void set_cancel(struct scan_ctx *c, job *j);
 static void put_piece(struct scan_ctx *c, piece *p);
@@ -571,7 +571,7 @@ static int on_record(void *ctx, const aud_record *rec)
 		}
 		/* The score table is bounded: hand it on and go on with a
 		 * fresh batch. */
-		if (aud_groups_scores_full(b->groups) && queue_batch(x, 0))
+		if (aud_groups_scores_full(b->groups) && queue_batch(x, 0, 1))
 			goto nomem;
 	}
 	return 0;
@@ -583,8 +583,11 @@ nomem:
 }
 
 /* Hands the segment's current batch to the committer and starts a new one
- * (unless final). */
-static int queue_batch(wctx *x, int final)
+ * (unless final). reading says that the reader is in the middle of the
+ * batch's last piece (a record callback): that piece then moves to the
+ * new batch, since the committer recycles a batch's pieces and the
+ * decoder would overwrite the bytes still to be read. */
+static int queue_batch(wctx *x, int final, int reading)
 {
 	scan_ctx *c = x->c;
 	segment *seg = x->seg;
@@ -601,6 +604,13 @@ static int queue_batch(wctx *x, int final)
 		if (!seg->cur) {
 			seg->cur = b; /* keep it: the caller fails the input */
 			return -1;
+		}
+		if (reading && b->pc) {
+			seg->cur->pc = b->pc;
+			b->pc = b->pc->next;
+			seg->cur->pc->next = NULL;
+			seg->cur->raw = b->raw;
+			seg->cur->decoded = b->decoded;
 		}
 	}
 	lock(c);
@@ -678,7 +688,7 @@ static void seg_feed(wctx *x, piece *p, int more)
 	}
 	/* A long segment (CSV, long lines) is committed as it goes, so the
 	 * pieces it read are freed and the decoder can go on. */
-	if (more && queue_batch(x, 0))
+	if (more && queue_batch(x, 0, 0))
 		seg->fault = 1;
 }
 
@@ -735,7 +745,7 @@ static void seg_end(wctx *x)
 		b->err = x->err;
 		set_cancel(x->c, seg->job);
 	}
-	queue_batch(x, 1);
+	queue_batch(x, 1, 0);
 	aud_reader_free(rd);
 }
 
