@@ -458,6 +458,10 @@ static int give_row(csvr *c, aud_record *rec, size_t n)
 			       &c->fields[i].name_len))
 			return nomem(c->err);
 	}
+	/* Slots below ncols keep their header name (above), so a row of
+	 * ncols fields is named with the header's strings. */
+	if (n == c->ncols)
+		rec->flags |= AUD_REC_HEADER_NAMES;
 	if (n != c->ncols) {
 		rec->flags |= AUD_REC_FIELD_COUNT;
 		aud_reader_problem(
