@@ -458,6 +458,10 @@ static int give_row(csvr *c, aud_record *rec, size_t n)
 			       &c->fields[i].name_len))
 			return nomem(c->err);
 	}
+	/* Slots below ncols keep their header name (above), so a row of
+	 * ncols fields is named with the header's strings. */
+	if (n == c->ncols)
+		rec->flags |= AUD_REC_HEADER_NAMES;
 	if (n != c->ncols) {
 		rec->flags |= AUD_REC_FIELD_COUNT;
 		aud_reader_problem(
@@ -590,7 +594,7 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 	const uint64_t at = r->pos;
 	unsigned char tail[64];
 	__m128i w[4];
-	size_t base = 0, start = 0, end, pos, nf = 0, k, need;
+	size_t base = 0, start = 0, end, pos, nf = 0, k;
 	uint64_t d, nl, in, low, lows = 0;
 	aud_field *f;
 
@@ -621,24 +625,22 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 		lows |= low;
 		if ((high64(w) | (low ? eq64(w, vz) : 0)) & in)
 			*acc = B_CHECK;
-		d = eq64(w, vd) & in;
-		/* Room for this step's fields, checked once. */
-		need = nf + (size_t)__builtin_popcountll(d) + 1;
-		if (need > r->max_fields + 1 ||
-		    (need > c->fcap && aud_grow((void **)&c->fields, &c->fcap,
-						need, sizeof *c->fields)))
+		/* A field ends at each delimiter, and the last at the line
+		 * end. */
+		d = (eq64(w, vd) & in) | (nl & -nl);
+		/* Room for this step's fields, at most 64: the exact count
+		 * is needed only near the limit (a popcount is a libgcc call
+		 * unless the whole build targets a CPU that has one). */
+		if (nf + 64 > r->max_fields &&
+		    nf + (size_t)__builtin_popcountll(d) > r->max_fields)
 			return -1;
-		for (;;) {
-			if (d) {
-				pos = base + (size_t)__builtin_ctzll(d);
-				d &= d - 1;
-			} else if (nl) {
-				pos = base + (size_t)__builtin_ctzll(nl);
-			} else {
-				break;
-			}
-			if (nf == r->max_fields)
-				return -1;
+		if (nf + 64 > c->fcap &&
+		    aud_grow((void **)&c->fields, &c->fcap, nf + 64,
+			     sizeof *c->fields))
+			return -1;
+		while (d) {
+			pos = base + (size_t)__builtin_ctzll(d);
+			d &= d - 1;
 			end = pos;
 			if (lows) {
 				/* White space around the value, as libcsv
@@ -656,13 +658,13 @@ static int split_simd(csvr *c, const unsigned char *s, size_t len,
 			f->offset = at + start;
 			f->raw_exact = 1;
 			start = pos + 1;
-			if (s[pos] == '\n') {
-				if (pos + 1 > r->max_record_bytes)
-					return -1;
-				*nfp = nf;
-				*used = pos + 1;
-				return 1;
-			}
+		}
+		if (nl) {
+			if (start > r->max_record_bytes)
+				return -1;
+			*nfp = nf;
+			*used = start;
+			return 1;
 		}
 		base += 64;
 		if (base >= len || base > r->max_record_bytes)

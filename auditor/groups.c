@@ -14,11 +14,28 @@
 #define KEY_MAX 512
 #define MAX_COLS 64
 #define SCORE_SLOTS 65536 /* score table size: drained when half full */
+#define MEMO_BITS 6 /* per attribute, 64 slots of recent short keys */
+#define MEMO_SLOTS (1 << MEMO_BITS)
+#define MEMO_LEN 24 /* the longest key a memo slot holds */
 
+/* A group. c is its counters; count_known counts records in st instead,
+ * by outcome and prediction state (see state()), which fold() adds to c
+ * before anything reads it: one increment per record instead of nine. */
 struct gval {
-	aud_group_counts c;
+	aud_group_counts c; /* first: find() returns &c for the group */
+	uint64_t st[9];
 	char *value;
 	size_t len; /* strlen(value) */
+};
+
+/* A key the attribute's find() was asked for and the group it gave: a
+ * group column holds a handful of distinct values, so most records are
+ * answered by one compare with the copy of the key kept in the slot,
+ * without hashing the key or following the group's value pointer. */
+struct memo {
+	char v[MEMO_LEN];
+	uint32_t len;
+	int32_t group; /* index into attr.v, -1 when the slot is empty */
 };
 
 struct attr {
@@ -29,6 +46,7 @@ struct attr {
 	size_t n, cap;
 	long *slot;
 	size_t nslot;
+	struct memo memo[MEMO_SLOTS]; /* see find_memo */
 };
 
 struct aud_groups {
@@ -41,6 +59,12 @@ struct aud_groups {
 	size_t ncol;
 	long outcome, prediction, score; /* column indices or -1 */
 	size_t *poslen, *predlen; /* lengths of the positive values */
+	/* The one-byte positive values as a table (0/1, Y/N), and whether
+	 * the list has longer ones: most outcome columns need no compare. */
+	unsigned char pos1[256], pred1[256];
+	int poslong, predlong;
+	int multi; /* some attribute is an intersection */
+	int pending; /* some group has counts in st */
 	const char *val[MAX_COLS];       /* this record's values */
 	size_t vlen[MAX_COLS];
 	int present[MAX_COLS]; /* non-empty, non-null in this record */
@@ -90,6 +114,23 @@ static size_t *lengths(const char *const *list, size_t n)
 	return v;
 }
 
+/* Sets tab[b] for each value of list[0..n) that is the one byte b.
+ * Returns 1 when the list also has values of other lengths. */
+static int byte_table(unsigned char tab[256], const char *const *list,
+		      const size_t *lens, size_t n)
+{
+	size_t i;
+	int longer = 0;
+
+	memset(tab, 0, 256);
+	for (i = 0; i < n; i++)
+		if (lens[i] == 1)
+			tab[(unsigned char)list[i][0]] = 1;
+		else
+			longer = 1;
+	return longer;
+}
+
 static long add_col(aud_groups *g, const char *name, size_t len)
 {
 	size_t i;
@@ -108,6 +149,16 @@ static long add_col(aud_groups *g, const char *name, size_t len)
 	return (long)g->ncol++;
 }
 
+static void memo_clear(struct attr *at)
+{
+	size_t i;
+
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		at->memo[i].len = 0;
+		at->memo[i].group = -1;
+	}
+}
+
 static int add_attr(aud_groups *g, const char *spec, aud_err *err)
 {
 	struct attr *na = realloc(g->a, (g->na + 1) * sizeof *na), *at;
@@ -118,6 +169,7 @@ static int add_attr(aud_groups *g, const char *spec, aud_err *err)
 	g->a = na;
 	at = &na[g->na];
 	memset(at, 0, sizeof *at);
+	memo_clear(at);
 	while (1) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -128,6 +180,8 @@ static int add_attr(aud_groups *g, const char *spec, aud_err *err)
 					   "--intersect takes 2 or 3 column "
 					   "names separated by commas, not '%s'",
 					   spec);
+		if (at->ncol == 1)
+			g->multi = 1;
 		c = add_col(g, p, len);
 		if (c == -1)
 			return aud_err_set(err, AUD_ENOMEM, "out of memory");
@@ -189,6 +243,12 @@ int aud_groups_new(aud_groups **out, const aud_bias_opts *o, aud_err *err)
 		    !(g->predlen = lengths(o->predicted_positive,
 					   o->npredicted_positive))))
 		rc = aud_err_set(err, AUD_ENOMEM, "out of memory");
+	if (!rc) {
+		g->poslong = byte_table(g->pos1, o->positive, g->poslen,
+					o->npositive);
+		g->predlong = byte_table(g->pred1, o->predicted_positive,
+					 g->predlen, o->npredicted_positive);
+	}
 	if (!rc && o->score) {
 		g->sc = malloc(SCORE_SLOTS / 2 * sizeof *g->sc);
 		g->scslot = malloc(SCORE_SLOTS * sizeof *g->scslot);
@@ -291,6 +351,34 @@ static inline aud_group_counts *find(struct attr *at, const char *key,
 	return add_group(at, key, len);
 }
 
+/* find() through at's memo: the slot is picked by the key's length and
+ * its first and last bytes, and holds the last key that mapped there. A
+ * slot's group stays right until the reset: a value keeps its group, and
+ * one sent to "(other)" (past the cap) stays there, as no value is added
+ * after the cap. */
+static inline struct gval *find_memo(struct attr *at, const char *key,
+				     size_t len)
+{
+	struct memo *m;
+	struct gval *gv;
+	uint32_t k;
+
+	if (len - 1 >= MEMO_LEN) /* empty (len - 1 wraps) or too long */
+		return (struct gval *)(void *)find(at, key, len);
+	k = (uint32_t)len << 16 | (uint32_t)(unsigned char)key[0] << 8 |
+	    (unsigned char)key[len - 1];
+	m = &at->memo[(k * 0x9E3779B1u) >> (32 - MEMO_BITS)];
+	if (m->len == len && aud_same(m->v, key, len))
+		return &at->v[m->group];
+	gv = (struct gval *)(void *)find(at, key, len);
+	if (gv) {
+		memcpy(m->v, key, len);
+		m->len = (uint32_t)len;
+		m->group = (int32_t)(gv - at->v);
+	}
+	return gv;
+}
+
 static int in_list(const char *v, size_t len, const char *const *list,
 		   const size_t *lens, size_t n)
 {
@@ -300,6 +388,81 @@ static int in_list(const char *v, size_t len, const char *const *list,
 		if (lens[i] == len && aud_same(list[i], v, len))
 			return 1;
 	return 0;
+}
+
+/* Is the value v[0..len), len > 0, in list? Looked up in tab when it is
+ * one byte (a one-byte value can only equal a one-byte list entry). */
+static inline int positive(const unsigned char tab[256], int longer,
+			   const char *v, size_t len,
+			   const char *const *list, const size_t *lens,
+			   size_t n)
+{
+	if (len == 1)
+		return tab[(unsigned char)v[0]];
+	return longer && in_list(v, len, list, lens, n);
+}
+
+/* The state of a record's outcome and prediction, 0 to 8: unknown,
+ * negative or positive, each. */
+static inline int state(int out_known, int out_pos, int pred_known,
+			int pred_pos)
+{
+	return (out_known + out_pos) * 3 + pred_known + pred_pos;
+}
+
+/* Adds the records counted in st (see struct gval) to d. */
+static void add_states(aud_group_counts *d, const uint64_t st[9])
+{
+	int s;
+
+	for (s = 0; s < 9; s++) {
+		uint64_t k = st[s];
+		int ok = s >= 3, op = s >= 6, pk = s % 3 >= 1, pp = s % 3 == 2;
+
+		d->n += k;
+		d->n_outcome += ok ? k : 0;
+		d->pos += op ? k : 0;
+		d->n_pred += pk ? k : 0;
+		d->pred_pos += pp ? k : 0;
+		d->tp += ok && pk && op && pp ? k : 0;
+		d->fp += ok && pk && !op && pp ? k : 0;
+		d->tn += ok && pk && !op && !pp ? k : 0;
+		d->fn += ok && pk && op && !pp ? k : 0;
+	}
+}
+
+/* Moves every group's st into its counters. */
+static void fold(aud_groups *g)
+{
+	size_t a, i;
+
+	if (!g->pending)
+		return;
+	for (a = 0; a < g->na; a++)
+		for (i = 0; i < g->a[a].n; i++) {
+			add_states(&g->a[a].v[i].c, g->a[a].v[i].st);
+			memset(g->a[a].v[i].st, 0, sizeof g->a[a].v[i].st);
+		}
+	g->pending = 0;
+}
+
+/* Advances a group's counters for one record. Without branches: outcomes
+ * and predictions are as good as random, so branches on them would mostly
+ * be mispredicted. */
+static inline void add_counts(aud_group_counts *gc, int out_known,
+			      int out_pos, int pred_known, int pred_pos)
+{
+	int both = out_known & pred_known;
+
+	gc->n++;
+	gc->n_outcome += (uint64_t)out_known;
+	gc->pos += (uint64_t)out_pos;
+	gc->n_pred += (uint64_t)pred_known;
+	gc->pred_pos += (uint64_t)pred_pos;
+	gc->tp += (uint64_t)(both & out_pos & pred_pos);
+	gc->fp += (uint64_t)(both & !out_pos & pred_pos);
+	gc->tn += (uint64_t)(both & !out_pos & !pred_pos);
+	gc->fn += (uint64_t)(both & out_pos & !pred_pos);
 }
 
 /* Parses a decimal number; 1 on success. */
@@ -421,16 +584,72 @@ int aud_groups_record(aud_groups *g, const aud_record *rec)
 	return aud_groups_record_names(g, rec, NULL);
 }
 
+/* aud_groups_record_names for a record whose columns are where they were
+ * in the previous one (names is the last token), when every attribute is
+ * one column and no score is counted: the usual CSV audit. Each value is
+ * read once from its field, and looked for in the attribute's memo. */
+static int count_known(aud_groups *g, const aud_record *rec)
+{
+	const aud_bias_opts *o = g->o;
+	const aud_field *f;
+	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0, s;
+	int cut = !g->unique || (rec->flags & AUD_REC_HAS_NUL);
+	size_t i, len;
+
+	if (g->outcome >= 0) {
+		f = &rec->fields[g->colpos[g->outcome]];
+		out_known = f->value_len && f->type != AUD_VAL_NULL;
+		out_pos = out_known &&
+			  positive(g->pos1, g->poslong, f->value,
+				   f->value_len, o->positive, g->poslen,
+				   o->npositive);
+	}
+	if (g->prediction >= 0) {
+		f = &rec->fields[g->colpos[g->prediction]];
+		pred_known = f->value_len && f->type != AUD_VAL_NULL;
+		pred_pos = pred_known &&
+			   positive(g->pred1, g->predlong, f->value,
+				    f->value_len, o->predicted_positive,
+				    g->predlen, o->npredicted_positive);
+	}
+	s = state(out_known, out_pos, pred_known, pred_pos);
+	g->pending = 1;
+	for (i = 0; i < g->na; i++) {
+		struct attr *at = &g->a[i];
+		const char *key;
+		struct gval *gv;
+
+		/* As make_key and the NUL rule in aud_groups_record_names. */
+		f = &rec->fields[g->colpos[at->col[0]]];
+		if (f->value_len && f->type != AUD_VAL_NULL) {
+			key = f->value;
+			len = f->value_len < KEY_MAX ? f->value_len : KEY_MAX;
+		} else {
+			key = AUD_GROUP_UNKNOWN;
+			len = strlen(AUD_GROUP_UNKNOWN);
+		}
+		if (cut)
+			len = strnlen(key, len);
+		gv = find_memo(at, key, len);
+		if (!gv)
+			return AUD_ENOMEM;
+		gv->st[s]++;
+	}
+	return AUD_OK;
+}
+
 int aud_groups_record_names(aud_groups *g, const aud_record *rec,
 			    const void *names)
 {
 	const aud_bias_opts *o = g->o;
 	size_t i, c;
-	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0, both;
+	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0;
 	int has_score = 0;
 	double score = 0;
 
 	if (names && names == g->names) {
+		if (!g->multi && g->score < 0)
+			return count_known(g, rec);
 		/* The same names as a record whose columns were found at
 		 * colpos: no need to check them again. */
 		for (c = 0; c < g->ncol; c++) {
@@ -494,15 +713,17 @@ int aud_groups_record_names(aud_groups *g, const aud_record *rec,
 counted:
 	if (g->outcome >= 0 && g->present[g->outcome]) {
 		out_known = 1;
-		out_pos = in_list(g->val[g->outcome], g->vlen[g->outcome],
-				  o->positive, g->poslen, o->npositive);
+		out_pos = positive(g->pos1, g->poslong, g->val[g->outcome],
+				   g->vlen[g->outcome], o->positive,
+				   g->poslen, o->npositive);
 	}
 	if (g->prediction >= 0 && g->present[g->prediction]) {
 		pred_known = 1;
-		pred_pos = in_list(g->val[g->prediction],
-				   g->vlen[g->prediction],
-				   o->predicted_positive, g->predlen,
-				   o->npredicted_positive);
+		pred_pos = positive(g->pred1, g->predlong,
+				    g->val[g->prediction],
+				    g->vlen[g->prediction],
+				    o->predicted_positive, g->predlen,
+				    o->npredicted_positive);
 	}
 	if (g->score >= 0 && g->present[g->score] &&
 	    parse_num(g->val[g->score], g->vlen[g->score], &score) &&
@@ -513,11 +734,10 @@ counted:
 			pred_pos = score >= o->threshold;
 		}
 	}
-	both = out_known & pred_known;
 	for (i = 0; i < g->na; i++) {
 		size_t len;
 		const char *key = make_key(g, &g->a[i], &len);
-		aud_group_counts *gc;
+		struct gval *gv;
 
 		/* A group value is a C string in the store: one with a NUL
 		 * byte is the group of what comes before it. A CSV value
@@ -525,23 +745,13 @@ counted:
 		 * have it from a \u0000 escape. */
 		if (!g->unique || (rec->flags & AUD_REC_HAS_NUL))
 			len = strnlen(key, len);
-		gc = find(&g->a[i], key, len);
+		gv = find_memo(&g->a[i], key, len);
 
-		if (!gc)
+		if (!gv)
 			return AUD_ENOMEM;
 		if (has_score)
-			add_score(g, i, gc, score, 1);
-		/* Without branches: outcomes and predictions are as good as
-		 * random, so branches on them would mostly be mispredicted. */
-		gc->n++;
-		gc->n_outcome += (uint64_t)out_known;
-		gc->pos += (uint64_t)out_pos;
-		gc->n_pred += (uint64_t)pred_known;
-		gc->pred_pos += (uint64_t)pred_pos;
-		gc->tp += (uint64_t)(both & out_pos & pred_pos);
-		gc->fp += (uint64_t)(both & !out_pos & pred_pos);
-		gc->tn += (uint64_t)(both & !out_pos & !pred_pos);
-		gc->fn += (uint64_t)(both & out_pos & !pred_pos);
+			add_score(g, i, &gv->c, score, 1);
+		add_counts(&gv->c, out_known, out_pos, pred_known, pred_pos);
 	}
 	return AUD_OK;
 }
@@ -581,6 +791,7 @@ int aud_groups_merge(aud_groups *dst, const aud_groups *src)
 			d->fp += s->fp;
 			d->tn += s->tn;
 			d->fn += s->fn;
+			add_states(d, sa->v[i].st);
 		}
 	}
 	for (i = 0; i < src->nsc; i++) {
@@ -621,11 +832,11 @@ size_t aud_groups_count(const aud_groups *g, size_t a)
 	return a < g->na ? g->a[a].n : 0;
 }
 
-const aud_group_counts *aud_groups_get(const aud_groups *g, size_t a,
-				       size_t i)
+const aud_group_counts *aud_groups_get(aud_groups *g, size_t a, size_t i)
 {
 	if (a >= g->na || i >= g->a[a].n)
 		return NULL;
+	fold(g);
 	return &g->a[a].v[i].c;
 }
 
@@ -641,10 +852,12 @@ void aud_groups_reset(aud_groups *g)
 		at->n = 0;
 		for (j = 0; j < at->nslot; j++)
 			at->slot[j] = -1;
+		memo_clear(at);
 	}
 	for (i = 0; i < g->ncol; i++)
 		g->seen[i] = 0;
 	g->names = NULL;
+	g->pending = 0; /* add_group clears a new group's st */
 	aud_groups_scores_clear(g);
 }
 

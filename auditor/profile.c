@@ -44,6 +44,11 @@ struct aud_profile {
 	const void *names; /* aud_profile_record's token, or NULL */
 	long rowh[MAX_ROW]; /* ... and the fields of its names, in order */
 	size_t rown;
+	/* Records given with the token since the last fold(), and how many
+	 * of them had field i empty: the fields' counters lag behind by
+	 * these until catch_up() adds them. */
+	uint64_t rows;
+	uint64_t empty[MAX_ROW];
 };
 
 const char *aud_name_class_name(aud_name_class c)
@@ -287,10 +292,30 @@ static void fld_free(struct fld *f)
 	free(f->mk);
 }
 
+/* Adds the records counted by token to their fields' counters. */
+static void catch_up(aud_profile *p)
+{
+	size_t i;
+
+	if (!p->rows)
+		return;
+	for (i = 0; i < p->rown; i++) {
+		struct fld *f = &p->f[p->rowh[i]];
+
+		f->seen += p->rows;
+		f->non_empty += p->rows - p->empty[i];
+		p->empty[i] = 0;
+	}
+	p->rows = 0;
+}
+
 void aud_profile_reset(aud_profile *p)
 {
 	size_t i;
 
+	p->rows = 0;
+	for (i = 0; i < p->rown; i++)
+		p->empty[i] = 0;
 	for (i = 0; i < p->n; i++)
 		fld_free(&p->f[i]);
 	p->n = 0;
@@ -439,22 +464,16 @@ long aud_profile_value(aud_profile *p, const char *name, size_t len,
 	return value(p, name, len, value_len);
 }
 
-int aud_profile_record(aud_profile *p, const aud_field *f, size_t n,
-		       const void *names)
+/* aud_profile_record when names is not the token of the last record:
+ * each field looked up. Kept out of line so that the usual case, a CSV
+ * row counted by token, stays small. */
+static int __attribute__((noinline))
+record_fields(aud_profile *p, const aud_field *f, size_t n, const void *names)
 {
 	size_t i;
 	long h;
 
-	if (names && names == p->names && n == p->rown) {
-		for (i = 0; i < n; i++) {
-			p->f[p->rowh[i]].seen++;
-			if (f[i].value_len)
-				p->f[p->rowh[i]].non_empty++;
-		}
-		if (n)
-			p->last = p->rowh[n - 1];
-		return 0;
-	}
+	catch_up(p);
 	p->names = NULL;
 	for (i = 0; i < n; i++) {
 		if ((h = value(p, f[i].name, f[i].name_len, f[i].value_len)) < 0)
@@ -466,6 +485,21 @@ int aud_profile_record(aud_profile *p, const aud_field *f, size_t n,
 		p->names = names;
 		p->rown = n;
 	}
+	return 0;
+}
+
+int aud_profile_record(aud_profile *p, const aud_field *f, size_t n,
+		       const void *names)
+{
+	size_t i;
+
+	if (!names || names != p->names || n != p->rown)
+		return record_fields(p, f, n, names);
+	p->rows++;
+	for (i = 0; i < n; i++)
+		p->empty[i] += !f[i].value_len;
+	if (n)
+		p->last = p->rowh[n - 1];
 	return 0;
 }
 
@@ -581,6 +615,18 @@ int aud_profile_merge(aud_profile *dst, const aud_profile *src)
 				       strlen(sf->mk[j].text), sf->mk[j].count))
 				return AUD_ENOMEM;
 	}
+	/* What src counted by token and has not folded: its fields are in
+	 * dst by now, so this finds them and adds none. */
+	for (i = 0; i < src->rown && src->rows; i++) {
+		const struct fld *sf = &src->f[src->rowh[i]];
+		size_t klen = strlen(sf->name);
+		long h = lookup(dst, sf->name, klen, sf->name, klen);
+
+		if (h < 0)
+			return AUD_ENOMEM;
+		dst->f[h].seen += src->rows;
+		dst->f[h].non_empty += src->rows - src->empty[i];
+	}
 	return AUD_OK;
 }
 
@@ -597,6 +643,7 @@ const aud_profile_field *aud_profile_get(aud_profile *p, size_t i)
 
 	if (i >= p->n)
 		return NULL;
+	catch_up(p);
 	f = &p->f[i];
 	memset(v, 0, sizeof *v);
 	v->name = f->name;

@@ -433,7 +433,7 @@ static int add_finding(batch *b, const aud_record *rec, const aud_field *f,
 	return 0;
 }
 
-static int queue_batch(wctx *x, int final);
+static int queue_batch(wctx *x, int final, int reading);
 static int cancelled(scan_ctx *c, job *j);
 static void set_cancel(struct scan_ctx *c, job *j);
 static void put_piece(struct scan_ctx *c, piece *p);
@@ -447,30 +447,28 @@ static int first_record(const wctx *x, const aud_record *rec)
 }
 
 /* The token for the profile and the bias counters when rec has exactly
- * the CSV header's columns (the reader names them with the header's own
- * strings, which stay put while it lives), else NULL. A batch holds the
- * records of one reader only, so one token always means one header. */
+ * the CSV header's columns (the reader says so, and names them with the
+ * header's own strings, which stay put while it lives), else NULL. A
+ * batch holds the records of one reader only, so one token always means
+ * one header. */
 static const void *header_names(wctx *x, const aud_record *rec)
 {
-	size_t i;
-
-	if (x->seg->job->fmt != AUD_FMT_CSV)
+	if (!(rec->flags & AUD_REC_HEADER_NAMES) ||
+	    x->seg->job->fmt != AUD_FMT_CSV)
 		return NULL;
 	if (!x->cols)
 		x->ncols = aud_reader_columns(x->seg->rd, &x->cols);
-	if (!x->cols || rec->nfields != x->ncols)
-		return NULL;
-	for (i = 0; i < rec->nfields; i++)
-		if (rec->fields[i].name != x->cols[i].name)
-			return NULL;
 	return x->cols;
 }
 
-static int on_record(void *ctx, const aud_record *rec)
+/* The detector's look at every field of rec: findings, and the profile's
+ * counts. Returns 0, 1 when the detector failed (x->err says why) or -1
+ * when out of memory. Out of line: without a detector (--no-detect) the
+ * record callback stays small. */
+static int __attribute__((noinline))
+detect_record(wctx *x, batch *b, const aud_record *rec)
 {
-	wctx *x = ctx;
 	scan_ctx *c = x->c;
-	batch *b = x->seg->cur;
 	const aud_match *m;
 	char masked[128], hash[65];
 	const char *ents[MAX_VALUE_ENTITIES];
@@ -478,27 +476,19 @@ static int on_record(void *ctx, const aud_record *rec)
 	int n, j, found;
 	long h;
 
-	const void *names = header_names(x, rec);
-
-	/* Without a detector (--no-detect) only the profile sees values. */
-	if (!x->w->det && aud_profile_record(b->prof, rec->fields,
-					     rec->nfields, names))
-		goto nomem;
-	for (i = 0; i < rec->nfields && x->w->det; i++) {
+	for (i = 0; i < rec->nfields; i++) {
 		const aud_field *f = &rec->fields[i];
 
 		h = aud_profile_value(b->prof, f->name, f->name_len,
 				      f->value_len);
 		if (h < 0)
-			goto nomem;
+			return -1;
 		if (f->value_len == 0)
 			continue;
 		n = aud_detect_field(x->w->det, f->name, f->name_len, f->value,
 				     f->value_len, &m, &x->err);
-		if (n < 0) {
-			x->failed = 1;
+		if (n < 0)
 			return 1;
-		}
 		nents = 0;
 		found = 0;
 		for (j = 0; j < n; j++) {
@@ -520,7 +510,7 @@ static int on_record(void *ctx, const aud_record *rec)
 			aud_keyhash_value(c->kh, m[j].entity, v, m[j].len,
 					  hash);
 			if (add_finding(b, rec, f, &m[j], masked, hash))
-				goto nomem;
+				return -1;
 			if (m[j].evidence == AUD_EV_PLACEHOLDER) {
 				b->placeholders++;
 				continue;
@@ -537,7 +527,30 @@ static int on_record(void *ctx, const aud_record *rec)
 			aud_profile_value_found(b->prof, h);
 		for (k = 0; k < nents; k++)
 			if (aud_profile_entity(b->prof, h, ents[k]))
-				goto nomem;
+				return -1;
+	}
+	return 0;
+}
+
+static int on_record(void *ctx, const aud_record *rec)
+{
+	wctx *x = ctx;
+	batch *b = x->seg->cur;
+	const void *names = header_names(x, rec);
+	int rc;
+
+	if (x->w->det) {
+		rc = detect_record(x, b, rec);
+		if (rc > 0) {
+			x->failed = 1;
+			return 1;
+		}
+		if (rc < 0)
+			goto nomem;
+	} else if (aud_profile_record(b->prof, rec->fields, rec->nfields,
+				      names)) {
+		/* Without a detector only the profile sees values. */
+		goto nomem;
 	}
 	/* Before the bias counters: a full score table hands b on. */
 	if (b->kanon) {
@@ -571,7 +584,7 @@ static int on_record(void *ctx, const aud_record *rec)
 		}
 		/* The score table is bounded: hand it on and go on with a
 		 * fresh batch. */
-		if (aud_groups_scores_full(b->groups) && queue_batch(x, 0))
+		if (aud_groups_scores_full(b->groups) && queue_batch(x, 0, 1))
 			goto nomem;
 	}
 	return 0;
@@ -583,8 +596,11 @@ nomem:
 }
 
 /* Hands the segment's current batch to the committer and starts a new one
- * (unless final). */
-static int queue_batch(wctx *x, int final)
+ * (unless final). reading says that the reader is in the middle of the
+ * batch's last piece (a record callback): that piece then moves to the
+ * new batch, since the committer recycles a batch's pieces and the
+ * decoder would overwrite the bytes still to be read. */
+static int queue_batch(wctx *x, int final, int reading)
 {
 	scan_ctx *c = x->c;
 	segment *seg = x->seg;
@@ -601,6 +617,13 @@ static int queue_batch(wctx *x, int final)
 		if (!seg->cur) {
 			seg->cur = b; /* keep it: the caller fails the input */
 			return -1;
+		}
+		if (reading && b->pc) {
+			seg->cur->pc = b->pc;
+			b->pc = b->pc->next;
+			seg->cur->pc->next = NULL;
+			seg->cur->raw = b->raw;
+			seg->cur->decoded = b->decoded;
 		}
 	}
 	lock(c);
@@ -678,7 +701,7 @@ static void seg_feed(wctx *x, piece *p, int more)
 	}
 	/* A long segment (CSV, long lines) is committed as it goes, so the
 	 * pieces it read are freed and the decoder can go on. */
-	if (more && queue_batch(x, 0))
+	if (more && queue_batch(x, 0, 0))
 		seg->fault = 1;
 }
 
@@ -735,7 +758,7 @@ static void seg_end(wctx *x)
 		b->err = x->err;
 		set_cancel(x->c, seg->job);
 	}
-	queue_batch(x, 1);
+	queue_batch(x, 1, 0);
 	aud_reader_free(rd);
 }
 

@@ -73,12 +73,14 @@ const char *aud_groups_unseen_column(const aud_groups *g);
 
 /* Read-out: attributes (a --group's column name, or an intersection's
  * columns joined with ","), and each attribute's groups in first-seen
- * order. Intersection values join the columns' values with " | ". */
+ * order. Intersection values join the columns' values with " | ".
+ * aud_groups_get brings the counters up to date first (records may be
+ * counted in a compact form until then), hence g is not const; the
+ * counters are borrowed until the next call that changes g. */
 size_t aud_groups_attributes(const aud_groups *g);
 const char *aud_groups_attribute(const aud_groups *g, size_t a);
 size_t aud_groups_count(const aud_groups *g, size_t a);
-const aud_group_counts *aud_groups_get(const aud_groups *g, size_t a,
-				       size_t i);
+const aud_group_counts *aud_groups_get(aud_groups *g, size_t a, size_t i);
 
 /* Scores (--score): per attribute and group, how many records had each
  * exact score value. Kept in a bounded table that the caller drains into

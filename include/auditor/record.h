@@ -37,6 +37,9 @@ typedef struct aud_field {
 #define AUD_REC_UNPARSED 0x4u     /* could not be parsed; the raw text is
 				     given as one field named "(unparsed)" */
 #define AUD_REC_FIELD_COUNT 0x8u  /* CSV: field count differs from header */
+#define AUD_REC_HEADER_NAMES 0x10u /* CSV: the fields are the header's
+				      columns, named with the very strings
+				      aud_reader_columns gives */
 
 typedef struct aud_record {
 	uint64_t number; /* 1-based, data records only (not the CSV header) */

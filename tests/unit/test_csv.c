@@ -107,7 +107,7 @@ static void test_simple(void)
 	FIELD_IS(&t, 1, 0, "name", "Bob", 42, 1);
 	FIELD_IS(&t, 1, 1, "email", "bob@example.org", 46, 1);
 	FIELD_IS(&t, 1, 2, "age", "41", 62, 1);
-	CHECK_EQ_INT(t.recs[1].flags, 0);
+	CHECK_EQ_INT(t.recs[1].flags, AUD_REC_HEADER_NAMES);
 	trun_free(&t);
 }
 
@@ -321,7 +321,7 @@ static void test_field_count(void)
 	CHECK_STR(t.probs[1].msg, "record has 2 fields, header has 3");
 	CHECK_EQ_INT(t.probs[1].rec, 2);
 	CHECK_EQ_INT(t.probs[1].off, 16);
-	CHECK_EQ_INT(t.recs[2].flags, 0);
+	CHECK_EQ_INT(t.recs[2].flags, AUD_REC_HEADER_NAMES);
 	trun_free(&t);
 }
 
@@ -513,16 +513,16 @@ static void test_bad_bytes(void)
 
 	run_all(&t, in, sizeof in - 1, &o);
 	CHECK_EQ_INT(t.nrec, 4);
-	CHECK_EQ_INT(t.recs[0].flags, 0);
+	CHECK_EQ_INT(t.recs[0].flags, AUD_REC_HEADER_NAMES);
 	FIELD_IS(&t, 0, 1, "b", "caf\xC3\xA9", 7, 1);
 	CHECK_EQ_INT(t.recs[1].offset, 13);
-	CHECK_EQ_INT(t.recs[1].flags, AUD_REC_INVALID_UTF8);
+	CHECK_EQ_INT(t.recs[1].flags, AUD_REC_INVALID_UTF8 | AUD_REC_HEADER_NAMES);
 	FIELD_IS(&t, 1, 1, "b", "x\xE9y", 17, 1);
-	CHECK_EQ_INT(t.recs[2].flags, AUD_REC_HAS_NUL);
+	CHECK_EQ_INT(t.recs[2].flags, AUD_REC_HAS_NUL | AUD_REC_HEADER_NAMES);
 	CHECK_EQ_INT(t.recs[2].f[1].vlen, 3);
 	CHECK(memcmp(t.recs[2].f[1].val, "a\0b", 3) == 0);
 	/* One problem per kind per record, at the first bad byte. */
-	CHECK_EQ_INT(t.recs[3].flags, AUD_REC_INVALID_UTF8);
+	CHECK_EQ_INT(t.recs[3].flags, AUD_REC_INVALID_UTF8 | AUD_REC_HEADER_NAMES);
 	CHECK_EQ_INT(t.problems, 3);
 	CHECK_STR(t.probs[0].msg, "invalid UTF-8 at byte 18");
 	CHECK_EQ_INT(t.probs[0].off, 18);
