@@ -146,11 +146,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b = run(path, data, size, LIMIT, 1, out2, 0);
 	/* A corrupt zstd frame is found at its end (the checksum): read
 	 * through small buffers its bytes have already come out, while a
-	 * buffer that holds the whole frame gets none of them. So on
-	 * AUD_EFORMAT the large-buffer bytes need only be a prefix. */
+	 * buffer that holds the whole frame gets none of them. And what
+	 * zstd flushed in the call that fails is not handed out, which can
+	 * leave either run a few bytes shorter (a 65,538-byte RLE block
+	 * before a bad one: 65,536 bytes through the large buffer, 65,535
+	 * through small ones). So on AUD_EFORMAT the two need only agree
+	 * on the bytes both handed out. */
 	corrupt = b.rc == AUD_EFORMAT;
-	if (a.comp != b.comp || a.rc != b.rc || a.n > b.n ||
-	    (!corrupt && a.n != b.n) || memcmp(out1, out2, a.n) != 0)
+	if (a.comp != b.comp || a.rc != b.rc ||
+	    (!corrupt && a.n != b.n) ||
+	    memcmp(out1, out2, a.n < b.n ? a.n : b.n) != 0)
 		fail("small buffers decode differently from large ones");
 	if (a.comp == AUD_COMP_PLAIN && a.rc == 0 &&
 	    (a.n != size || memcmp(out1, data, size) != 0))
@@ -160,7 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		small_limit = small_limit * 131 + data[off];
 	small_limit = 1 + small_limit % 8192;
 	c = run(path, data, size, small_limit, 0, out3, 0);
-	if (c.n > b.n || memcmp(out2, out3, c.n) != 0)
+	if ((!corrupt && c.n > b.n) ||
+	    memcmp(out2, out3, c.n < b.n ? c.n : b.n) != 0)
 		fail("a smaller limit gave other bytes");
 	if (c.rc == AUD_ELIMIT && c.n != small_limit)
 		fail("AUD_ELIMIT before the limit was reached");
