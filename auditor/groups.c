@@ -18,9 +18,9 @@
 #define MEMO_SLOTS (1 << MEMO_BITS)
 #define MEMO_LEN 24 /* the longest key a memo slot holds */
 
-/* A group. c is its counters; count_known counts records in st instead,
- * by outcome and prediction state (see state()), which fold() adds to c
- * before anything reads it: one increment per record instead of nine. */
+/* A group. c is its counters, but records are counted in st, by outcome
+ * and prediction state (see state()), which fold() adds to c before
+ * anything reads it: one increment per record instead of nine. */
 struct gval {
 	aud_group_counts c; /* first: find() returns &c for the group */
 	uint64_t st[9];
@@ -446,25 +446,6 @@ static void fold(aud_groups *g)
 	g->pending = 0;
 }
 
-/* Advances a group's counters for one record. Without branches: outcomes
- * and predictions are as good as random, so branches on them would mostly
- * be mispredicted. */
-static inline void add_counts(aud_group_counts *gc, int out_known,
-			      int out_pos, int pred_known, int pred_pos)
-{
-	int both = out_known & pred_known;
-
-	gc->n++;
-	gc->n_outcome += (uint64_t)out_known;
-	gc->pos += (uint64_t)out_pos;
-	gc->n_pred += (uint64_t)pred_known;
-	gc->pred_pos += (uint64_t)pred_pos;
-	gc->tp += (uint64_t)(both & out_pos & pred_pos);
-	gc->fp += (uint64_t)(both & !out_pos & pred_pos);
-	gc->tn += (uint64_t)(both & !out_pos & !pred_pos);
-	gc->fn += (uint64_t)(both & out_pos & !pred_pos);
-}
-
 /* Parses a decimal number; 1 on success. */
 static int parse_num(const char *v, size_t len, double *out)
 {
@@ -478,6 +459,20 @@ static int parse_num(const char *v, size_t len, double *out)
 	return end != buf && *end == '\0' && *out == *out;
 }
 
+/* The key of a one-column attribute: the value cut at KEY_MAX bytes (as
+ * make_key cuts an intersection's), or AUD_GROUP_UNKNOWN when the record
+ * has none. */
+static const char *column_key(int present, const char *v, size_t vlen,
+			      size_t *len)
+{
+	if (!present) {
+		*len = strlen(AUD_GROUP_UNKNOWN);
+		return AUD_GROUP_UNKNOWN;
+	}
+	*len = vlen < KEY_MAX ? vlen : KEY_MAX;
+	return v;
+}
+
 /* The group key of attribute at for this record: a single column's value
  * as it is, or several joined into g->key. Sets *len. */
 static const char *make_key(aud_groups *g, const struct attr *at,
@@ -485,17 +480,9 @@ static const char *make_key(aud_groups *g, const struct attr *at,
 {
 	size_t k, n = 0;
 
-	if (at->ncol == 1) {
-		size_t c = at->col[0];
-
-		if (!g->present[c]) {
-			*len = strlen(AUD_GROUP_UNKNOWN);
-			return AUD_GROUP_UNKNOWN;
-		}
-		/* As below: the key is cut at KEY_MAX bytes. */
-		*len = g->vlen[c] < KEY_MAX ? g->vlen[c] : KEY_MAX;
-		return g->val[c];
-	}
+	if (at->ncol == 1)
+		return column_key(g->present[at->col[0]], g->val[at->col[0]],
+				  g->vlen[at->col[0]], len);
 
 	for (k = 0; k < at->ncol; k++) {
 		size_t c = at->col[k], len;
@@ -621,13 +608,8 @@ static int count_known(aud_groups *g, const aud_record *rec)
 
 		/* As make_key and the NUL rule in aud_groups_record_names. */
 		f = &rec->fields[g->colpos[at->col[0]]];
-		if (f->value_len && f->type != AUD_VAL_NULL) {
-			key = f->value;
-			len = f->value_len < KEY_MAX ? f->value_len : KEY_MAX;
-		} else {
-			key = AUD_GROUP_UNKNOWN;
-			len = strlen(AUD_GROUP_UNKNOWN);
-		}
+		key = column_key(f->value_len && f->type != AUD_VAL_NULL,
+				 f->value, f->value_len, &len);
 		if (cut)
 			len = strnlen(key, len);
 		gv = find_memo(at, key, len);
@@ -643,7 +625,7 @@ int aud_groups_record_names(aud_groups *g, const aud_record *rec,
 {
 	const aud_bias_opts *o = g->o;
 	size_t i, c;
-	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0;
+	int out_known = 0, out_pos = 0, pred_known = 0, pred_pos = 0, s;
 	int has_score = 0;
 	double score = 0;
 
@@ -734,6 +716,8 @@ counted:
 			pred_pos = score >= o->threshold;
 		}
 	}
+	s = state(out_known, out_pos, pred_known, pred_pos);
+	g->pending = 1;
 	for (i = 0; i < g->na; i++) {
 		size_t len;
 		const char *key = make_key(g, &g->a[i], &len);
@@ -751,7 +735,7 @@ counted:
 			return AUD_ENOMEM;
 		if (has_score)
 			add_score(g, i, &gv->c, score, 1);
-		add_counts(&gv->c, out_known, out_pos, pred_known, pred_pos);
+		gv->st[s]++;
 	}
 	return AUD_OK;
 }
