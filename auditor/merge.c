@@ -11,7 +11,9 @@
  *   order the sources come in, and rows with their own integer id
  *   (findings, problems) take ids in that order too, so merge(a, b) and
  *   merge(b, a) write the same rows with the same ids;
- * - suppressed (per run) is summed; group_metrics and attribute_metrics
+ * - suppressed_by_file is per input, but its rows moved over from a
+ *   version-1 database have no file_id: those are copied per run (the
+ *   view suppressed sums both); group_metrics and attribute_metrics
  *   are computed again from the merged counters by aud_bias_finish, with
  *   the bias options the sources were scanned with; run_sources is the
  *   union of the sources'. Any other per-run table with rows is refused
@@ -689,7 +691,7 @@ static int add_table(aud_merge *m, sqlite3 *db, const msrc *s, const char *name,
 		m->tables[m->ntables++] = t;
 		memset(&t, 0, sizeof t);
 	} else if (has_run && strcmp(name, "runs") &&
-		   strcmp(name, "run_sources") && strcmp(name, "suppressed") &&
+		   strcmp(name, "run_sources") &&
 		   strcmp(name, "group_metrics") &&
 		   strcmp(name, "attribute_metrics")) {
 		char **nv = realloc(m->unknown, (m->nunknown + 1) * sizeof *nv);
@@ -1213,9 +1215,10 @@ static int copy_table(aud_merge *m, const msrc *s, sqlite3 *src, sqlite3 *dst,
 			    "VALUES (?1, ?2, ?3%s)",
 			    tb->name, tb->id, cs.p, ph.p);
 	} else {
+		/* (rows of no input: copy_source's) */
 		b = prepf(src, &sel,
 			  "SELECT file_id%s FROM \"%s\" WHERE run_id = ?1 "
-			  "ORDER BY file_id",
+			  "AND file_id IS NOT NULL ORDER BY file_id",
 			  cs.p, tb->name);
 		if (b == SQLITE_OK)
 			b = prepf(
@@ -1285,8 +1288,9 @@ done:
 	return rc;
 }
 
-/* Everything of one source: its inputs and per-input rows, its suppressed
- * counts added, the scanned runs it holds. */
+/* Everything of one source: its inputs and per-input rows, its allowlist
+ * counts of no input (from a version-1 database), the scanned runs it
+ * holds. */
 static int copy_source(aud_merge *m, size_t pos, sqlite3 *dst, int64_t run_id,
 		       aud_err *err)
 {
@@ -1304,17 +1308,16 @@ static int copy_source(aud_merge *m, size_t pos, sqlite3 *dst, int64_t run_id,
 	if (rc)
 		goto done;
 	if (sqlite3_prepare_v2(src,
-			       "SELECT entity, count FROM suppressed WHERE "
-			       "run_id = ?1",
+			       "SELECT entity, count FROM suppressed_by_file "
+			       "WHERE run_id = ?1 AND file_id IS NULL",
 			       -1, &sel, NULL) != SQLITE_OK) {
 		rc = sql_fail(err, src, s->path, "cannot read the run");
 		goto done;
 	}
 	if (sqlite3_prepare_v2(dst,
-			       "INSERT INTO suppressed (run_id, entity, count) "
-			       "VALUES (?1, ?2, ?3) ON CONFLICT (run_id, "
-			       "entity) DO UPDATE SET count = count + "
-			       "excluded.count",
+			       "INSERT INTO suppressed_by_file (run_id, "
+			       "file_id, entity, count) VALUES (?1, NULL, ?2, "
+			       "?3)",
 			       -1, &ins, NULL) != SQLITE_OK) {
 		rc = dst_fail(err, dst, "cannot write merged rows");
 		goto done;

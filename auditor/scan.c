@@ -1345,8 +1345,15 @@ static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 	c->placeholders += b->placeholders;
 	c->markers += b->markers;
 	j->limit_hits += b->limit_hits;
-	for (i = 0; i < b->supp.n; i++)
+	for (i = 0; i < b->supp.n; i++) {
+		if (aud_store_suppressed_add(c->s, c->run_id, j->file_id,
+					     b->supp.v[i].entity,
+					     b->supp.v[i].n, &c->store_err)) {
+			c->store_failed = 1;
+			return -1;
+		}
 		suppress(&c->supp, b->supp.v[i].entity, b->supp.v[i].n);
+	}
 	if (aud_profile_merge(j->prof, b->prof))
 		goto nomem;
 	if (j->groups && b->groups) {
@@ -2019,12 +2026,6 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 		rc = c->store_err.code ? c->store_err.code : AUD_ESTORE;
 		goto done;
 	}
-	for (i = 0; i < c->supp.n; i++)
-		if (aud_store_suppressed_add(s, run_id, c->supp.v[i].entity,
-					     c->supp.v[i].n, err)) {
-			rc = AUD_ESTORE;
-			break;
-		}
 	t.findings = c->findings;
 	t.placeholders = c->placeholders;
 	t.suppressed = c->supp.total;

@@ -343,12 +343,40 @@ static const char schema_v1[] =
 /* clang-format on */
 
 /*
+ * Version 2: allowlist counts per input. Version 1 kept one count per run
+ * and entity, written when the run ended: a run killed before its end lost
+ * the counts of the inputs it had finished, and an input scanned again by
+ * --resume was counted twice. suppressed_by_file has a row per input and
+ * entity, written with the input's findings and forgotten with them; the
+ * run's counts are the view suppressed, with version 1's columns. A
+ * version-1 database's counts move over with file_id NULL (not known per
+ * input).
+ */
+/* clang-format off */
+static const char schema_v2[] =
+	"CREATE TABLE suppressed_by_file ("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" file_id INTEGER REFERENCES files(file_id),"
+	" entity TEXT NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" UNIQUE (file_id, entity));"
+	"CREATE INDEX suppressed_by_file_run ON suppressed_by_file(run_id);"
+	"INSERT INTO suppressed_by_file (run_id, file_id, entity, count)"
+	" SELECT run_id, NULL, entity, count FROM suppressed;"
+	"DROP TABLE suppressed;"
+	"CREATE VIEW suppressed AS"
+	" SELECT run_id, entity, SUM(count) AS count FROM suppressed_by_file"
+	" GROUP BY run_id, entity;";
+/* clang-format on */
+
+/*
  * migrations[i] takes a database from user_version i to i + 1. A new
  * schema version appends one step and bumps AUD_STORE_SCHEMA_VERSION; steps
  * already released are never edited.
  */
 static const char *const migrations[] = {
     schema_v1,
+    schema_v2,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] ==
@@ -431,9 +459,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SCORE_INS] = "INSERT INTO group_scores (run_id, file_id, attribute,"
 			" group_value, score, count) VALUES (?1, ?2, ?3, ?4,"
 			" ?5, ?6)",
-	[S_SUPP_INS] = "INSERT INTO suppressed (run_id, entity, count)"
-		       " VALUES (?1, ?2, ?3) ON CONFLICT (run_id, entity)"
-		       " DO UPDATE SET count = count + excluded.count",
+	[S_SUPP_INS] = "INSERT INTO suppressed_by_file (run_id, file_id,"
+		       " entity, count) VALUES (?1, ?2, ?3, ?4) ON CONFLICT"
+		       " (file_id, entity) DO UPDATE SET count = count +"
+		       " excluded.count",
 };
 /* clang-format on */
 
@@ -1281,8 +1310,8 @@ int aud_store_marker_add(aud_store *s, int64_t run_id, int64_t file_id,
 				  marker, count, err, "cannot insert marker");
 }
 
-int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
-			     uint64_t count, aud_err *err)
+int aud_store_suppressed_add(aud_store *s, int64_t run_id, int64_t file_id,
+			     const char *entity, uint64_t count, aud_err *err)
 {
 	sqlite3_stmt *st;
 	int b;
@@ -1293,8 +1322,9 @@ int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
 		return AUD_ESTORE;
 	st = s->st[S_SUPP_INS];
 	b = sqlite3_bind_int64(st, 1, run_id);
-	b |= bind_str(st, 2, entity);
-	b |= bind_count(st, 3, count);
+	b |= sqlite3_bind_int64(st, 2, file_id);
+	b |= bind_str(st, 3, entity);
+	b |= bind_count(st, 4, count);
 	return insert_row(s, st, b, err, "cannot count suppressed findings");
 }
 
@@ -1793,6 +1823,8 @@ int aud_store_file_forget(aud_store *s, int64_t run_id, const char *path,
 		"files WHERE run_id = ?1 AND path = ?2)",
 		"DELETE FROM group_scores WHERE file_id IN (SELECT file_id FROM "
 		"files WHERE run_id = ?1 AND path = ?2)",
+		"DELETE FROM suppressed_by_file WHERE file_id IN (SELECT "
+		"file_id FROM files WHERE run_id = ?1 AND path = ?2)",
 		"DELETE FROM files WHERE run_id = ?1 AND path = ?2",
 	};
 	sqlite3_stmt *st = NULL;

@@ -5,7 +5,7 @@
  *
  * Per-input rows (files, findings, problems, the column profile, markers,
  * bias counters and scores) are copied with new ids, inputs in path order;
- * per-run rows are combined (suppressed counts summed) or recomputed from
+ * per-run rows are combined (run_sources) or recomputed from
  * the merged counters (the bias metrics, with bias.c's code). Each run has
  * a random uid; a merged run lists in run_sources the uids of the scanned
  * runs it holds, so a run that reaches a merge twice (the same database

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define AUD_STORE_SCHEMA_VERSION 1
+#define AUD_STORE_SCHEMA_VERSION 2
 
 typedef struct aud_store aud_store;
 
@@ -118,10 +118,12 @@ int aud_store_marker_add(aud_store *s, int64_t run_id, int64_t file_id,
 			 const char *field, const char *marker,
 			 uint64_t count, aud_err *err);
 
-/* Adds count to the run's number of findings of entity that the allowlist
- * suppressed. */
-int aud_store_suppressed_add(aud_store *s, int64_t run_id, const char *entity,
-			     uint64_t count, aud_err *err);
+/* Adds count to input file_id's number of findings of entity that the
+ * allowlist suppressed (in the transaction of that input's findings, so
+ * the counts are as durable as they are, and an input scanned again by
+ * --resume is counted once). */
+int aud_store_suppressed_add(aud_store *s, int64_t run_id, int64_t file_id,
+			     const char *entity, uint64_t count, aud_err *err);
 
 /* Bias audit rows (groups.h, fairness.h): one input's counters of one
  * group; and, at the run's end, the metrics derived from the summed

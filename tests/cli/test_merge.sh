@@ -198,6 +198,24 @@ else
   echo "note: GNU parallel not installed: the README's one-machine recipe is not run"
 fi
 
+# A shard from a version-1 database: its allowlist counts were one per run
+# and entity (no input). Opening it migrates them to rows of no input; a
+# merge carries them, and the totals are those of the one scan.
+cp s2.0.db v1.db
+q v1.db "CREATE TABLE old AS SELECT run_id, entity, count FROM suppressed;
+  DROP VIEW suppressed; DROP TABLE suppressed_by_file;
+  CREATE TABLE suppressed (run_id INTEGER NOT NULL REFERENCES runs(run_id),
+    entity TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (run_id, entity));
+  INSERT INTO suppressed SELECT * FROM old; DROP TABLE old;
+  PRAGMA user_version = 1"
+"$AUDITOR" report --db v1.db >/dev/null 2>&1
+expect_sql v1.db "PRAGMA user_version" 2
+expect_sql v1.db "SELECT COUNT(*) > 0, COUNT(file_id) FROM suppressed_by_file" "1|0"
+mrg mv1.db v1.db s2.1.db
+expect_rc 3 "merge with a migrated version-1 shard"
+SQ="SELECT entity, count FROM suppressed ORDER BY entity"
+expect_eq "$(q mv1.db "$SQ")" "$(q all.db "$SQ")" "suppressed totals with a version-1 shard"
+
 # Usage.
 run merge --db x.db
 expect_rc 2 "merge without inputs"

@@ -50,6 +50,7 @@ def dump(path):
         "markers": "file_id, field, marker",
         "group_counts": "file_id, attribute, group_value",
         "group_scores": "file_id, attribute, group_value, score, count",
+        "suppressed_by_file": "file_id, entity",
         "suppressed": "entity",
         "group_metrics": "attribute, group_value",
         "attribute_metrics": "attribute",

@@ -213,7 +213,7 @@ static void test_create_mode(void)
 		umask(old);
 
 		db = aud_store_db(s);
-		CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), 1);
+		CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), 2);
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'table' AND name IN"
 				       " ('runs','files','findings',"
@@ -263,7 +263,7 @@ static void test_create_mode(void)
 	CHECK(s != NULL);
 	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0640);
 	if (s)
-		CHECK_EQ_INT(q_int(aud_store_db(s), "PRAGMA user_version"), 1);
+		CHECK_EQ_INT(q_int(aud_store_db(s), "PRAGMA user_version"), 2);
 	aud_store_close(s);
 
 	/* No such directory. */
@@ -709,7 +709,7 @@ static void test_schema_versions(void)
 	CHECK(s == NULL);
 	snprintf(want, sizeof want,
 		 "%s: database schema version 99 is newer than this auditor "
-		 "(knows 1)",
+		 "(knows 2)",
 		 path);
 	CHECK_STR(err.msg, want);
 
@@ -733,6 +733,124 @@ static void test_schema_versions(void)
 		CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), 0);
 		sqlite3_close(db);
 	}
+}
+
+/* Allowlist counts per input: added up per input and entity, forgotten
+ * with the input (--resume), summed per run by the view suppressed. */
+static void test_suppressed(void)
+{
+	char path[512], t[256];
+	aud_store *s;
+	sqlite3 *db;
+	int64_t run, fa, fb;
+	aud_err err;
+
+	mkpath(path, sizeof path, "supp.db");
+	s = open_ok(path);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	db = aud_store_db(s);
+	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
+	CHECK(aud_store_file_begin(s, run, "a.jsonl", &fa, &err) == 0);
+	CHECK(aud_store_file_begin(s, run, "b.jsonl", &fb, &err) == 0);
+	CHECK(aud_store_suppressed_add(s, run, fa, "EMAIL_ADDRESS", 3, &err) ==
+	      0);
+	CHECK(aud_store_suppressed_add(s, run, fa, "EMAIL_ADDRESS", 4, &err) ==
+	      0);
+	CHECK(aud_store_suppressed_add(s, run, fa, "IP_ADDRESS", 1, &err) == 0);
+	CHECK(aud_store_suppressed_add(s, run, fb, "EMAIL_ADDRESS", 10, &err) ==
+	      0);
+	CHECK(aud_store_commit(s, &err) == 0);
+	CHECK_STR(q_text(db,
+			 "SELECT group_concat(file_id || ':' || entity || ':' ||"
+			 " count, ' ') FROM (SELECT * FROM suppressed_by_file"
+			 " ORDER BY file_id, entity)",
+			 t, sizeof t),
+		  "1:EMAIL_ADDRESS:7 1:IP_ADDRESS:1 2:EMAIL_ADDRESS:10");
+	CHECK_STR(q_text(db,
+			 "SELECT group_concat(entity || ':' || count, ' ') FROM"
+			 " (SELECT * FROM suppressed ORDER BY entity)",
+			 t, sizeof t),
+		  "EMAIL_ADDRESS:17 IP_ADDRESS:1");
+	/* b is scanned again: its counts go with it */
+	CHECK(aud_store_file_forget(s, run, "b.jsonl", &err) == 0);
+	CHECK(aud_store_commit(s, &err) == 0);
+	CHECK_STR(q_text(db,
+			 "SELECT group_concat(entity || ':' || count, ' ') FROM"
+			 " (SELECT * FROM suppressed ORDER BY entity)",
+			 t, sizeof t),
+		  "EMAIL_ADDRESS:7 IP_ADDRESS:1");
+	aud_store_close(s);
+}
+
+/* A version-1 database (one count per run and entity in the table
+ * suppressed) is migrated: its counts move to suppressed_by_file with no
+ * input, the view gives them as before, and new runs count per input. */
+static void test_migrate_v1(void)
+{
+	char path[512], t[256];
+	aud_store *s;
+	sqlite3 *db = NULL;
+	int64_t run, fa;
+	aud_err err;
+
+	mkpath(path, sizeof path, "v1.db");
+	s = open_ok(path);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
+	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+	aud_store_close(s);
+	/* back to version 1: its suppressed table, as schema_v1 made it */
+	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	      SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "DROP VIEW suppressed;"
+			   "DROP TABLE suppressed_by_file;"
+			   "CREATE TABLE suppressed ("
+			   " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+			   " entity TEXT NOT NULL,"
+			   " count INTEGER NOT NULL,"
+			   " PRIMARY KEY (run_id, entity));"
+			   "INSERT INTO suppressed VALUES (1, 'EMAIL_ADDRESS', 5),"
+			   " (1, 'US_SSN', 2);"
+			   "PRAGMA user_version = 1",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	s = open_ok(path);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	db = aud_store_db(s);
+	CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), 2);
+	CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE"
+			       " name = 'suppressed' AND type = 'view'"),
+		     1);
+	CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM suppressed_by_file"
+			       " WHERE run_id = 1 AND file_id IS NULL"),
+		     2);
+	CHECK_STR(q_text(db,
+			 "SELECT group_concat(run_id || ':' || entity || ':' ||"
+			 " count, ' ') FROM (SELECT * FROM suppressed ORDER BY"
+			 " run_id, entity)",
+			 t, sizeof t),
+		  "1:EMAIL_ADDRESS:5 1:US_SSN:2");
+	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
+	CHECK_EQ_INT(run, 2);
+	CHECK(aud_store_file_begin(s, run, "a.jsonl", &fa, &err) == 0);
+	CHECK(aud_store_suppressed_add(s, run, fa, "EMAIL_ADDRESS", 3, &err) ==
+	      0);
+	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+	CHECK_STR(q_text(db,
+			 "SELECT group_concat(run_id || ':' || entity || ':' ||"
+			 " count, ' ') FROM (SELECT * FROM suppressed ORDER BY"
+			 " run_id, entity)",
+			 t, sizeof t),
+		  "1:EMAIL_ADDRESS:5 1:US_SSN:2 2:EMAIL_ADDRESS:3");
+	aud_store_close(s);
 }
 
 static void test_run_end(void)
@@ -1103,6 +1221,8 @@ int main(void)
 	RUN(test_problems_cap);
 	RUN(test_not_a_database);
 	RUN(test_schema_versions);
+	RUN(test_suppressed);
+	RUN(test_migrate_v1);
 	RUN(test_run_end);
 	RUN(test_crash_safety);
 	RUN(test_commit_failure);
