@@ -62,7 +62,14 @@ expect_no_err() { # expect_no_err REGEX [label]
 }
 
 # q DB SQL: prints the query's result (one row a line, '|' between columns).
-q() { sqlite3 -batch -bail "$1" "$2"; }
+# A query that fails is a failure of the test, reported by finish: inside
+# $(...) a comparison of two failed queries would see two equal empty
+# strings. q_try is for a query that may fail (a database not there yet).
+q() {
+  sqlite3 -batch -bail "$1" "$2" ||
+    { printf '%s: %s\n' "$1" "$2" >>"$T/.q_failed"; return 1; }
+}
+q_try() { sqlite3 -batch -bail "$1" "$2"; }
 
 # expect_sql DB SQL WANT [label]
 expect_sql() {
@@ -81,6 +88,9 @@ expect_eq() { # expect_eq GOT WANT [label]
 }
 
 finish() {
+  if [ -s "$T/.q_failed" ]; then
+    while IFS= read -r line; do bad "query failed: $line"; done <"$T/.q_failed"
+  fi
   echo "$PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]
   exit $?

@@ -40,7 +40,7 @@ pid=$!
 exec 7>"$T/d/c.jsonl"
 head -n 15000 "$T/full_c.jsonl" >&7
 for _ in $(seq 1 100); do # until the first batch of c is committed
-  n=$(q "$T/k.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
+  n=$(q_try "$T/k.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
   [ "${n:-0}" -ge 10000 ] && break
   sleep 0.1
 done
@@ -89,7 +89,7 @@ pid=$!
 exec 7>"$T/d/c.jsonl"
 head -n 15000 "$T/full_c.jsonl" >&7
 for _ in $(seq 1 100); do
-  n=$(q "$T/i.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
+  n=$(q_try "$T/i.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
   [ "${n:-0}" -ge 10000 ] && break
   sleep 0.1
 done
