@@ -1032,6 +1032,107 @@ done:
 	unlink(paths[2]);
 }
 
+/* More than 64 "digits" entries: run_done leaves its bit masks (one bit
+ * an entry) for the loop over every entry. The same entries with
+ * "prefilter: none" find the same matches in values of digit runs,
+ * groups and separators, with the bit masks (60 entries) and without
+ * (75). */
+static void test_many_digit_entries(void)
+{
+	static const char alpha[] = "0123456789 -./x";
+	static const size_t counts[2] = {60, 75};
+	aud_patternset *ps[2][2] = {{NULL, NULL}, {NULL, NULL}};
+	aud_detector *d[2][2] = {{NULL, NULL}, {NULL, NULL}};
+	unsigned seed = 7;
+	size_t c, k, i;
+	int t;
+
+	for (c = 0; c < 2; c++) {
+		for (t = 0; t < 2; t++) {
+			size_t cap = 80000, len = 0;
+			char *text = malloc(cap);
+			const char *path;
+
+			CHECK(text != NULL);
+			if (!text)
+				return;
+			for (k = 0; k < counts[c]; k++) {
+				unsigned n = 2 + (unsigned)(k % 12);
+				char pf[64];
+
+				/* exact groups, a pair then a group, plain */
+				if (t == 1)
+					snprintf(pf, sizeof pf, "none");
+				else if (k % 3 == 0)
+					snprintf(pf, sizeof pf,
+						 "digits %u group %u-%u", n, n,
+						 n);
+				else if (k % 3 == 1)
+					snprintf(pf, sizeof pf,
+						 "digits %u group %u-%u", n + 2,
+						 n, n + 1);
+				else
+					snprintf(pf, sizeof pf, "digits %u", n);
+				len += (size_t)snprintf(
+				    text + len, cap - len,
+				    "id: many%zu\nentity: TEST_MANY_%c%c\n"
+				    "description: d\n"
+				    "regex: (?<![\\d-])%s\\d{%u}(?![\\d-])\n"
+				    "confidence: 0.5\nwindow: 24\n"
+				    "prefilter: %s\n"
+				    "match: x %s%.*s y\n\n",
+				    k, 'A' + (int)(k / 26), 'A' + (int)(k % 26),
+				    k % 3 == 1 ? "\\d\\d-" : "", n, pf,
+				    k % 3 == 1 ? "12-" : "", (int)n,
+				    "1234567890123");
+			}
+			path = put_file(t ? "many_none.pat" : "many.pat", text);
+			d[c][t] = make(&ps[c][t], &path, 1);
+			CHECK(d[c][t] != NULL);
+			free(text);
+		}
+	}
+	for (c = 0; c < 2; c++) {
+		for (k = 0; d[c][0] && d[c][1] && k < 4000; k++) {
+			static aud_match want[2048];
+			const aud_match *m;
+			aud_err err;
+			char v[160];
+			size_t len;
+			int nw, got, same;
+
+			seed = seed * 1103515245u + 12345u;
+			len = (seed >> 16) % sizeof v;
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				v[i] = alpha[(seed >> 16) %
+					     (k % 2 ? 11 : sizeof alpha - 1)];
+			}
+			nw = aud_detect_field(d[c][1], "", 0, v, len, &m, &err);
+			for (i = 0; (int)i < nw && i < 2048; i++)
+				want[i] = m[i];
+			got = aud_detect_field(d[c][0], "", 0, v, len, &m, &err);
+			same = got == nw && nw <= 2048;
+			for (i = 0; same && (int)i < got; i++)
+				same = m[i].start == want[i].start &&
+				       m[i].len == want[i].len &&
+				       strcmp(m[i].pattern_id,
+					      want[i].pattern_id) == 0;
+			CHECK(same);
+			if (!same) {
+				fprintf(stderr, "%zu entries, value %zu: %.*s\n",
+					counts[c], k, (int)len, v);
+				break;
+			}
+		}
+	}
+	for (c = 0; c < 2; c++)
+		for (t = 0; t < 2; t++) {
+			aud_detector_free(d[c][t]);
+			aud_patterns_free(ps[c][t]);
+		}
+}
+
 /* window-before: the regex is tried only at starts up to the hit (an
  * anchored copy, at bytes a match can start with, either case for (?i)),
  * and finds every match that starts within window-before of its hit. */
@@ -1137,6 +1238,7 @@ int main(void)
 		RUN(test_prefilters_kept);
 		RUN(test_long_runs);
 		RUN(test_digit_groups);
+	RUN(test_many_digit_entries);
 		RUN(test_bytes);
 		RUN(test_many_matches);
 		RUN(test_names);
