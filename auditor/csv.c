@@ -282,6 +282,113 @@ static size_t scan_fields(csvr *c, size_t cap, int *open)
 	return nf;
 }
 
+/* ---- cut points for segments --------------------------------------- */
+
+/* The states of scan_fields: no field begun, an unquoted field, a quoted
+ * one, and a quote seen in a quoted field (it ends the field if white
+ * space and then a delimiter or line end follow). */
+enum { CUT_NONE, CUT_PLAIN, CUT_QUOTED, CUT_MIGHT_END };
+
+void aud_csv_cut_init(aud_csv_cut *k, char delim)
+{
+	memset(k, 0, sizeof *k);
+	k->delim = (unsigned char)delim;
+	k->state = CUT_NONE;
+}
+
+static int cut_space(const aud_csv_cut *k, unsigned char ch)
+{
+	return k->delim == '\t'   ? space_tabdelim(ch)
+	       : k->delim == ' ' ? space_spacedelim(ch)
+				 : space_any(ch);
+}
+
+/*
+ * scan_fields' state machine over the stream, one byte at a time only
+ * where quotes are: a stretch without '"' leaves a quoted field as it is
+ * and ends a record at every line end outside one, so memchr finds the
+ * next quote and memrchr the stretch's last line end; the state at the
+ * quote is found by looking back over white space to the last delimiter
+ * or line end. Inside a quoted field memchr finds the next quote.
+ */
+size_t aud_csv_cut_feed(aud_csv_cut *k, const char *buf, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)buf, *q, *nl;
+	size_t i = 0, cut = 0, b;
+	unsigned char ch;
+
+	/* the mark is not a field's first bytes: "\xEF\xBB\xBF\"a\"" opens
+	 * a quoted field, for the reader */
+	while (k->fed < 3 && i < n) {
+		if (s[i] != (unsigned char)"\xEF\xBB\xBF"[k->fed]) {
+			if (k->fed) /* part of a mark: a field's bytes */
+				k->state = CUT_PLAIN;
+			k->fed = 3;
+			break;
+		}
+		k->fed++;
+		i++;
+	}
+	while (i < n) {
+		switch (k->state) {
+		case CUT_NONE:
+		case CUT_PLAIN:
+			q = memchr(s + i, '"', n - i);
+			b = q ? (size_t)(q - s) : n;
+			nl = b > i ? memrchr(s + i, '\n', b - i) : NULL;
+			if (nl)
+				cut = (size_t)(nl - s) + 1;
+			/* the state at b: the last byte before it that is
+			 * not white space (or the state at i, if none is) */
+			{
+				size_t j = b;
+
+				while (j > i && s[j - 1] != k->delim &&
+				       cut_space(k, s[j - 1]))
+					j--;
+				if (j > i)
+					k->state = s[j - 1] == k->delim ||
+							   s[j - 1] == '\n'
+						       ? CUT_NONE
+						       : CUT_PLAIN;
+			}
+			if (!q)
+				return cut;
+			/* a quote opens a field only at its start */
+			if (k->state == CUT_NONE)
+				k->state = CUT_QUOTED;
+			i = b + 1;
+			break;
+		case CUT_QUOTED:
+			q = memchr(s + i, '"', n - i);
+			if (!q)
+				return cut;
+			k->state = CUT_MIGHT_END;
+			k->spaces = 0;
+			i = (size_t)(q - s) + 1;
+			break;
+		default: /* CUT_MIGHT_END */
+			ch = s[i++];
+			if (ch == k->delim || ch == '\n') {
+				k->state = CUT_NONE;
+				if (ch == '\n')
+					cut = i;
+			} else if (cut_space(k, ch)) {
+				k->spaces++;
+			} else if (ch == '"') {
+				if (k->spaces)
+					k->spaces = 0; /* a stray quote, kept */
+				else
+					k->state = CUT_QUOTED; /* "" */
+			} else {
+				k->state = CUT_QUOTED;
+			}
+			break;
+		}
+	}
+	return cut;
+}
+
 static unsigned check_bytes(csvr *c, uint64_t recno)
 {
 	return aud_reader_check_bytes(c->r, c->raw.p, c->raw.len, c->raw_off,

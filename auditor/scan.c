@@ -9,10 +9,10 @@
  *             segment ends at a newline (a record boundary), so segments
  *             can be read independently; a JSONL line longer than a piece
  *             is one segment with the lines around it. A CSV input is cut
- *             the same way as long as no quote has come (a quoted field
- *             may hold newlines; without quotes every newline ends a
- *             record), the rest is one segment; a reader that starts at a
- *             later segment takes its header from the input's first bytes
+ *             at a newline that ends a record, not one inside a quoted
+ *             field (aud_csv_cut follows the reader's quote rules over
+ *             the stream); a reader that starts at a later segment takes
+ *             its header from the input's first bytes
  *             (aud_reader_continue).
  *   workers   take whole segments: a fresh reader parses the segment, the
  *             worker's detector matches every field, and the results go
@@ -992,9 +992,8 @@ static int stop_at_first(void *ctx, const aud_record *rec)
 
 /*
  * May CSV input j be cut into segments? Decided on its first piece p:
- * only when p holds no quote (then every line end ends a record) and the
- * header and the first record whole, and the header reads without an
- * error. The bytes before the first record (a byte order mark, blank
+ * only when p holds the header and the first record whole, and the header
+ * reads without an error. The bytes before the first record (a byte order mark, blank
  * lines, the header) go to j->head, from which the reader of every later
  * segment takes its header. Returns 1 if so, 0 if j is one segment.
  */
@@ -1007,8 +1006,7 @@ static int csv_cuttable(scan_ctx *c, job *j, const piece *p)
 	uint64_t first = 0;
 	int rc;
 
-	if (memchr(p->data, '"', p->len) ||
-	    !(nl = memrchr(p->data, '\n', p->len)))
+	if (!(nl = memrchr(p->data, '\n', p->len)))
 		return 0;
 	memset(&ro, 0, sizeof ro);
 	ro.format = AUD_FMT_CSV;
@@ -1038,6 +1036,8 @@ static void decode_job(scan_ctx *c, job *j)
 	uint64_t offset = 0; /* decoded bytes handed to segments */
 	int split, cut, eof = 0, fault = 0;
 	char last = '\n';
+	aud_csv_cut cc;   /* a CSV input's record ends */
+	size_t ccfed = 0; /* bytes of p that cc has seen */
 
 	aud_err_clear(&e);
 	memset(&dopts, 0, sizeof dopts);
@@ -1073,6 +1073,7 @@ static void decode_job(scan_ctx *c, job *j)
 	split = j->fmt == AUD_FMT_JSONL;
 	cut = split || (j->fmt == AUD_FMT_CSV && n > 0 && p->len == PIECE &&
 			csv_cuttable(c, j, p));
+	aud_csv_cut_init(&cc, j->delim);
 	seg = seg_new(j, 0);
 	if (!seg)
 		goto nomem;
@@ -1090,11 +1091,16 @@ static void decode_job(scan_ctx *c, job *j)
 		p->decoded = aud_decoder_decoded_bytes(d);
 		if (p->len)
 			last = p->data[p->len - 1];
-		/* A CSV input is cut up to its first quote. */
-		if (cut && !split && memchr(p->data, '"', p->len))
-			cut = 0;
-		if (cut && !eof && !fault)
+		if (cut && !eof && !fault && split) {
 			nl = memrchr(p->data, '\n', p->len);
+		} else if (cut && !eof && !fault) {
+			/* a CSV line end outside quotes */
+			size_t k = aud_csv_cut_feed(&cc, p->data + ccfed,
+						    p->len - ccfed);
+
+			nl = k ? p->data + ccfed + k - 1 : NULL;
+			ccfed = p->len;
+		}
 		if (!nl || eof || fault || stopped(c) || cancelled(c, j)) {
 			int cancel = cancelled(c, j);
 			int end = eof || fault || stopped(c) || cancel;
@@ -1114,6 +1120,7 @@ static void decode_job(scan_ctx *c, job *j)
 			p = get_piece(c, j);
 			if (!p)
 				goto nomem;
+			ccfed = 0;
 		} else {
 			/* Cut after the last newline: the rest starts the
 			 * next segment. */
@@ -1126,6 +1133,7 @@ static void decode_job(scan_ctx *c, job *j)
 			}
 			next->len = p->len - keep;
 			memcpy(next->data, p->data + keep, next->len);
+			ccfed = next->len;
 			p->len = keep;
 			offset += keep;
 			seg_add_piece(c, seg, p, 1, 0);

@@ -117,4 +117,23 @@ int aud_reader_continue(aud_reader *r, const char *head, size_t len,
 
 void aud_reader_free(aud_reader *r);
 
+/* Where a CSV stream may be cut into segments: after a line end that ends
+ * a record, as the CSV reader (libcsv's rules, see csv.c) reads it, not
+ * one inside a quoted field. Fed the stream's bytes in order from its
+ * first (a UTF-8 byte order mark is skipped, as the reader does), in
+ * chunks of any size; keeps no bytes. */
+typedef struct aud_csv_cut {
+	unsigned char delim;
+	int state; /* csv.c's: outside a field, unquoted, quoted, after a
+		    * quote in a quoted field */
+	int spaces; /* white space since that quote */
+	unsigned fed; /* bytes seen, up to 3: a byte order mark is skipped */
+} aud_csv_cut;
+
+void aud_csv_cut_init(aud_csv_cut *k, char delim);
+
+/* Feeds buf[0..n): returns the length of its longest prefix that ends
+ * with a record's line end, 0 when no record ends in it. */
+size_t aud_csv_cut_feed(aud_csv_cut *k, const char *buf, size_t n);
+
 #endif

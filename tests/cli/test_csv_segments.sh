@@ -1,5 +1,5 @@
 #!/bin/bash
-# A CSV without quotes is cut into segments that the threads read apart
+# A CSV is cut into segments that the threads read apart
 # (a later segment's reader takes the header from the input's first bytes):
 # the bias counters, findings and problems, with their records, lines and
 # byte offsets, must be those the generator wrote (tests/threads/
@@ -47,6 +47,53 @@ for x in 2s.csv 3s.csv 1z.csv.gz 2z.csv.gz 3z.csv.gz; do
   if cmp -s "$T/1s.csv.txt" "$T/$x.txt"; then ok; else
     bad "$x differs from 1s.csv"
     diff "$T/1s.csv.txt" "$T/$x.txt" | head -6 >&2
+  fi
+done
+
+# A CSV with quoted fields (commas, doubled quotes, line ends inside them,
+# a stray quote in an unquoted one) is cut at record ends too: the same
+# database for --threads 1, 2 and 3, and the records, groups and e-mail
+# findings that Python's csv module counts.
+python3 - "$T/q.csv" <<'PY'
+import csv, random, sys
+rnd = random.Random(5)
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["id", "group", "outcome", "note", "contact"])
+    for i in range(40000):
+        note = rnd.choice(['plain words', 'a, comma', 'say "hi"',
+                           'two\nlines', 'x' * rnd.randint(1, 300),
+                           'five\n"quoted"\nlines, here'])
+        contact = "user%d@example.org" % i if i % 3 else "5'10\" tall"
+        w.writerow([i, rnd.choice("ABC"), rnd.randint(0, 1), note, contact])
+PY
+python3 - "$T/q.csv" >"$T/q.want" <<'PY'
+import csv, sys
+from collections import Counter
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+c = Counter((r["group"], r["outcome"]) for r in rows)
+print(len(rows), sum(r["contact"].endswith("@example.org") for r in rows))
+for (g, o), n in sorted(c.items()):
+    print(g, o, n)
+PY
+for n in 1 2 3; do
+  run scan -q --db "$T/q$n.db" -k "$KEY" --threads "$n" -g group \
+    --outcome outcome --positive 1 "$T/q.csv"
+  expect_rc 0 "quoted csv --threads $n"
+  { q "$T/q$n.db" "SELECT records, (SELECT COUNT(*) FROM findings WHERE entity = 'EMAIL_ADDRESS' AND field = 'contact') FROM files" | tr '|' ' '
+    q "$T/q$n.db" "SELECT group_value, n_outcome - pos, pos FROM group_counts ORDER BY 1" |
+      awk -F'|' '{ if ($2) print $1, 0, $2; if ($3) print $1, 1, $3 }'
+  } >"$T/q$n.got"
+  if cmp -s "$T/q.want" "$T/q$n.got"; then ok; else
+    bad "quoted csv --threads $n: counts differ from Python's csv"
+    diff "$T/q.want" "$T/q$n.got" | head -6 >&2
+  fi
+  dump "$T/q$n.db" >"$T/q$n.txt"
+done
+for n in 2 3; do
+  if cmp -s "$T/q1.txt" "$T/q$n.txt"; then ok; else
+    bad "quoted csv --threads $n differs from --threads 1"
+    diff "$T/q1.txt" "$T/q$n.txt" | head -6 >&2
   fi
 done
 

@@ -536,6 +536,154 @@ static void test_bad_bytes(void)
 	trun_free(&t);
 }
 
+/* ---- aud_csv_cut: where the scanner may cut a CSV input -------------- */
+
+struct ends {
+	uint64_t s[4096], e[4096];
+	size_t n;
+};
+
+static int on_end(void *ctx, const aud_record *r)
+{
+	struct ends *x = ctx;
+
+	if (x->n < 4096) {
+		x->s[x->n] = r->offset;
+		x->e[x->n] = r->offset + r->length;
+		x->n++;
+	}
+	return 0;
+}
+
+static void on_any_problem(void *ctx, const aud_err *e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+/* is_cut[i]: aud_csv_cut_feed, fed one byte at a time, said that the
+ * record ends before byte i. Also fed in chunks of random sizes, each
+ * answer must be the chunk's last such place. */
+static void cut_points(char delim, const char *in, size_t len,
+		       unsigned char *is_cut, unsigned *seed)
+{
+	aud_csv_cut k;
+	size_t i, n, last;
+
+	aud_csv_cut_init(&k, delim);
+	memset(is_cut, 0, len + 1);
+	for (i = 0; i < len; i++)
+		if (aud_csv_cut_feed(&k, in + i, 1) == 1)
+			is_cut[i + 1] = 1;
+	aud_csv_cut_init(&k, delim);
+	for (i = 0; i < len; i += n) {
+		size_t got;
+
+		*seed = *seed * 1103515245u + 12345u;
+		n = 1 + (*seed >> 16) % 97;
+		if (n > len - i)
+			n = len - i;
+		got = aud_csv_cut_feed(&k, in + i, n);
+		for (last = n; last > 0 && !is_cut[i + last]; last--)
+			;
+		CHECK_EQ_INT(got, last);
+	}
+}
+
+/* The reader's records of in, and the cut points: none inside a record,
+ * one after every record but the last that ends with its line end. */
+static int cuts_agree(char delim, const char *in, size_t len,
+		      unsigned *seed)
+{
+	aud_reader_opts o = csv_opts(delim, 0);
+	static struct ends x;
+	static unsigned char is_cut[4096];
+	aud_reader *r = NULL;
+	aud_err err;
+	size_t i, b;
+	int ok = 1;
+
+	if (len >= sizeof is_cut)
+		return 0;
+	x.n = 0;
+	if (aud_reader_new(&r, &o, on_end, on_any_problem, &x, &err) != 0)
+		return 0;
+	if (aud_reader_feed(r, in, len, &err) == 0)
+		aud_reader_finish(r, &err);
+	aud_reader_free(r);
+	cut_points(delim, in, len, is_cut, seed);
+	for (i = 0; i < x.n; i++) {
+		for (b = x.s[i] + 1; b < x.e[i]; b++)
+			if (is_cut[b])
+				ok = 0;
+		/* (the last may end in an unterminated quote) */
+		if (i + 1 < x.n && in[x.e[i] - 1] == '\n' && !is_cut[x.e[i]])
+			ok = 0;
+	}
+	return ok;
+}
+
+static void test_cut(void)
+{
+	static const char quotes[] = "id,comment\n"
+				     "1,\"Hello, world\"\n"
+				     "2,\"She said \"\"hi\"\"\"\n"
+				     "3,\"multi\nline\"\n"
+				     "4,after\n"
+				     "5,  \"x\" ,y\"z\n";
+	/* a byte order mark, then a quoted header name with a line end */
+	static const char bom[] = "\xEF\xBB\xBF\"a\nb\",c\n1,2\n";
+	static const char *const tok[] = {
+	    ",", ",", "\"", "\"\"", "\n", "\n", " ", "\r", "\t", ";", "a",
+	    "bc", "1", "\"x,\ny\"", "\"\" ", "\" \"", "5'10\"", "\xEF\xBB"};
+	static const char delims[] = {',', '\t', ';', ' '};
+	unsigned char is_cut[200];
+	unsigned seed = 11;
+	char in[1200];
+	size_t i, len, at;
+	static const size_t want[] = {11, 28, 48, 63, 71, 84};
+	int bad = 0;
+
+	cut_points(',', quotes, sizeof quotes - 1, is_cut, &seed);
+	for (i = 0, at = 0; i <= sizeof quotes - 1; i++)
+		if (is_cut[i] && at < 6)
+			CHECK_EQ_INT(i, want[at++]);
+		else if (is_cut[i])
+			CHECK(0);
+	CHECK_EQ_INT(at, 6); /* not at 57, inside "multi\nline" */
+	CHECK(cuts_agree(',', quotes, sizeof quotes - 1, &seed));
+	cut_points(',', bom, sizeof bom - 1, is_cut, &seed);
+	CHECK(!is_cut[6]);
+	CHECK(is_cut[11] && is_cut[15]);
+	CHECK(cuts_agree(',', bom, sizeof bom - 1, &seed));
+
+	for (i = 0; i < 20000 && !bad; i++) {
+		char delim = delims[i % 4];
+
+		len = 0;
+		if (i % 7 == 0) {
+			memcpy(in, "\xEF\xBB\xBF", 3);
+			len = 3;
+		}
+		while (len < 600) {
+			const char *t;
+			size_t n;
+
+			seed = seed * 1103515245u + 12345u;
+			t = tok[(seed >> 16) % (sizeof tok / sizeof *tok)];
+			n = strlen(t);
+			memcpy(in + len, t, n);
+			len += n;
+		}
+		if (!cuts_agree(delim, in, len, &seed)) {
+			bad = 1;
+			fprintf(stderr, "cut differs (delim %d): %.*s\n", delim,
+				(int)len, in);
+		}
+	}
+	CHECK(!bad);
+}
+
 static void test_stop_and_edges(void)
 {
 	static const char in[] = "a\n1\n2\n3\n";
@@ -579,5 +727,6 @@ int main(void)
 	RUN(test_fuzz_regressions);
 	RUN(test_bad_bytes);
 	RUN(test_stop_and_edges);
+	RUN(test_cut);
 	return DONE();
 }
