@@ -953,6 +953,21 @@ done:
 	return rc;
 }
 
+int aud_overlap_run_has(aud_store *s, int64_t run_id)
+{
+	sqlite3_stmt *st = NULL;
+	int has = 0;
+
+	if (sqlite3_prepare_v2(aud_store_db(s),
+			       "SELECT 1 FROM overlap_runs WHERE run_id = ?1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, run_id);
+		has = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return has;
+}
+
 /* ---- --fail-on --------------------------------------------------- */
 
 static const struct {

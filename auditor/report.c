@@ -6,6 +6,7 @@
  * front; Markdown lays the same tables out for a document to file.
  */
 #include "auditor/report.h"
+#include "auditor/overlap.h"
 #include "auditor/summary.h"
 
 #include <errno.h>
@@ -330,43 +331,92 @@ static int markdown(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
 	return AUD_OK;
 }
 
+/* An overlap run's tables (auditor overlap): the counts, and the first
+ * matches with the places of both records. */
+static int md_overlap(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
+{
+	int rc;
+
+	if ((rc = md_table(out, db, run_id, "Train/test overlap",
+			   "SELECT key, near, train_records, test_records, "
+			   "test_in_train, near_test_records, "
+			   "train_duplicates, test_duplicates FROM "
+			   "overlap_runs WHERE run_id = ?1",
+			   err)))
+		return rc;
+	return md_table(out, db, run_id, "Overlap: first matches",
+			"SELECT m.kind, a.path, m.record, b.path AS "
+			"first_path, m.first_record, m.masked FROM "
+			"overlap_matches m JOIN files a ON a.file_id = "
+			"m.file_id LEFT JOIN files b ON b.file_id = "
+			"m.first_file_id WHERE m.run_id = ?1 ORDER BY m.kind, "
+			"m.match_id LIMIT 50",
+			err);
+}
+
+/* One JSON object of a report, written by fn into *buf (*len bytes, the
+ * trailing line end dropped). */
+static int json_part(char **buf, size_t *len, aud_store *s, int64_t run_id,
+		     int (*fn)(FILE *, aud_store *, int64_t, int, aud_err *),
+		     aud_err *err)
+{
+	FILE *mem = open_memstream(buf, len);
+	int rc;
+
+	if (!mem)
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	rc = fn(mem, s, run_id, 1, err);
+	fclose(mem);
+	while (*len && (*buf)[*len - 1] == '\n')
+		(*len)--;
+	return rc;
+}
+
 int aud_report_write(FILE *out, aud_store *s, int64_t run_id,
 		     const char *format, aud_err *err)
 {
 	sqlite3 *db = aud_store_db(s);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
-	int rc;
+	char *buf = NULL, *obuf = NULL;
+	size_t len = 0, olen = 0;
+	int rc, overlap;
 
 	if (!aud_report_run_exists(s, run_id))
 		return aud_err_set(err, AUD_EUSAGE, "no run %" PRId64 " in the "
 				   "database", run_id);
+	overlap = aud_overlap_run_has(s, run_id);
 	if (strcmp(format, "text") == 0) {
-		if ((rc = manifest_text(out, db, run_id, 0, err)))
+		if ((rc = manifest_text(out, db, run_id, 0, err)) ||
+		    (rc = aud_summary_write(out, s, run_id, 0, err)))
 			return rc;
-		return aud_summary_write(out, s, run_id, 0, err);
+		if (!overlap)
+			return AUD_OK;
+		fputc('\n', out);
+		return aud_overlap_summary_write(out, s, run_id, 0, err);
 	}
 	if (strcmp(format, "markdown") == 0)
-		return markdown(out, db, run_id, err);
+		return (rc = markdown(out, db, run_id, err)) || !overlap
+			   ? rc
+			   : md_overlap(out, db, run_id, err);
 	if (strcmp(format, "json") != 0)
 		return aud_err_set(err, AUD_EUSAGE, "unknown report format '%s'",
 				   format);
-	/* {"manifest": {...}, "summary": {...}} */
-	mem = open_memstream(&buf, &len);
-	if (!mem)
-		return aud_err_set(err, AUD_ENOMEM, "out of memory");
-	rc = aud_summary_write(mem, s, run_id, 1, err);
-	fclose(mem);
+	/* {"manifest": {...}, "summary": {...}[, "overlap": {...}]} */
+	rc = json_part(&buf, &len, s, run_id, aud_summary_write, err);
+	if (!rc && overlap)
+		rc = json_part(&obuf, &olen, s, run_id,
+			       aud_overlap_summary_write, err);
 	if (!rc) {
-		while (len && buf[len - 1] == '\n')
-			len--;
 		fputs("{\"manifest\":", out);
 		rc = manifest_json(out, db, run_id, err);
-		if (!rc)
-			fprintf(out, ",\"summary\":%.*s}\n", (int)len, buf);
+	}
+	if (!rc) {
+		fprintf(out, ",\"summary\":%.*s", (int)len, buf);
+		if (overlap)
+			fprintf(out, ",\"overlap\":%.*s", (int)olen, obuf);
+		fputs("}\n", out);
 	}
 	free(buf);
+	free(obuf);
 	return rc;
 }
 

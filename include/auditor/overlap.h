@@ -89,6 +89,10 @@ int aud_overlap_key(aud_buf *out, const aud_record *rec,
 int aud_overlap_summary_write(FILE *out, aud_store *s, int64_t run_id,
 			      int json, aud_err *err);
 
+/* Is run_id an overlap run (a row of overlap_runs)? 0 also when the
+ * database has no overlap tables. */
+int aud_overlap_run_has(aud_store *s, int64_t run_id);
+
 /*
  * --fail-on for overlap: rules separated by commas, each SUBJECT OP
  * NUMBER with OP one of > >= < <= == !=. Subjects: overlap (test records

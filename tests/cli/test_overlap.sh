@@ -48,6 +48,16 @@ plain|csv|ok"
 # Keys are 128-bit digests (32 hex) with a masked preview, never the text.
 expect_sql "$DB" "SELECT COUNT(*) FROM overlap_matches WHERE run_id = 1 AND (length(key_hash) <> 32 OR masked IS NULL)" 0
 expect_sql "$DB" "SELECT json_extract(options, '\$.command'), json_extract(options, '\$.key[0]') FROM runs WHERE run_id = 1" "overlap|text"
+# auditor report shows an overlap run's results, read back from the tables
+TIT=$(q "$DB" "SELECT test_in_train FROM overlap_runs WHERE run_id = 1")
+[ "${TIT:-0}" -gt 0 ] && ok || bad "run 1 finds test records in train"
+run report --db "$DB" --run 1
+expect_out "^test in train +$TIT records" "text report of an overlap run"
+run report --db "$DB" --run 1 --format markdown
+expect_out '^## Train/test overlap' "markdown report of an overlap run"
+expect_out "^\\| text \\| 0 \\| [0-9]+ \\| [0-9]+ \\| $TIT \\|" "markdown: test_in_train"
+run report --db "$DB" --run 1 --format json
+expect_eq "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["overlap"]["test_in_train"])' <"$OUT")" "$TIT" "json report: overlap.test_in_train"
 
 # 2. Whole records (all values in order) and two key fields.
 run overlap --db "$DB" --hash-key-file "$KEY" -q --train $TRAIN --test $TEST

@@ -112,6 +112,31 @@ for f in extra missing type extra_group; do
 done
 grep -qFf "$T/planted.txt" "$T/report.json" && bad "a raw value in report.json" || ok
 
+# An overlap run's report carries its summary under "overlap": a key and
+# --near (near matches, shares), and an input that fails (bad.csv).
+run overlap --db "$T/ov.db" --train "$T/in/people.csv" "$T/in/bad.csv" \
+  --test "$T/in/my data.csv" --key note --near
+run report --db "$T/ov.db" --format json
+expect_rc 0 "report json of an overlap run"
+cp "$OUT" "$T/ov.json"
+validate json "$T/ov.json" "$SCHEMA/report.schema.json" && ok || bad "ov.json does not match report.schema.json"
+"$PY" - "$T/ov.json" "$T/ov.db" <<'PY' && ok || bad "overlap section = overlap_runs"
+import json, sqlite3, sys
+o = json.load(open(sys.argv[1]))["overlap"]
+db = sqlite3.connect(sys.argv[2])
+row = db.execute("SELECT test_in_train, train_records, test_records, near_test_records FROM overlap_runs").fetchone()
+assert (o["test_in_train"], o["train_records"], o["test_records"], o["near_test_records"]) == row, (o, row)
+assert [i["path"].endswith("bad.csv") for i in o["inputs_with_problems"]] == [True], o["inputs_with_problems"]
+PY
+"$PY" - "$T/ov.json" "$T" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["overlap"]["leaked"] = 1
+json.dump(d, open(sys.argv[2] + "/ov_extra.json", "w"))
+PY
+validate json "$T/ov_extra.json" "$SCHEMA/report.schema.json" 2>/dev/null && bad "schema accepts an extra overlap key" || ok
+grep -qFf "$T/planted.txt" "$T/ov.json" && bad "a raw value in ov.json" || ok
+
 # ---- SARIF -------------------------------------------------------------
 run report --db "$DB" --format sarif
 expect_rc 0 "report sarif"
