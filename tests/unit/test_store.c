@@ -181,6 +181,23 @@ static aud_finding_row finding(int64_t run, int64_t file, const char *field,
 	return f;
 }
 
+/* A fresh database name in the test folder (its path in path) with one
+ * run begun: the store, or NULL after a failed check. */
+static aud_store *begin_run(const char *name, char *path, size_t cap,
+			    int64_t *run)
+{
+	aud_store *s;
+	aud_err err;
+
+	mkpath(path, cap, name);
+	s = open_ok(path);
+	CHECK(s != NULL);
+	if (!s)
+		return NULL;
+	CHECK(aud_store_run_begin(s, &meta, run, &err) == 0);
+	return s;
+}
+
 static void test_create_mode(void)
 {
 	static const mode_t masks[] = {0, 077, 0277};
@@ -432,13 +449,10 @@ static void test_views(void)
 	aud_file_result r;
 	aud_err err;
 
-	mkpath(path, sizeof path, "views.db");
-	s = open_ok(path);
-	CHECK(s != NULL);
+	s = begin_run("views.db", path, sizeof path, &run);
 	if (!s)
 		return;
 	db = aud_store_db(s);
-	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
 	CHECK(aud_store_file_begin(s, run, "x.jsonl", &fx, &err) == 0);
 	CHECK(aud_store_file_begin(s, run, "y.csv", &fy, &err) == 0);
 
@@ -745,13 +759,10 @@ static void test_suppressed(void)
 	int64_t run, fa, fb;
 	aud_err err;
 
-	mkpath(path, sizeof path, "supp.db");
-	s = open_ok(path);
-	CHECK(s != NULL);
+	s = begin_run("supp.db", path, sizeof path, &run);
 	if (!s)
 		return;
 	db = aud_store_db(s);
-	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
 	CHECK(aud_store_file_begin(s, run, "a.jsonl", &fa, &err) == 0);
 	CHECK(aud_store_file_begin(s, run, "b.jsonl", &fb, &err) == 0);
 	CHECK(aud_store_suppressed_add(s, run, fa, "EMAIL_ADDRESS", 3, &err) ==
@@ -861,13 +872,10 @@ static void test_run_end(void)
 	int64_t run;
 	aud_err err;
 
-	mkpath(path, sizeof path, "runend.db");
-	s = open_ok(path);
-	CHECK(s != NULL);
+	s = begin_run("runend.db", path, sizeof path, &run);
 	if (!s)
 		return;
 	db = aud_store_db(s);
-	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
 	CHECK_STR(q_text(db, "SELECT status FROM runs", t, sizeof t),
 		  "running");
 	/* Committed at once: another process sees the run. */
