@@ -16,6 +16,7 @@
  * file only lays them out.
  */
 #include "auditor/report_html.h"
+#include "auditor/overlap.h"
 #include "auditor/report.h"
 #include "auditor/utf8.h"
 
@@ -48,7 +49,8 @@ typedef struct ctx {
 	int64_t run;
 	int chart; /* charts written so far, for unique element ids */
 	aud_err *err;
-	int reid; /* the run measured re-identification risk */
+	int reid;    /* the run measured re-identification risk */
+	int overlap; /* the run is one of auditor overlap */
 } ctx;
 
 /* ---- escaping and numbers ---------------------------------------- */
@@ -332,6 +334,8 @@ static int top(ctx *c, int64_t attributes)
 		fputs("<a href=\"#bias\">Bias audit</a>", c->out);
 	if (c->reid)
 		fputs("<a href=\"#reid\">Re-identification risk</a>", c->out);
+	if (c->overlap)
+		fputs("<a href=\"#overlap\">Train/test overlap</a>", c->out);
 	fputs("<a href=\"#repeated\">Repeated values</a>"
 	      "<a href=\"#markers\">Redaction markers</a>"
 	      "<a href=\"#manifest\">Manifest</a></nav>\n</header>\n",
@@ -665,6 +669,45 @@ static int findings(ctx *c)
 			NULL, 0)))
 		return rc;
 	return AUD_OK;
+}
+
+/* An overlap run's results (auditor overlap): its counts, and the first
+ * matches with the places of both records. */
+static int overlap(ctx *c)
+{
+	static const col cnt[] = {{"key", K_CODE},
+				  {"train records", K_INT},
+				  {"test records", K_INT},
+				  {"test records in train", K_INT},
+				  {"near duplicates", K_INT},
+				  {"train duplicates", K_INT},
+				  {"test duplicates", K_INT}};
+	static const col mat[] = {{"kind", K_TOK},	  {"test input", K_CODE},
+				  {"record", K_INT},	  {"first seen in", K_CODE},
+				  {"record", K_INT},	  {"masked", K_CODE}};
+	int rc;
+
+	if ((rc = table(c, "overlap", "Train/test overlap",
+			"Records of the test inputs whose key (or whole "
+			"record) also occurs in the training inputs, and "
+			"with <b>near</b> the near duplicates (MinHash); keys "
+			"are compared by keyed hash, never stored.",
+			cnt, 7,
+			"SELECT COALESCE(key, '(whole record)'), "
+			"train_records, test_records, test_in_train, "
+			"near_test_records, train_duplicates, test_duplicates "
+			"FROM overlap_runs WHERE run_id = ?1",
+			NULL, 0)))
+		return rc;
+	return table(c, "overlap-matches", "Train/test overlap: first matches",
+		     NULL, mat, 6,
+		     "SELECT m.kind, a.path, m.record, b.path, m.first_record, "
+		     "m.masked FROM overlap_matches m JOIN files a ON "
+		     "a.file_id = m.file_id LEFT JOIN files b ON b.file_id = "
+		     "m.first_file_id WHERE m.run_id = ?1 ORDER BY m.kind, "
+		     "m.match_id LIMIT 50",
+		     "SELECT COUNT(*) FROM overlap_matches WHERE run_id = ?1",
+		     LIST_MAX);
 }
 
 /* The detail tables after the bias audit. */
@@ -1664,7 +1707,7 @@ static int reidentification(ctx *c)
 
 int aud_report_html(FILE *out, aud_store *s, int64_t run_id, aud_err *err)
 {
-	ctx c = {out, aud_store_db(s), run_id, 0, err, 0};
+	ctx c = {out, aud_store_db(s), run_id, 0, err, 0, 0};
 	int64_t attributes, reid = 0;
 	int rc;
 
@@ -1688,10 +1731,12 @@ int aud_report_html(FILE *out, aud_store *s, int64_t run_id, aud_err *err)
 				  &reid))))
 		return rc;
 	c.reid = reid > 0;
+	c.overlap = aud_overlap_run_has(s, run_id);
 	head(&c);
 	if ((rc = top(&c, attributes)) || (rc = overview(&c, attributes)) ||
 	    (rc = findings(&c)) || (attributes && (rc = bias(&c))) ||
 	    (c.reid && (rc = reidentification(&c))) ||
+	    (c.overlap && (rc = overlap(&c))) ||
 	    (rc = details(&c)) || (rc = manifest(&c)))
 		return rc;
 	fprintf(out,

@@ -58,6 +58,28 @@ expect_out '^## Train/test overlap' "markdown report of an overlap run"
 expect_out "^\\| text \\| 0 \\| [0-9]+ \\| [0-9]+ \\| $TIT \\|" "markdown: test_in_train"
 run report --db "$DB" --run 1 --format json
 expect_eq "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["overlap"]["test_in_train"])' <"$OUT")" "$TIT" "json report: overlap.test_in_train"
+run report --db "$DB" --run 1 --format html
+python3 - "$OUT" "$TIT" "$(q "$DB" "SELECT COUNT(*) FROM overlap_matches WHERE run_id = 1")" <<'PY' && ok || bad "html report of an overlap run"
+import re, sys
+from html.parser import HTMLParser
+page, tit, nmatch = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3])
+class Cells(HTMLParser):  # the cells of each section, by section id
+    def __init__(self):
+        super().__init__(); self.sec = None; self.cells = {}; self.cell = None
+    def handle_starttag(self, tag, attrs):
+        if tag == "section": self.sec = dict(attrs).get("id")
+        if tag == "td": self.cell = ""
+    def handle_data(self, data):
+        if self.cell is not None: self.cell += data
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self.cells.setdefault(self.sec, []).append(self.cell); self.cell = None
+p = Cells(); p.feed(page)
+assert 'href="#overlap"' in page, "no link to the section"
+row = p.cells["overlap"]
+assert row[0] == "text" and row[3] == tit, row
+assert len(p.cells["overlap-matches"]) == 6 * min(nmatch, 50), len(p.cells["overlap-matches"])
+PY
 
 # 2. Whole records (all values in order) and two key fields.
 run overlap --db "$DB" --hash-key-file "$KEY" -q --train $TRAIN --test $TEST
