@@ -292,7 +292,7 @@ enum { CUT_NONE, CUT_PLAIN, CUT_QUOTED, CUT_MIGHT_END };
 void aud_csv_cut_init(aud_csv_cut *k, char delim)
 {
 	memset(k, 0, sizeof *k);
-	k->delim = (unsigned char)delim;
+	k->delim = (unsigned char)(delim ? delim : ','); /* as the reader */
 	k->state = CUT_NONE;
 }
 
