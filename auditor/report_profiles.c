@@ -14,6 +14,7 @@
  * (markdown), so they cannot break the layout or a terminal.
  */
 #include "auditor/report_profiles.h"
+#include "auditor/overlap.h"
 #include "auditor/report.h"
 
 #include <inttypes.h>
@@ -30,6 +31,7 @@ struct ctx {
 	sqlite3 *db;
 	int64_t run;
 	int md;
+	int overlap; /* the run is one of auditor overlap */
 	int rc; /* sticky: once set, every helper does nothing */
 	aud_err *err;
 	char *opts; /* runs.options, owned; "" when NULL */
@@ -1575,6 +1577,42 @@ static void eu_gaps(struct ctx *c)
 		  4, "llrl", h_failed);
 }
 
+/* An overlap run (auditor overlap): whether test records also occur in
+ * the training data, which would make the test measure memory. */
+static void eu_overlap(struct ctx *c)
+{
+	static const char *const hdr[] = {
+	    "key",	      "train records",	  "test records",
+	    "test in train", "near duplicates", "train duplicates",
+	    "test duplicates"};
+	static const char *const mhdr[] = {"kind", "test input", "record",
+					   "first seen in", "record"};
+
+	heading(c, 2, "Training and testing data overlap");
+	para(c, "Test records whose key (or whole record) also occurs in the "
+		"training data, and with near duplicates enabled those within "
+		"the Jaccard threshold (Article 10(3): training, validation and "
+		"testing data sets free of errors; a test set that repeats "
+		"training records measures memory, not generalisation). Keys "
+		"are compared by keyed hash: only that hash and a masked "
+		"preview are stored.");
+	sql_table(c,
+		  "SELECT COALESCE(key, '(whole record)'), train_records, "
+		  "test_records, test_in_train, COALESCE(near_test_records, "
+		  "'not measured'), train_duplicates, test_duplicates FROM "
+		  "overlap_runs WHERE run_id = ?1",
+		  7, "lrrrrrr", hdr);
+	para(c, "The first matches (the overlap_matches table holds up to "
+		"max_locations of each kind):");
+	sql_table(c,
+		  "SELECT m.kind, a.path, m.record, COALESCE(b.path, ''), "
+		  "m.first_record FROM overlap_matches m JOIN files a ON "
+		  "a.file_id = m.file_id LEFT JOIN files b ON b.file_id = "
+		  "m.first_file_id WHERE m.run_id = ?1 ORDER BY m.kind, "
+		  "m.match_id LIMIT 20",
+		  5, "llrlr", mhdr);
+}
+
 static void eu_ai_act(struct ctx *c)
 {
 	para(c, "Evidence for the data governance of Article 10 of the EU AI "
@@ -1583,6 +1621,8 @@ static void eu_ai_act(struct ctx *c)
 		"and the gaps found. Every figure comes from the audit "
 		"database.");
 	eu_sources(c);
+	if (c->overlap)
+		eu_overlap(c);
 	eu_examined(c);
 	eu_results(c);
 	eu_representativeness(c);
@@ -1624,6 +1664,7 @@ int aud_report_profile(FILE *out, aud_store *s, int64_t run_id,
 	c.run = run_id;
 	c.md = markdown != 0;
 	c.err = err;
+	c.overlap = aud_overlap_run_has(s, run_id);
 	st = q(&c, "SELECT COALESCE(options, '') FROM runs WHERE run_id = ?1",
 	       NULL);
 	if (next(&c, st) &&

@@ -58,6 +58,9 @@ expect_out '^## Train/test overlap' "markdown report of an overlap run"
 expect_out "^\\| text \\| 0 \\| [0-9]+ \\| [0-9]+ \\| $TIT \\|" "markdown: test_in_train"
 run report --db "$DB" --run 1 --format json
 expect_eq "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["overlap"]["test_in_train"])' <"$OUT")" "$TIT" "json report: overlap.test_in_train"
+run report --db "$DB" --run 1 --profile eu-ai-act --format markdown
+expect_out '^## Training and testing data overlap' "eu-ai-act profile of an overlap run"
+expect_out "^\\| text \\| [0-9]+ \\| [0-9]+ \\| $TIT \\|" "eu-ai-act: test in train"
 run report --db "$DB" --run 1 --format html
 python3 - "$OUT" "$TIT" "$(q "$DB" "SELECT COUNT(*) FROM overlap_matches WHERE run_id = 1")" <<'PY' && ok || bad "html report of an overlap run"
 import re, sys
