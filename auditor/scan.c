@@ -993,9 +993,10 @@ static int stop_at_first(void *ctx, const aud_record *rec)
 /*
  * May CSV input j be cut into segments? Decided on its first piece p:
  * only when p holds the header and the first record whole, and the header
- * reads without an error. The bytes before the first record (a byte order mark, blank
- * lines, the header) go to j->head, from which the reader of every later
- * segment takes its header. Returns 1 if so, 0 if j is one segment.
+ * reads without an error. The bytes before the first record (a byte order
+ * mark, blank lines, the header) go to j->head, from which the reader of
+ * every later segment takes its header. Returns 1 if so, 0 if j is one
+ * segment.
  */
 static int csv_cuttable(scan_ctx *c, job *j, const piece *p)
 {
