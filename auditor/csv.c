@@ -91,6 +91,16 @@ static int space_spacedelim(unsigned char c) { return c == '\t' || c == '\r'; }
 
 static int term_lf(unsigned char c) { return c == '\n'; }
 
+/* The white space test for a delimiter: the reader's and aud_csv_cut's. */
+static int (*space_for(unsigned char delim))(unsigned char)
+{
+	if (delim == '\t')
+		return space_tabdelim;
+	if (delim == ' ')
+		return space_spacedelim;
+	return space_any;
+}
+
 struct fpos {
 	uint64_t off;
 	unsigned char exact;
@@ -293,14 +303,8 @@ void aud_csv_cut_init(aud_csv_cut *k, char delim)
 {
 	memset(k, 0, sizeof *k);
 	k->delim = (unsigned char)(delim ? delim : ','); /* as the reader */
+	k->is_space = space_for(k->delim);
 	k->state = CUT_NONE;
-}
-
-static int cut_space(const aud_csv_cut *k, unsigned char ch)
-{
-	return k->delim == '\t'   ? space_tabdelim(ch)
-	       : k->delim == ' ' ? space_spacedelim(ch)
-				 : space_any(ch);
 }
 
 /*
@@ -344,7 +348,7 @@ size_t aud_csv_cut_feed(aud_csv_cut *k, const char *buf, size_t n)
 				size_t j = b;
 
 				while (j > i && s[j - 1] != k->delim &&
-				       cut_space(k, s[j - 1]))
+				       k->is_space(s[j - 1]))
 					j--;
 				if (j > i)
 					k->state = s[j - 1] == k->delim ||
@@ -373,7 +377,7 @@ size_t aud_csv_cut_feed(aud_csv_cut *k, const char *buf, size_t n)
 				k->state = CUT_NONE;
 				if (ch == '\n')
 					cut = i;
-			} else if (cut_space(k, ch)) {
+			} else if (k->is_space(ch)) {
 				k->spaces++;
 			} else if (ch == '"') {
 				if (k->spaces)
@@ -1103,12 +1107,7 @@ int aud_reader_csv_new(aud_reader *r, aud_err *err)
 	c->line_fresh = 1;
 	c->cap = r->max_record_bytes + 2 * CSV_BLK;
 	c->raw.max = r->max_record_bytes;
-	if (r->delim == '\t')
-		c->is_space = space_tabdelim;
-	else if (r->delim == ' ')
-		c->is_space = space_spacedelim;
-	else
-		c->is_space = space_any;
+	c->is_space = space_for((unsigned char)r->delim);
 	c->inline_ok = r->delim != '\t' && r->delim != ' ';
 	for (i = 0; i < 256; i++) {
 		b = (unsigned char)i;

@@ -211,8 +211,7 @@ typedef struct scan_ctx {
 	aud_kanon **kan_pool;
 	size_t nkan_pool, capkan_pool;
 	/* the committer's */
-	uint64_t findings, placeholders, markers, limit_hits;
-	supp_list supp;
+	uint64_t findings, placeholders, markers, limit_hits, suppressed;
 	aud_err store_err;
 	int store_failed;
 	uint64_t raw_done, decoded_done, records_done; /* finished inputs */
@@ -1095,7 +1094,8 @@ static void decode_job(scan_ctx *c, job *j)
 		if (cut && !eof && !fault && split) {
 			nl = memrchr(p->data, '\n', p->len);
 		} else if (cut && !eof && !fault) {
-			/* a CSV line end outside quotes */
+			/* a CSV line end outside quotes (the bytes of p
+			 * before ccfed were fed with the piece before) */
 			size_t k = aud_csv_cut_feed(&cc, p->data + ccfed,
 						    p->len - ccfed);
 
@@ -1361,8 +1361,8 @@ static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 			c->store_failed = 1;
 			return -1;
 		}
-		suppress(&c->supp, b->supp.v[i].entity, b->supp.v[i].n);
 	}
+	c->suppressed += b->supp.total;
 	if (aud_profile_merge(j->prof, b->prof))
 		goto nomem;
 	if (j->groups && b->groups) {
@@ -2037,7 +2037,7 @@ int aud_scan_inputs(aud_store *s, int64_t run_id, const aud_inputs *inputs,
 	}
 	t.findings = c->findings;
 	t.placeholders = c->placeholders;
-	t.suppressed = c->supp.total;
+	t.suppressed = c->suppressed;
 	t.markers = c->markers;
 	t.interrupted = stopped(c);
 done:

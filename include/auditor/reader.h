@@ -124,6 +124,7 @@ void aud_reader_free(aud_reader *r);
  * chunks of any size; keeps no bytes. */
 typedef struct aud_csv_cut {
 	unsigned char delim;
+	int (*is_space)(unsigned char); /* white space around fields */
 	int state; /* csv.c's: outside a field, unquoted, quoted, after a
 		    * quote in a quoted field */
 	int spaces; /* white space since that quote */
