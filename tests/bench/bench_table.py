@@ -12,7 +12,9 @@ Usage:
   bench_table.py table RESULTS.tsv INFO.txt [--markdown OUT.md]
       the table: one row per case and tool, best (lowest) wall time of the
       repeated runs, their highest peak RSS, MB/s of decoded bytes, the
-      ratio to the case's reference, the target and PASS/FAIL
+      ratio to the case's reference, the target and PASS/FAIL; with
+      several runs, a note under it gives the ratio within each run (the
+      two commands of a run are timed one after the other) and their median
 
 RESULTS.tsv has one line per run: case, tool, role (ref: the reference;
 aud: the measured run; na: not measured, the note says why; note: a note
@@ -23,6 +25,7 @@ Only the standard library is used.
 """
 import json
 import sqlite3
+import statistics
 import sys
 
 RSS_LIMIT = 100e6  # "peak RSS <= 100 MB": 1e6 bytes, as the corpus sizes
@@ -127,6 +130,26 @@ def failed(r):
     return bad[0] if bad else None
 
 
+def ratio_of(case, ref_wall, ref_bytes, wall, nbytes, ref_rss, rss):
+    if case in ("gz", "zst", "rg"):
+        return wall / ref_wall
+    if case in ("bias", "threads"):
+        return ref_wall / wall
+    if case == "heavy":
+        return (nbytes / wall) / (ref_bytes / ref_wall)
+    return rss / max(ref_rss, 1)
+
+
+def paired(case, ref, r):
+    """The ratio of each run: the machine's speed drifts over minutes, so
+    the best times of two commands may come from different runs, while
+    the two commands of one run were timed back to back."""
+    if case == "rss" or len(ref["walls"]) != len(r["walls"]):
+        return []
+    return [ratio_of(case, a, ref["bytes"], b, r["bytes"], 0, 0)
+            for a, b in zip(ref["walls"], r["walls"]) if a > 0 and b > 0]
+
+
 def table(results, info, markdown=None):
     rows = load(results)
     out = []  # (case title, tool, wall, MB/s, RSS, ratio, target, result)
@@ -161,14 +184,16 @@ def table(results, info, markdown=None):
             else:
                 target = "%s %s %.1f" % (what, op, limit)
                 if ref and ref["wall"] and r["wall"] and not na:
-                    if case in ("gz", "zst", "rg"):
-                        ratio = r["wall"] / ref["wall"]
-                    elif case in ("bias", "threads"):
-                        ratio = ref["wall"] / r["wall"]
-                    elif case == "heavy":
-                        ratio = r["mbs"] / ref["mbs"]
-                    elif case == "rss":
-                        ratio = r["rss"] / max(ref["rss"], 1)
+                    ratio = ratio_of(case, ref["wall"], ref["bytes"],
+                                     r["wall"], r["bytes"], ref["rss"],
+                                     r["rss"])
+                runs = paired(case, ref, r) if ref and not na else []
+                if len(runs) > 1:
+                    notes.append(
+                        "%s, %s: ratio within each run: %s; median %s" % (
+                            title, r["tool"],
+                            ", ".join(fmt(x) for x in runs),
+                            fmt(statistics.median(runs))))
                 if ratio is None:
                     result = "n/a"
                 else:
