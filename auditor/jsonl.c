@@ -721,7 +721,14 @@ static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 	p = skip_ws(s, n, 0);
 	if (p >= n || s[p] != '{') {
 		j->epos = p;
-		snprintf(j->emsg, sizeof j->emsg, "line is not a JSON object");
+		/* a file that is one JSON array (often named .json) is read
+		 * as JSON Lines too: say what would make it one */
+		snprintf(j->emsg, sizeof j->emsg, "%s",
+			 p < n && s[p] == '['
+				 ? "line is not a JSON object (JSON Lines "
+				   "holds one object per line; a JSON array "
+				   "becomes that with jq -c '.[]')"
+				 : "line is not a JSON object");
 		return J_BAD;
 	}
 	top = &j->stk[depth++];

@@ -270,7 +270,12 @@ static void test_invalid_lines(void)
 	     "the object)"},
 	    {"{\"a\":NaN}", 5,
 	     "invalid JSON: unexpected 'N' (expected a value)"},
-	    {"[1,2]", 0, "line is not a JSON object"},
+	    {"[1,2]", 0,
+	     "line is not a JSON object (JSON Lines holds one object per "
+	     "line; a JSON array becomes that with jq -c '.[]')"},
+	    {" [", 1,
+	     "line is not a JSON object (JSON Lines holds one object per "
+	     "line; a JSON array becomes that with jq -c '.[]')"},
 	    {"  42", 2, "line is not a JSON object"},
 	    {"\"str\"", 0, "line is not a JSON object"},
 	};
