@@ -138,7 +138,8 @@ static const optdef options[] = {
 	 "replace every value of those columns whole, by <CLASS> (such as "
 	 "<PERSON_NAME>) or, with --pseudonymize, a pseudonym"},
 	{"format", 'f', "FMT", O_FORMAT, CMD_REDACT, "auto",
-	 "input format: auto, csv or jsonl; the copy has the same"},
+	 "input format: auto, csv or jsonl; the copy has the same (a JSON "
+	 "array is refused)"},
 	{"delimiter", 0, "CHAR", O_DELIMITER, CMD_REDACT, ", (tab for .tsv)",
 	 "CSV delimiter: a character, or comma, tab, semicolon, pipe"},
 	{"patterns", 'p', "PATH", O_PATTERNS, CMD_REDACT, "none",
@@ -198,8 +199,9 @@ static const optdef options[] = {
 	{"output", 'o', "PATH", O_OUTPUT, CMD_REPORT, "stdout",
 	 "write the report to PATH (created 0600); a folder for csv"},
 	{"format", 'f', "FMT", O_FORMAT, CMD_SCAN, "auto",
-	 "input format: auto, csv or jsonl (auto: by extension, else by "
-	 "content)"},
+	 "input format: auto, csv, jsonl or json (a JSON array of records; "
+	 "auto: by extension, else by content, and a .json file by its "
+	 "first byte, '[' or not)"},
 	{"delimiter", 0, "CHAR", O_DELIMITER, CMD_SCAN, ", (tab for .tsv)",
 	 "CSV delimiter: a character, or comma, tab, semicolon, pipe"},
 	{"include", 0, "GLOB", O_INCLUDE, CMD_SCAN,
@@ -332,7 +334,7 @@ static const optdef options[] = {
 	{"db", 'd', "FILE", O_DB, CMD_OVERLAP, "auditor.db",
 	 "SQLite database to write (created 0600; a new run is appended)"},
 	{"format", 'f', "FMT", O_FORMAT, CMD_OVERLAP, "auto",
-	 "input format: auto, csv or jsonl"},
+	 "input format: auto, csv, jsonl or json (a JSON array of records)"},
 	{"delimiter", 0, "CHAR", O_DELIMITER, CMD_OVERLAP, ", (tab for .tsv)",
 	 "CSV delimiter: a character, or comma, tab, semicolon, pipe"},
 	{"include", 0, "GLOB", O_INCLUDE, CMD_OVERLAP, "data files",
@@ -778,9 +780,11 @@ static int apply(cli *c, const optdef *o, const char *val, unsigned cmd)
 			c->format = AUD_FMT_CSV;
 		else if (strcmp(val, "jsonl") == 0)
 			c->format = AUD_FMT_JSONL;
+		else if (strcmp(val, "json") == 0)
+			c->format = AUD_FMT_JSON;
 		else
-			return usage_error("--format takes auto, csv or jsonl, "
-					   "not '%s'", val);
+			return usage_error("--format takes auto, csv, jsonl or "
+					   "json, not '%s'", val);
 		break;
 	case O_DELIMITER:
 		if (parse_delimiter(val, &c->delimiter))

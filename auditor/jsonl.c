@@ -1,5 +1,8 @@
 /*
- * jsonl.c: the JSON Lines reader. Each line holds one JSON object; it is
+ * jsonl.c: the JSON Lines reader, and the JSON array reader (AUD_FMT_JSON:
+ * a file that is one array of records, as many datasets ship; below,
+ * "JSON arrays"), which cuts each element out of the stream and reads it
+ * as a line. Each line holds one JSON object; it is
  * validated strictly (RFC 8259) and flattened into fields named by path:
  * nested objects give dotted names (meta.author.email), array elements
  * brackets (tags[2], messages[2].content, m[1][0]). Strings are unescaped
@@ -99,7 +102,20 @@ typedef struct jsonl {
 	size_t epos; /* parse error: offset in the line, and message */
 	int ecode;
 	char emsg[200];
+
+	/* A JSON array (AUD_FMT_JSON): its elements are the records, each
+	 * cut out of the stream where a ',' or the closing ']' stands
+	 * outside strings and nested containers, and parsed as a line is.
+	 * astate is A_LINES for JSON Lines (and for what follows a closed
+	 * array); adepth, ains and aesc follow the element's nesting. */
+	int astate;
+	int acomma;  /* a ',' came since the last element */
+	int askip;   /* the element is over max_record_bytes: not kept */
+	size_t adepth;
+	int ains, aesc;
 } jsonl;
+
+enum { A_LINES, A_START, A_ELEM, A_IN, A_END };
 
 /* Bytes that end the fast scan of a string: '"', '\\' and controls. */
 /* clang-format off */
@@ -984,8 +1000,8 @@ static void too_long(jsonl *j)
 			   j->r->max_record_bytes);
 }
 
-int aud_reader_jsonl_feed(aud_reader *r, const char *data, size_t len,
-			  aud_err *err)
+static int lines_feed(aud_reader *r, const char *data, size_t len,
+		      aud_err *err)
 {
 	jsonl *j = r->impl;
 	const char *nl;
@@ -1048,11 +1064,232 @@ int aud_reader_jsonl_feed(aud_reader *r, const char *data, size_t len,
 	return 0;
 }
 
+/* ---- JSON arrays ---------------------------------------------------- */
+
+/* Bytes the element scan stops at (the rest it passes 8 at a time). */
+/* clang-format off */
+static const unsigned char a_stop[256] = {
+	['"'] = 1, ['\\'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
+	[','] = 1, ['\n'] = 1};
+/* clang-format on */
+
+/* The element s[0..n) (its white space after it left out) as a record. */
+static int array_element(jsonl *j, const char *s, size_t n, aud_err *err)
+{
+	while (n && ws_byte[(unsigned char)s[n - 1]])
+		n--;
+	return process(j, s, n, 0, err);
+}
+
+/* Ends the element being read at byte i of data (the ',' or ']' after
+ * it): the record, from the chunk when it lies there whole. */
+static int array_end_element(jsonl *j, const char *data, size_t from,
+			     size_t i, aud_err *err)
+{
+	int rc = 0;
+
+	if (!j->askip && j->line.len + (i - from) > j->r->max_record_bytes) {
+		too_long(j);
+		j->askip = 1;
+	}
+	if (j->askip) {
+		j->askip = 0;
+	} else if (j->line.len == 0) {
+		rc = array_element(j, data + from, i - from, err);
+	} else if (aud_buf_append(&j->line, data + from, i - from)) {
+		rc = aud_err_set(err, AUD_ENOMEM, "out of memory");
+	} else {
+		rc = array_element(j, j->line.p, j->line.len, err);
+	}
+	j->line.len = 0;
+	return rc;
+}
+
+/* Keeps data[from, i) of the element being read for its next chunk, or
+ * gives up keeping it past max_record_bytes (reported once). */
+static int array_keep(jsonl *j, const char *data, size_t from, size_t i,
+		      aud_err *err)
+{
+	if (j->askip)
+		return 0;
+	if (j->line.len + (i - from) > j->r->max_record_bytes) {
+		too_long(j);
+		j->askip = 1;
+		j->line.len = 0;
+		return 0;
+	}
+	if (aud_buf_append(&j->line, data + from, i - from))
+		return aud_err_set(err, AUD_ENOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * A JSON array's bytes: white space, '[', then elements separated by ','
+ * up to ']'. An element ends at the first ',' or ']' outside its strings
+ * and nested containers; what it is (an object, anything else, broken
+ * JSON) is for process() to say, as for a line. Bytes after the closing
+ * ']' other than white space are reported and read as JSON Lines, and so
+ * is an input that does not start with '[': nothing goes unread.
+ */
+static int array_feed(aud_reader *r, const char *data, size_t len,
+		      aud_err *err)
+{
+	jsonl *j = r->impl;
+	const unsigned char *u = (const unsigned char *)data;
+	size_t i = 0, from = 0;
+	int rc = 0;
+
+	while (i < len) {
+		unsigned char c = u[i];
+
+		switch (j->astate) {
+		case A_START:
+		case A_ELEM:
+		case A_END:
+			if (c == '\n') {
+				r->lines++;
+				i++;
+				continue;
+			}
+			if (ws_byte[c]) {
+				i++;
+				continue;
+			}
+			if (j->astate == A_START && c == '[') {
+				j->astate = A_ELEM;
+				j->acomma = 0;
+				i++;
+				continue;
+			}
+			if (j->astate == A_ELEM && c == ']') {
+				if (j->acomma)
+					aud_reader_problem(
+					    r, AUD_EFORMAT, j->recno + 1,
+					    r->lines + 1, r->pos + i,
+					    "invalid JSON: unexpected ']' "
+					    "after ',' (expected a value)");
+				j->astate = A_END;
+				i++;
+				continue;
+			}
+			if (j->astate == A_ELEM && c == ',') {
+				aud_reader_problem(r, AUD_EFORMAT,
+						   j->recno + 1, r->lines + 1,
+						   r->pos + i,
+						   "invalid JSON: unexpected ',' "
+						   "(expected a value)");
+				i++;
+				continue;
+			}
+			if (j->astate != A_ELEM) {
+				aud_reader_problem(
+				    r, AUD_EFORMAT, j->recno + 1, r->lines + 1,
+				    r->pos + i,
+				    j->astate == A_START
+					? "not a JSON array: read as JSON Lines"
+					: "data after the end of the JSON "
+					  "array: read as JSON Lines");
+				j->astate = A_LINES;
+				j->at_start = 1;
+				r->pos += i;
+				r->partial = 1;
+				return lines_feed(r, data + i, len - i, err);
+			}
+			/* an element starts */
+			j->astate = A_IN;
+			j->line_off = r->pos + i;
+			j->line_no = r->lines + 1;
+			j->line.len = 0;
+			j->askip = 0;
+			j->adepth = 0;
+			j->ains = j->aesc = 0;
+			from = i;
+			continue;
+		case A_IN:
+			if (j->aesc) { /* the byte after a backslash */
+				if (c == '\n')
+					r->lines++;
+				j->aesc = 0;
+				i++;
+				continue;
+			}
+			while (i + 8 <= len && !a_stop[u[i]] &&
+			       !a_stop[u[i + 1]] && !a_stop[u[i + 2]] &&
+			       !a_stop[u[i + 3]] && !a_stop[u[i + 4]] &&
+			       !a_stop[u[i + 5]] && !a_stop[u[i + 6]] &&
+			       !a_stop[u[i + 7]])
+				i += 8;
+			while (i < len && !a_stop[u[i]])
+				i++;
+			if (i == len)
+				break;
+			c = u[i];
+			if (c == '\n')
+				r->lines++;
+			if (j->ains) {
+				if (j->aesc)
+					j->aesc = 0;
+				else if (c == '\\')
+					j->aesc = 1;
+				else if (c == '"')
+					j->ains = 0;
+				i++;
+				continue;
+			}
+			if (c == '"') {
+				j->ains = 1;
+			} else if (c == '{' || c == '[') {
+				j->adepth++;
+			} else if ((c == '}' || c == ']') && j->adepth) {
+				j->adepth--;
+			} else if (j->adepth == 0 && (c == ',' || c == ']')) {
+				if ((rc = array_end_element(j, data, from, i,
+							    err)))
+					goto out;
+				j->astate = c == ',' ? A_ELEM : A_END;
+				j->acomma = c == ',';
+			}
+			i++;
+			continue;
+		}
+	}
+	if (j->astate == A_IN)
+		rc = array_keep(j, data, from, len, err);
+out:
+	r->pos += len;
+	r->partial = len && data[len - 1] != '\n';
+	return rc;
+}
+
+int aud_reader_jsonl_feed(aud_reader *r, const char *data, size_t len,
+			  aud_err *err)
+{
+	jsonl *j = r->impl;
+
+	return j->astate == A_LINES ? lines_feed(r, data, len, err)
+				    : array_feed(r, data, len, err);
+}
+
 int aud_reader_jsonl_finish(aud_reader *r, aud_err *err)
 {
 	jsonl *j = r->impl;
 	int rc = 0;
 
+	if (j->astate != A_LINES) {
+		if (j->astate == A_IN)
+			rc = array_element(j, j->line.p, j->askip ? 0
+								  : j->line.len,
+					   err);
+		if (rc == 0 && (j->astate == A_IN || j->astate == A_ELEM))
+			aud_reader_problem(r, AUD_EFORMAT, j->recno,
+					   r->lines + (r->partial ? 1 : 0),
+					   r->pos,
+					   "invalid JSON: the input ends inside "
+					   "the JSON array (no closing ']')");
+		j->line.len = 0;
+		j->astate = A_END;
+		return rc;
+	}
 	if (!j->skipping && !j->at_start && j->line.len > 0)
 		rc = process(j, j->line.p, j->line.len, 0, err);
 	j->line.len = 0;
@@ -1074,6 +1311,7 @@ int aud_reader_jsonl_new(aud_reader *r, aud_err *err)
 	}
 	j->r = r;
 	j->at_start = 1;
+	j->astate = r->format == AUD_FMT_JSON ? A_START : A_LINES;
 	j->stk_cap = 32;
 	j->line.max = max;
 	j->key.max = max;

@@ -26,6 +26,8 @@ const char *aud_format_name(aud_format f)
 		return "csv";
 	case AUD_FMT_JSONL:
 		return "jsonl";
+	case AUD_FMT_JSON:
+		return "json";
 	default:
 		return "auto";
 	}
@@ -66,14 +68,16 @@ aud_format aud_format_from_name(const char *path, char *delim)
 		if (delim)
 			*delim = '\t';
 	} else if (ends_with(base, n, ".jsonl") ||
-		   ends_with(base, n, ".ndjson") ||
-		   ends_with(base, n, ".json")) {
+		   ends_with(base, n, ".ndjson")) {
 		f = AUD_FMT_JSONL;
+	} else if (ends_with(base, n, ".json")) {
+		f = AUD_FMT_JSON;
 	}
 	return f;
 }
 
-aud_format aud_format_sniff(const char *data, size_t len)
+/* The first byte of data that is not white space or a UTF-8 BOM, or -1. */
+static int first_byte(const char *data, size_t len)
 {
 	size_t i = 0;
 
@@ -82,7 +86,31 @@ aud_format aud_format_sniff(const char *data, size_t len)
 	while (i < len && (data[i] == ' ' || data[i] == '\t' ||
 			   data[i] == '\r' || data[i] == '\n'))
 		i++;
-	return i < len && data[i] == '{' ? AUD_FMT_JSONL : AUD_FMT_CSV;
+	return i < len ? (unsigned char)data[i] : -1;
+}
+
+aud_format aud_format_sniff(const char *data, size_t len)
+{
+	int c = first_byte(data, len);
+
+	return c == '[' ? AUD_FMT_JSON : c == '{' ? AUD_FMT_JSONL : AUD_FMT_CSV;
+}
+
+aud_format aud_format_pick(const char *path, aud_format forced,
+			   char forced_delim, const char *data, size_t len,
+			   char *delim)
+{
+	aud_format f = aud_format_from_name(path, delim);
+
+	if (forced != AUD_FMT_AUTO)
+		f = forced;
+	else if (f == AUD_FMT_AUTO && len > 0)
+		f = aud_format_sniff(data, len);
+	if (f == AUD_FMT_JSON && first_byte(data, len) != '[')
+		f = AUD_FMT_JSONL;
+	if (forced_delim && delim)
+		*delim = forced_delim;
+	return f;
 }
 
 void aud_reader_problem(aud_reader *r, int code, uint64_t record, uint64_t line,
@@ -146,9 +174,10 @@ int aud_reader_new(aud_reader **out, const aud_reader_opts *opts,
 	*out = NULL;
 	if (!opts)
 		return aud_err_set(err, AUD_EUSAGE, "reader options missing");
-	if (opts->format != AUD_FMT_CSV && opts->format != AUD_FMT_JSONL)
+	if (opts->format != AUD_FMT_CSV && opts->format != AUD_FMT_JSONL &&
+	    opts->format != AUD_FMT_JSON)
 		return aud_err_set(err, AUD_EUSAGE,
-				   "reader format must be csv or jsonl");
+				   "reader format must be csv, jsonl or json");
 	d = opts->delimiter ? opts->delimiter : ',';
 	if (opts->format == AUD_FMT_CSV && (d == '"' || d == '\n' || d == '\r'))
 		return aud_err_set(err, AUD_EUSAGE,

@@ -1251,14 +1251,20 @@ static int run(rctx *c, char *buf)
 	n = aud_decoder_read(c->dec, buf, CHUNK, &e);
 	if (n < 0)
 		goto decode_failed;
-	c->fmt = aud_format_from_name(c->path, &c->delim);
-	if (c->o->format != AUD_FMT_AUTO)
-		c->fmt = c->o->format;
-	else if (c->fmt == AUD_FMT_AUTO && n > 0)
-		c->fmt = aud_format_sniff(buf, (size_t)n);
-	if (c->o->delimiter)
-		c->delim = c->o->delimiter;
+	c->fmt = aud_format_pick(c->path, c->o->format, c->o->delimiter, buf,
+				 n > 0 ? (size_t)n : 0, &c->delim);
 	c->t->format = aud_format_name(c->fmt);
+	if (c->fmt == AUD_FMT_JSON) {
+		/* The copy is written record by record with the bytes
+		 * between records as they were, which a JSON array's
+		 * separators are not (yet). */
+		aud_err_clear(&c->fail);
+		return aud_err_set(&c->fail, AUD_EUSAGE,
+				   "%s: a JSON array: redact copies CSV and "
+				   "JSON Lines (jq -c '.[]' turns the array "
+				   "into JSON Lines)",
+				   c->path);
+	}
 	if (n == 0) {
 		aud_err ee;
 

@@ -1063,13 +1063,9 @@ static void decode_job(scan_ctx *c, job *j)
 			    "empty input: nothing to scan");
 		goto out;
 	}
-	j->fmt = aud_format_from_name(j->path, &j->delim);
-	if (c->o->format != AUD_FMT_AUTO)
-		j->fmt = c->o->format;
-	else if (j->fmt == AUD_FMT_AUTO)
-		j->fmt = aud_format_sniff(p->data, p->len);
-	if (c->o->delimiter)
-		j->delim = c->o->delimiter;
+	j->fmt = aud_format_pick(j->path, c->o->format, c->o->delimiter,
+				 p->data, p->len, &j->delim);
+	/* (a JSON array is one segment: its elements may span lines) */
 	split = j->fmt == AUD_FMT_JSONL;
 	cut = split || (j->fmt == AUD_FMT_CSV && n > 0 && p->len == PIECE &&
 			csv_cuttable(c, j, p));

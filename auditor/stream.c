@@ -41,13 +41,8 @@ static int read_records(const char *path, aud_decoder *d, char *buf,
 			    "empty input: nothing to read");
 		return 0;
 	}
-	fmt = aud_format_from_name(path, &delim);
-	if (o->format != AUD_FMT_AUTO)
-		fmt = o->format;
-	else if (fmt == AUD_FMT_AUTO)
-		fmt = aud_format_sniff(buf, (size_t)n);
-	if (o->delimiter)
-		delim = o->delimiter;
+	fmt = aud_format_pick(path, o->format, o->delimiter, buf, (size_t)n,
+			      &delim);
 	res->format = fmt;
 	memset(&ro, 0, sizeof ro);
 	ro.format = fmt;

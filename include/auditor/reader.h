@@ -1,9 +1,9 @@
 /*
- * reader.h: CSV (libcsv) and JSONL readers behind one push interface. The
- * caller feeds decoded bytes in chunks of any size; the reader calls back
- * once per complete record and once per problem. Push, not pull, so that a
- * decode thread can hand chunks to a parse thread later without changing
- * the readers.
+ * reader.h: CSV (libcsv), JSONL and JSON array readers behind one push
+ * interface. The caller feeds decoded bytes in chunks of any size; the
+ * reader calls back once per complete record and once per problem. Push,
+ * not pull, so that a decode thread can hand chunks to a parse thread
+ * later without changing the readers.
  *
  * Memory is bounded by max_record_bytes: a record that grows past it is
  * never buffered whole.
@@ -13,6 +13,11 @@
  *          field "(unparsed)" with AUD_REC_UNPARSED, so nothing escapes
  *          detection), a line that is not an object (same), a line over
  *          max_record_bytes (skipped up to the next newline, not scanned).
+ *   JSON:  the same per array element (an element over max_record_bytes
+ *          is skipped to its end); an empty element (",,"), a ',' before
+ *          ']', no closing ']' at the end of input; bytes after the
+ *          closing ']', or an input that does not start with '[', are
+ *          reported and read as JSON Lines.
  *   CSV:   a row whose field count differs from the header (still given,
  *          AUD_REC_FIELD_COUNT; extra fields are named "Unnamed: N", N the
  *          0-based column index).
@@ -34,23 +39,36 @@
 #include "auditor/common.h"
 #include "auditor/record.h"
 
+/* AUD_FMT_JSON is one JSON array whose elements are the records (a .json
+ * file as many datasets ship: [{"a": 1}, {"a": 2}], over any number of
+ * lines); JSON Lines is one object per line. */
 typedef enum aud_format {
 	AUD_FMT_AUTO = 0,
 	AUD_FMT_CSV,
-	AUD_FMT_JSONL
+	AUD_FMT_JSONL,
+	AUD_FMT_JSON
 } aud_format;
 
-/* "auto", "csv", "jsonl". Static storage. */
+/* "auto", "csv", "jsonl", "json". Static storage. */
 const char *aud_format_name(aud_format f);
 
 /* Format from the file name, after dropping .gz/.gzip/.zst/.zstd: .csv and
- * .tsv give CSV, .jsonl .ndjson .json give JSONL, anything else AUTO. If
- * delim is not NULL it is set to '\t' for .tsv and ',' otherwise. */
+ * .tsv give CSV, .jsonl and .ndjson JSONL, .json JSON (which the content
+ * settles: aud_format_pick), anything else AUTO. If delim is not NULL it
+ * is set to '\t' for .tsv and ',' otherwise. */
 aud_format aud_format_from_name(const char *path, char *delim);
 
-/* Format from the first decoded bytes: JSONL when the first byte that is
- * not white space or a UTF-8 BOM is '{', else CSV. */
+/* Format from the first decoded bytes: by the first byte that is not white
+ * space or a UTF-8 BOM, JSON for '[', JSONL for '{', else CSV. */
 aud_format aud_format_sniff(const char *data, size_t len);
+
+/* An input's format: forced unless AUTO, else by name, else by content
+ * (data[0..len), its first decoded bytes); JSON (by name or forced) then
+ * stays JSON only when the content starts a JSON array, and is JSONL
+ * otherwise. *delim: ',' ('\t' for .tsv), or forced_delim when not 0. */
+aud_format aud_format_pick(const char *path, aud_format forced,
+			   char forced_delim, const char *data, size_t len,
+			   char *delim);
 
 /* Called once per record. Return 0 to go on; a non-zero return stops the
  * reader and is returned by aud_reader_feed/finish as is. */
@@ -60,7 +78,8 @@ typedef int (*aud_record_fn)(void *ctx, const aud_record *rec);
 typedef void (*aud_problem_fn)(void *ctx, const aud_err *err);
 
 typedef struct aud_reader_opts {
-	aud_format format;       /* CSV or JSONL; AUTO is a usage error */
+	aud_format format;       /* CSV, JSONL or JSON; AUTO is a usage
+				  * error */
 	char delimiter;          /* CSV only: ',', '\t', ';', '|' ... */
 	size_t max_record_bytes; /* 0 means 16 MiB */
 } aud_reader_opts;

@@ -59,19 +59,24 @@ with open(d + "/my data.csv", "w") as f:
     planted.append("anna.k@mailbox.org")
 with open(d + "/bad.csv", "w") as f:
     f.write('sex,hired\nM,yes\n"unbalanced,no\n')
+with open(d + "/team.json", "w") as f:  # one JSON array, format "json"
+    json.dump([{"sex": "M", "hired": "no", "contact": "bo.li@mailbox.org"}],
+              f, indent=2)
+    planted.append("bo.li@mailbox.org")
 with open(d + "/../planted.txt", "w") as f:
     f.write("\n".join(planted) + "\n")
 PY
 DB="$T/r.db"
 (cd "$T/in" && "$AUDITOR" scan --db "$DB" --hash-key-file "$KEY" -q \
   --group sex --outcome hired --positive yes \
-  people.csv logs.jsonl.gz "$T/in/my data.csv" bad.csv) >"$OUT" 2>"$ERR"
+  people.csv logs.jsonl.gz "$T/in/my data.csv" bad.csv team.json) >"$OUT" 2>"$ERR"
 RC=$?
 expect_rc 3 "scan with a failed input"
-expect_sql "$DB" "SELECT status FROM files ORDER BY file_id" "ok
-ok
-ok
-failed" "input statuses"
+expect_sql "$DB" "SELECT status, format FROM files ORDER BY file_id" "ok|csv
+ok|jsonl
+ok|csv
+failed|csv
+ok|json" "input statuses"
 expect_sql "$DB" "SELECT COUNT(DISTINCT entity) >= 5, SUM(evidence = 'placeholder') > 0 FROM findings" "1|1" "several entities and placeholders"
 expect_sql "$DB" "SELECT COUNT(*) > 0 FROM group_metrics" "1" "bias audit stored"
 
@@ -149,7 +154,7 @@ if [ -s "$T/r.sarif" ]; then
   q "$DB" "SELECT COUNT(*) FROM findings WHERE run_id = 1 AND evidence <> 'placeholder'" >"$T/nres"
   q "$DB" "SELECT DISTINCT pattern_id FROM findings WHERE run_id = 1 AND evidence <> 'placeholder' ORDER BY 1" >"$T/rules"
   q "$DB" "SELECT entity FROM findings WHERE run_id = 1 AND evidence <> 'placeholder' ORDER BY finding_id" >"$T/entities"
-  (cd "$T/in" && sha256sum people.csv logs.jsonl.gz "my data.csv" bad.csv) >"$T/sums"
+  (cd "$T/in" && sha256sum people.csv logs.jsonl.gz "my data.csv" bad.csv team.json) >"$T/sums"
   "$PY" - "$T" <<'PY' && ok || bad "SARIF facts"
 import json, sys, urllib.parse
 t = sys.argv[1]

@@ -36,7 +36,7 @@ expect_err "unknown command 'frobnicate'"
 
 run scan --format=xml x.csv
 expect_rc 2 "--format=xml"
-expect_err "--format takes auto, csv or jsonl"
+expect_err "--format takes auto, csv, jsonl or json"
 
 run scan --db
 expect_rc 2 "--db without value"

@@ -1,7 +1,7 @@
 /*
  * fuzz_jsonl.c: libFuzzer harness for the JSONL reader (auditor/jsonl.c
- * through the reader front in auditor/reader.c). The checks are in
- * fuzz_reader.h. aud_format_sniff also sees every input. On top of them,
+ * through the reader front in auditor/reader.c), as JSON Lines and as a
+ * JSON array (AUD_FMT_JSON). The checks are in fuzz_reader.h. aud_format_sniff also sees every input. On top of them,
  * the reader's string scans and UTF-8 checks must give the same
  * transcript at every aud_reader_set_fast level (1: AVX2 when the CPU
  * has it, 2: SSE2, 0: byte loops), fed whole and in uneven chunks, with
@@ -18,9 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t best;
 	int mode, lv;
 
-	if (f != AUD_FMT_CSV && f != AUD_FMT_JSONL)
-		fz_fail("aud_format_sniff gave neither CSV nor JSONL");
+	if (f != AUD_FMT_CSV && f != AUD_FMT_JSONL && f != AUD_FMT_JSON)
+		fz_fail("aud_format_sniff gave no format");
 	fz_reader_input(data, size, AUD_FMT_JSONL);
+	fz_reader_input(data, size, AUD_FMT_JSON);
 	memset(&o, 0, sizeof o);
 	o.format = AUD_FMT_JSONL;
 	for (mode = 0; mode <= 2; mode += 2) {

@@ -51,14 +51,14 @@ static void test_formats(void)
 	CHECK_EQ_INT(aud_format_from_name("a.jsonl.gz", NULL), AUD_FMT_JSONL);
 	CHECK_EQ_INT(aud_format_from_name("a.ndjson.zstd", NULL),
 		     AUD_FMT_JSONL);
-	CHECK_EQ_INT(aud_format_from_name("a.json", NULL), AUD_FMT_JSONL);
+	CHECK_EQ_INT(aud_format_from_name("a.json", NULL), AUD_FMT_JSON);
 	CHECK_EQ_INT(aud_format_from_name("a.txt", NULL), AUD_FMT_AUTO);
 	CHECK_EQ_INT(aud_format_from_name("a.gz", NULL), AUD_FMT_AUTO);
 	CHECK_EQ_INT(aud_format_from_name("dir.csv/data", NULL), AUD_FMT_AUTO);
 	CHECK_EQ_INT(aud_format_sniff("\xEF\xBB\xBF \n {\"a\":1}", 14),
 		     AUD_FMT_JSONL);
 	CHECK_EQ_INT(aud_format_sniff("a,b\n", 4), AUD_FMT_CSV);
-	CHECK_EQ_INT(aud_format_sniff("[1]\n", 4), AUD_FMT_CSV);
+	CHECK_EQ_INT(aud_format_sniff("[1]\n", 4), AUD_FMT_JSON);
 	CHECK_EQ_INT(aud_format_sniff("", 0), AUD_FMT_CSV);
 }
 

@@ -1,0 +1,149 @@
+# A .json file holding one JSON array (pretty-printed by Python's json
+# module, or on one line; plain, gzip and zstd) gives the findings the
+# same records give as JSON Lines: the same entities, fields, hashes and
+# record numbers, at the byte offsets where the values stand in the array
+# file. The files row says "json". A credential named only by its field
+# (GENERIC_SECRET in a "password" member) is found: read line by line, a
+# pretty-printed array hid it. --threads does not change the rows; a cut
+# array keeps what came before the cut; redact refuses an array.
+. "$AUD_SRC/tests/cli/lib.sh"
+
+python3 - "$T" <<'PY'
+import json, random, sys
+random.seed(5)
+d = sys.argv[1]
+recs = []
+for i in range(1, 401):
+    r = {"id": i, "user": {"name": "user %d" % i},
+         "text": "note, with [brackets] and {braces} and \"quotes\" %d" % i}
+    if i % 3 == 0:
+        r["user"]["email"] = "person%d@mail%d.example.org" % (i, i % 7)
+    if i % 5 == 0:
+        r["password"] = "Tr0ub4dor&%dxq" % (1000 + i)
+    if i % 7 == 0:
+        r["ssn"] = "536-22-%04d" % (1000 + i)
+    if i % 11 == 0:
+        r["tags"] = ["a", {"phone": "+1 415 555 %04d" % (2000 + i)}]
+    recs.append(r)
+with open(d + "/recs.jsonl", "w") as f:
+    for r in recs:
+        f.write(json.dumps(r) + "\n")
+with open(d + "/pretty.json", "w") as f:
+    json.dump(recs, f, indent=2)
+    f.write("\n")
+with open(d + "/flat.json", "w") as f:
+    json.dump(recs, f)
+# the values a finding may report, to find them in the array's bytes
+with open(d + "/values", "w") as f:
+    for r in recs:
+        for k in ("password", "ssn"):
+            if k in r:
+                f.write(r[k] + "\n")
+        if "email" in r["user"]:
+            f.write(r["user"]["email"] + "\n")
+PY
+gzip -c "$T/pretty.json" >"$T/pretty.json.gz"
+zstd -q -c "$T/pretty.json" -o "$T/pretty.json.zst"
+
+Q="SELECT record, field, entity, pattern_id, evidence, masked, value_hash FROM findings ORDER BY record, field, entity, byte_offset"
+run scan --db "$T/lines.db" --hash-key-file "$KEY" -q "$T/recs.jsonl"
+expect_rc 0 "scan JSON Lines"
+q "$T/lines.db" "$Q" >"$T/want"
+N=$(wc -l <"$T/want")
+[ "$N" -gt 200 ] && ok || bad "too few findings in the JSON Lines scan: $N"
+expect_sql "$T/lines.db" "SELECT COUNT(*) FROM findings WHERE entity = 'GENERIC_SECRET' AND field = 'password'" 80 "passwords as JSON Lines"
+
+for f in pretty.json flat.json pretty.json.gz pretty.json.zst; do
+  run scan --db "$T/$f.db" --hash-key-file "$KEY" -q "$T/$f"
+  expect_rc 0 "scan $f"
+  expect_no_err . "$f: no message"
+  q "$T/$f.db" "$Q" >"$T/got"
+  if cmp -s "$T/want" "$T/got"; then ok; else
+    bad "$f: findings differ from the JSON Lines scan"
+    diff "$T/want" "$T/got" | head -5 >&2
+  fi
+  expect_sql "$T/$f.db" "SELECT format, records, status, problems FROM files" "json|400|ok|0" "$f files row"
+done
+
+# Every finding's byte offset and length pick its value out of the array
+# file (values without escapes, so the bytes are the value's), and its
+# line is the line that holds it.
+q "$T/pretty.json.db" "SELECT byte_offset, length, line FROM findings WHERE entity IN ('GENERIC_SECRET', 'US_SSN', 'EMAIL_ADDRESS') ORDER BY byte_offset" >"$T/places"
+python3 - "$T/pretty.json" "$T/places" "$T/values" <<'PY' && ok || bad "offsets in the array file"
+import sys
+data = open(sys.argv[1], "rb").read()
+values = set(open(sys.argv[3]).read().split("\n")) - {""}
+rows = [l.split("|") for l in open(sys.argv[2]).read().split()]
+assert len(rows) > 200, len(rows)
+for off, ln, line in rows:
+    off, ln, line = int(off), int(ln), int(line)
+    v = data[off:off + ln].decode()
+    assert v in values, (off, v)
+    # the record's line is the line of its element's '{', at or before
+    # the value's
+    assert line <= data[:off].count(b"\n") + 1, (off, line)
+PY
+# each record's line is the line of its element's opening brace
+python3 - "$T/pretty.json" >"$T/starts" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+n = 0
+for i, l in enumerate(lines, 1):
+    if l == "  {":
+        n += 1
+        print("%d|%d" % (n, i))
+PY
+q "$T/pretty.json.db" "SELECT DISTINCT record, line FROM findings ORDER BY record" >"$T/lines_got"
+awk -F'|' 'NR == FNR { at[$1] = $2; next } at[$1] != $2' "$T/starts" \
+  "$T/lines_got" >"$T/badlines"
+[ -s "$T/lines_got" ] && [ ! -s "$T/badlines" ] && ok || {
+  bad "record lines differ from the element starts"; head -3 "$T/badlines" >&2; }
+
+# --threads changes nothing.
+for n in 1 3; do
+  run scan --db "$T/t$n.db" --hash-key-file "$KEY" -q --threads $n "$T/pretty.json.gz"
+  expect_rc 0 "--threads $n"
+  q "$T/t$n.db" "SELECT record, line, field, byte_offset, length, entity, value_hash FROM findings ORDER BY finding_id" >"$T/t$n"
+done
+cmp -s "$T/t1" "$T/t3" && ok || bad "--threads 1 and 3 give different rows"
+
+# --format json on JSON Lines reads JSON Lines; a .json file of JSON Lines
+# too.
+cp "$T/recs.jsonl" "$T/lines.json"
+run scan --db "$T/lj.db" --hash-key-file "$KEY" -q "$T/lines.json"
+expect_rc 0 ".json holding JSON Lines"
+expect_sql "$T/lj.db" "SELECT format, records FROM files" "jsonl|400"
+run scan --db "$T/fj.db" --hash-key-file "$KEY" -q --format json "$T/recs.jsonl"
+expect_rc 0 "--format json on JSON Lines"
+expect_sql "$T/fj.db" "SELECT format, records FROM files" "jsonl|400"
+# from stdin, by content
+run_in "$T/flat.json" scan --db "$T/in.db" --hash-key-file "$KEY" -q -
+expect_rc 0 "an array on stdin"
+q "$T/in.db" "$Q" >"$T/got"
+cmp -s "$T/want" "$T/got" && ok || bad "stdin: findings differ"
+
+# A cut array: the elements before the cut are kept, the cut one is
+# scanned as raw text, the end is reported; exit 3.
+head -c 20000 "$T/pretty.json" >"$T/cut.json"
+run scan --db "$T/cut.db" --hash-key-file "$KEY" -q "$T/cut.json"
+expect_rc 3 "cut array"
+expect_err "cut\.json:[0-9]+ \(record [0-9]+, byte 20000\): invalid JSON: the input ends inside the JSON array \(no closing '\]'\)" "cut array message"
+expect_sql "$T/cut.db" "SELECT status, records > 40 FROM files" "warning|1"
+K=$(q "$T/cut.db" "SELECT MAX(record) - 1 FROM files, findings")
+q "$T/cut.db" "$Q" | awk -F'|' -v k="$K" '$1 <= k' >"$T/cutgot"
+awk -F'|' -v k="$K" '$1 <= k' "$T/want" >"$T/cutwant"
+[ -s "$T/cutwant" ] && cmp -s "$T/cutwant" "$T/cutgot" && ok ||
+  bad "cut array: the whole records before the cut differ"
+
+# redact refuses an array, writes nothing.
+run redact --hash-key-file "$KEY" "$T/pretty.json" -o "$T/copy.json"
+expect_rc 2 "redact of an array"
+expect_err "pretty\.json: a JSON array: redact copies CSV and JSON Lines \(jq -c '\.\[\]' turns the array into JSON Lines\)"
+[ ! -e "$T/copy.json" ] && ok || bad "redact wrote a copy of an array"
+
+# overlap reads arrays: the same records as train and test all overlap.
+run overlap --db "$T/ov.db" --hash-key-file "$KEY" --key id --train "$T/pretty.json" --test "$T/recs.jsonl"
+expect_rc 0 "overlap with an array"
+expect_sql "$T/ov.db" "SELECT train_records, test_in_train FROM overlap_runs" "400|400"
+
+finish
