@@ -301,12 +301,10 @@ static size_t skip_ws(const unsigned char *s, size_t n, size_t p)
 
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-/* Names the byte at s[p] for a message. */
+/* Names the byte at s[p] (p < n) for a message. */
 static const char *describe(char *buf, size_t cap, const unsigned char *s,
-			    size_t n, size_t p)
+			    size_t p)
 {
-	if (p >= n)
-		return "end of line";
 	if (s[p] >= 0x20 && s[p] < 0x7f)
 		snprintf(buf, cap, "'%c'", s[p]);
 	else
@@ -315,15 +313,23 @@ static const char *describe(char *buf, size_t cap, const unsigned char *s,
 }
 
 /* Records a JSON error at s[p]: "unexpected X (expected what)". */
+/* What a record is: a line, or an element of a JSON array. */
+static const char *unit(const jsonl *j)
+{
+	return j->astate == A_LINES ? "line" : "element";
+}
+
 static int bad(jsonl *j, const unsigned char *s, size_t n, size_t p,
 	       const char *what)
 {
-	char b[16];
+	char b[24];
 
 	j->epos = p;
+	if (p >= n)
+		snprintf(b, sizeof b, "end of %s", unit(j));
 	snprintf(j->emsg, sizeof j->emsg,
 		 "invalid JSON: unexpected %s (expected %s)",
-		 describe(b, sizeof b, s, n, p), what);
+		 p >= n ? b : describe(b, sizeof b, s, p), what);
 	return J_BAD;
 }
 
@@ -739,12 +745,13 @@ static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 		j->epos = p;
 		/* a file that is one JSON array (often named .json) is read
 		 * as JSON Lines too: say what would make it one */
-		snprintf(j->emsg, sizeof j->emsg, "%s",
-			 p < n && s[p] == '['
-				 ? "line is not a JSON object (JSON Lines "
-				   "holds one object per line; a JSON array "
-				   "becomes that with jq -c '.[]')"
-				 : "line is not a JSON object");
+		snprintf(j->emsg, sizeof j->emsg, "%s is not a JSON object%s",
+			 unit(j),
+			 p < n && s[p] == '[' && j->astate == A_LINES
+				 ? " (JSON Lines holds one object per line; "
+				   "a JSON array becomes that with "
+				   "jq -c '.[]')"
+				 : "");
 		return J_BAD;
 	}
 	top = &j->stk[depth++];
@@ -912,8 +919,12 @@ close:
 		goto after;
 	}
 	p = skip_ws(s, n, p);
-	if (p < n)
-		return bad(j, s, n, p, "end of line after the object");
+	if (p < n) {
+		char w[40];
+
+		snprintf(w, sizeof w, "end of %s after the object", unit(j));
+		return bad(j, s, n, p, w);
+	}
 	return 0;
 }
 

@@ -131,11 +131,14 @@ static void test_problems(void)
 	CHECK_EQ_INT(t.probs[0].off, 8);
 	trun_free(&t);
 
-	/* an unterminated string takes the rest as one broken element */
+	/* a string that never closes takes the rest as one broken element
+	 * ("x}, {" is the value, then b stands where ',' or '}' must) */
 	RUN_ALL(&t, "[{\"a\":\"x}, {\"b\":1}]\n", &o);
 	CHECK_EQ_INT(t.nrec, 1);
 	CHECK(t.nrec == 1 && (t.recs[0].flags & AUD_REC_UNPARSED));
 	CHECK_EQ_INT(t.nprob, 2);
+	CHECK_STR(t.probs[0].msg,
+		  "invalid JSON: unexpected 'b' (expected ',' or '}')");
 	trun_free(&t);
 
 	/* elements that are not objects: given raw, reported at their
@@ -148,7 +151,7 @@ static void test_problems(void)
 	      !(t.recs[2].flags & AUD_REC_UNPARSED));
 	CHECK_EQ_INT(t.probs[0].off, 1);
 	CHECK_EQ_INT(t.probs[1].off, 4);
-	CHECK_STR(t.probs[0].msg, "line is not a JSON object");
+	CHECK_STR(t.probs[0].msg, "element is not a JSON object");
 	trun_free(&t);
 
 	/* bytes after the array (at 10, line 1) are read as JSON Lines:
