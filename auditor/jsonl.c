@@ -1238,9 +1238,7 @@ static int array_feed(aud_reader *r, const char *data, size_t len,
 			if (c == '\n')
 				r->lines++;
 			if (j->ains) {
-				if (j->aesc)
-					j->aesc = 0;
-				else if (c == '\\')
+				if (c == '\\')
 					j->aesc = 1;
 				else if (c == '"')
 					j->ains = 0;
@@ -1287,10 +1285,8 @@ int aud_reader_jsonl_finish(aud_reader *r, aud_err *err)
 	int rc = 0;
 
 	if (j->astate != A_LINES) {
-		if (j->astate == A_IN)
-			rc = array_element(j, j->line.p, j->askip ? 0
-								  : j->line.len,
-					   err);
+		if (j->astate == A_IN && !j->askip)
+			rc = array_element(j, j->line.p, j->line.len, err);
 		if (rc == 0 && (j->astate == A_IN || j->astate == A_ELEM))
 			aud_reader_problem(r, AUD_EFORMAT, j->recno,
 					   r->lines + (r->partial ? 1 : 0),
