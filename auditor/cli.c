@@ -138,8 +138,8 @@ static const optdef options[] = {
 	 "replace every value of those columns whole, by <CLASS> (such as "
 	 "<PERSON_NAME>) or, with --pseudonymize, a pseudonym"},
 	{"format", 'f', "FMT", O_FORMAT, CMD_REDACT, "auto",
-	 "input format: auto, csv or jsonl; the copy has the same (a JSON "
-	 "array is refused)"},
+	 "input format: auto, csv, jsonl or json (a JSON array of records); "
+	 "the copy has the same"},
 	{"delimiter", 0, "CHAR", O_DELIMITER, CMD_REDACT, ", (tab for .tsv)",
 	 "CSV delimiter: a character, or comma, tab, semicolon, pipe"},
 	{"patterns", 'p', "PATH", O_PATTERNS, CMD_REDACT, "none",

@@ -1071,6 +1071,43 @@ static int blank(const rctx *c, const char *s, size_t n)
 enum { GAP_DRAIN, GAP_BEFORE, GAP_END };
 
 /*
+ * gap for a JSON array: what lies between its elements ('[', ',', ']',
+ * white space, a byte order mark) is copied as it is, once the next
+ * element (or the end) shows where it ends; after a chunk nothing is sure
+ * (an element may be in progress), so GAP_DRAIN waits. Any other byte
+ * there belongs to no record the reader gave (an element over
+ * --max-record-bytes, a line over it after the array): it would reach
+ * the copy unredacted, so the input fails instead.
+ */
+static int array_gap(rctx *c, uint64_t upto, int mode)
+{
+	const unsigned char *p = (const unsigned char *)c->pend.p +
+				 (c->done - c->base);
+	size_t n = (size_t)(upto - c->done), i = 0;
+
+	if (mode == GAP_DRAIN || n == 0)
+		return 0;
+	if (c->done == 0 && n >= 3 && memcmp(p, bom, 3) == 0)
+		i = 3;
+	for (; i < n; i++)
+		if (!strchr(" \t\r\n[],", p[i]) || p[i] == 0) {
+			aud_err_clear(&c->fail);
+			c->failed = 1;
+			aud_err_place(&c->fail, aud_reader_records(c->rd) + 1,
+				      AUD_NOPOS, c->done + i);
+			return aud_err_set(&c->fail, AUD_EFORMAT,
+					   "bytes outside every record of the "
+					   "JSON array (an element over "
+					   "--max-record-bytes?): nothing "
+					   "written");
+		}
+	if (emit(c, (const char *)p, n))
+		return -1;
+	c->done = upto;
+	return 0;
+}
+
+/*
  * Settles the bytes from `done` up to stream offset upto. GAP_BEFORE: they
  * lie before a record (all gap); GAP_END: the input has ended; GAP_DRAIN:
  * after a chunk, only what is surely gap (leading blank lines, a parsed
@@ -1079,6 +1116,8 @@ enum { GAP_DRAIN, GAP_BEFORE, GAP_END };
  */
 static int gap(rctx *c, uint64_t upto, int mode)
 {
+	if (c->fmt == AUD_FMT_JSON)
+		return array_gap(c, upto, mode);
 	while (c->done < upto) {
 		const char *p = c->pend.p + (c->done - c->base), *nl;
 		size_t n = (size_t)(upto - c->done), len;
@@ -1254,17 +1293,6 @@ static int run(rctx *c, char *buf)
 	c->fmt = aud_format_pick(c->path, c->o->format, c->o->delimiter, buf,
 				 n > 0 ? (size_t)n : 0, &c->delim);
 	c->t->format = aud_format_name(c->fmt);
-	if (c->fmt == AUD_FMT_JSON) {
-		/* The copy is written record by record with the bytes
-		 * between records as they were, which a JSON array's
-		 * separators are not (yet). */
-		aud_err_clear(&c->fail);
-		return aud_err_set(&c->fail, AUD_EUSAGE,
-				   "%s: a JSON array: redact copies CSV and "
-				   "JSON Lines (jq -c '.[]' turns the array "
-				   "into JSON Lines)",
-				   c->path);
-	}
 	if (n == 0) {
 		aud_err ee;
 

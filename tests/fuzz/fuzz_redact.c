@@ -2,8 +2,9 @@
  * fuzz_redact.c: libFuzzer harness for redacted copies (auditor/redact.c,
  * with pseudonym.c and encode.c, through the real reader, detector and
  * built-in patterns). The input, less its last byte, goes to a memfd read
- * as /proc/self/fd/N; the last byte picks CSV or JSONL, the CSV delimiter,
- * markers or pseudonyms and what happens to personal columns. Promises:
+ * as /proc/self/fd/N; the last byte picks CSV, JSONL or a JSON array, the
+ * CSV delimiter, markers or pseudonyms and what happens to personal
+ * columns. Promises:
  * a run returns 0 with the output in place, or a negative code with no
  * output file; and when the input was read without a problem, redacting
  * the copy again (markers, columns kept) changes nothing: the copy holds
@@ -97,7 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("memfd", NULL);
 	snprintf(in, sizeof in, "/proc/self/fd/%d", fd);
 	memset(&o, 0, sizeof o);
-	o.format = mode & 1 ? AUD_FMT_JSONL : AUD_FMT_CSV;
+	o.format = !(mode & 1)	  ? AUD_FMT_CSV
+		   : mode & 0x80 ? AUD_FMT_JSON /* an array, if it is one */
+				 : AUD_FMT_JSONL;
 	o.delimiter = delims[(mode >> 1) & 3];
 	o.pseudonymize = (mode >> 3) & 1;
 	o.personal = (aud_personal_mode)(((mode >> 4) & 3) % 3);
