@@ -46,6 +46,10 @@
  * from other memory), and accepts some malformed block headers that zlib
  * refuses (a distance code set no symbol uses) when the member's CRC-32
  * and length still match. Both always detect what the CRC-32 detects.
+ * And where a member is cut short (a truncated file) ISA-L may stop a
+ * symbol before zlib does: in 700 random cuts of two gzip streams it
+ * handed out one byte fewer 86 times, never more than one (a symbol is
+ * at most 258 bytes, which the fuzz harness allows).
  * opts->gzip_zlib picks zlib at run time.
  *
  * Choices: zero bytes after the last gzip member (tape or block padding)

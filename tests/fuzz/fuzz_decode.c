@@ -23,7 +23,9 @@
  *     ends with the same code, or cleanly: ISA-L may find a bad distance
  *     a little later, and accepts some malformed block headers that zlib
  *     refuses when the member's CRC-32 and length still match (see
- *     auditor/decode.c).
+ *     auditor/decode.c); the one exception, a member cut short, where
+ *     ISA-L may stop up to one symbol (258 bytes) before zlib, the same
+ *     bytes as far as it goes.
  */
 #include "auditor/decode.h"
 
@@ -54,6 +56,7 @@ typedef struct pass {
 	size_t n; /* bytes handed out */
 	int rc;	  /* 0 for a clean end, else the error code */
 	aud_compression comp;
+	int cut; /* the error is "truncated gzip stream" */
 } pass;
 
 /* Decodes the file at path into out (room for LIMIT + 1 bytes) with the
@@ -64,7 +67,7 @@ static pass run(const char *path, const uint8_t *data, size_t size,
 	aud_decoder_opts o;
 	aud_decoder *d = NULL;
 	aud_err err;
-	pass p = {0, 0, AUD_COMP_PLAIN};
+	pass p = {0, 0, AUD_COMP_PLAIN, 0};
 	unsigned step = 0;
 	ptrdiff_t r;
 	char hex[65], want[65];
@@ -90,6 +93,7 @@ static pass run(const char *path, const uint8_t *data, size_t size,
 			ptrdiff_t again;
 
 			p.rc = (int)r;
+			p.cut = strcmp(err.msg, "truncated gzip stream") == 0;
 			if (err.code != p.rc)
 				fail("return code and err->code differ");
 			again = aud_decoder_read(d, out, 16, &err);
@@ -185,7 +189,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    a.rc != z.rc)
 			fail("the build's gzip path and zlib's end with "
 			     "other codes");
-		if (a.n < z.n || memcmp(out1, out4, z.n) != 0)
+		/* At a cut the build's path may stop one symbol (at most
+		 * 258 bytes) short of zlib: see auditor/decode.c. */
+		if (a.n + (a.cut && z.cut ? 258 : 0) < z.n ||
+		    memcmp(out1, out4, a.n < z.n ? a.n : z.n) != 0)
 			fail("the build's gzip path gave fewer or other "
 			     "bytes than zlib's");
 	}
