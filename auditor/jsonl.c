@@ -312,13 +312,13 @@ static const char *describe(char *buf, size_t cap, const unsigned char *s,
 	return buf;
 }
 
-/* Records a JSON error at s[p]: "unexpected X (expected what)". */
 /* What a record is: a line, or an element of a JSON array. */
 static const char *unit(const jsonl *j)
 {
 	return j->astate == A_LINES ? "line" : "element";
 }
 
+/* Records a JSON error at s[p]: "unexpected X (expected what)". */
 static int bad(jsonl *j, const unsigned char *s, size_t n, size_t p,
 	       const char *what)
 {
@@ -743,8 +743,8 @@ static int parse(jsonl *j, const unsigned char *s, size_t n, uint64_t base)
 	p = skip_ws(s, n, 0);
 	if (p >= n || s[p] != '{') {
 		j->epos = p;
-		/* a file that is one JSON array (often named .json) is read
-		 * as JSON Lines too: say what would make it one */
+		/* a JSON array read as JSON Lines (named .jsonl, or with
+		 * --format jsonl): say what would make it JSON Lines */
 		snprintf(j->emsg, sizeof j->emsg, "%s is not a JSON object%s",
 			 unit(j),
 			 p < n && s[p] == '[' && j->astate == A_LINES
