@@ -1092,30 +1092,6 @@ static int array_element(jsonl *j, const char *s, size_t n, aud_err *err)
 	return process(j, s, n, 0, err);
 }
 
-/* Ends the element being read at byte i of data (the ',' or ']' after
- * it): the record, from the chunk when it lies there whole. */
-static int array_end_element(jsonl *j, const char *data, size_t from,
-			     size_t i, aud_err *err)
-{
-	int rc = 0;
-
-	if (!j->askip && j->line.len + (i - from) > j->r->max_record_bytes) {
-		too_long(j);
-		j->askip = 1;
-	}
-	if (j->askip) {
-		j->askip = 0;
-	} else if (j->line.len == 0) {
-		rc = array_element(j, data + from, i - from, err);
-	} else if (aud_buf_append(&j->line, data + from, i - from)) {
-		rc = aud_err_set(err, AUD_ENOMEM, "out of memory");
-	} else {
-		rc = array_element(j, j->line.p, j->line.len, err);
-	}
-	j->line.len = 0;
-	return rc;
-}
-
 /* Keeps data[from, i) of the element being read for its next chunk, or
  * gives up keeping it past max_record_bytes (reported once). */
 static int array_keep(jsonl *j, const char *data, size_t from, size_t i,
@@ -1132,6 +1108,23 @@ static int array_keep(jsonl *j, const char *data, size_t from, size_t i,
 	if (aud_buf_append(&j->line, data + from, i - from))
 		return aud_err_set(err, AUD_ENOMEM, "out of memory");
 	return 0;
+}
+
+/* Ends the element being read at byte i of data (the ',' or ']' after
+ * it): the record, from the chunk when it lies there whole. */
+static int array_end_element(jsonl *j, const char *data, size_t from,
+			     size_t i, aud_err *err)
+{
+	int rc;
+
+	if (!j->askip && j->line.len == 0 &&
+	    i - from <= j->r->max_record_bytes)
+		rc = array_element(j, data + from, i - from, err);
+	else if (!(rc = array_keep(j, data, from, i, err)) && !j->askip)
+		rc = array_element(j, j->line.p, j->line.len, err);
+	j->askip = 0;
+	j->line.len = 0;
+	return rc;
 }
 
 /*
