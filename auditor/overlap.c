@@ -765,10 +765,8 @@ static const char run_sql[] =
 static const char match_sql[] =
 	"SELECT m.kind, a.path, m.record, m.line, m.byte_offset, b.path,"
 	" m.first_record, m.first_line, m.first_byte_offset, m.masked,"
-	" m.jaccard, m.key_hash"
-	" FROM overlap_matches m JOIN files a ON a.file_id = m.file_id"
-	" LEFT JOIN files b ON b.file_id = m.first_file_id"
-	" WHERE m.run_id = ?1 ORDER BY m.match_id";
+	" m.jaccard, m.key_hash" AUD_OVERLAP_MATCHES_FROM
+	" ORDER BY m.match_id";
 
 static const char files_sql[] =
 	"SELECT f.path, i.split, f.status, f.records, f.error"

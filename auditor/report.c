@@ -346,11 +346,9 @@ static int md_overlap(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
 		return rc;
 	return md_table(out, db, run_id, "Overlap: first matches",
 			"SELECT m.kind, a.path, m.record, b.path AS "
-			"first_path, m.first_record, m.masked FROM "
-			"overlap_matches m JOIN files a ON a.file_id = "
-			"m.file_id LEFT JOIN files b ON b.file_id = "
-			"m.first_file_id WHERE m.run_id = ?1 ORDER BY m.kind, "
-			"m.match_id LIMIT 50",
+			"first_path, m.first_record, m.masked"
+			AUD_OVERLAP_MATCHES_FROM
+			" ORDER BY m.kind, m.match_id LIMIT 50",
 			err);
 }
 
@@ -393,10 +391,11 @@ int aud_report_write(FILE *out, aud_store *s, int64_t run_id,
 		fputc('\n', out);
 		return aud_overlap_summary_write(out, s, run_id, 0, err);
 	}
-	if (strcmp(format, "markdown") == 0)
-		return (rc = markdown(out, db, run_id, err)) || !overlap
-			   ? rc
-			   : md_overlap(out, db, run_id, err);
+	if (strcmp(format, "markdown") == 0) {
+		if ((rc = markdown(out, db, run_id, err)) || !overlap)
+			return rc;
+		return md_overlap(out, db, run_id, err);
+	}
 	if (strcmp(format, "json") != 0)
 		return aud_err_set(err, AUD_EUSAGE, "unknown report format '%s'",
 				   format);

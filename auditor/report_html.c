@@ -702,10 +702,8 @@ static int overlap(ctx *c)
 	return table(c, "overlap-matches", "Train/test overlap: first matches",
 		     NULL, mat, 6,
 		     "SELECT m.kind, a.path, m.record, b.path, m.first_record, "
-		     "m.masked FROM overlap_matches m JOIN files a ON "
-		     "a.file_id = m.file_id LEFT JOIN files b ON b.file_id = "
-		     "m.first_file_id WHERE m.run_id = ?1 ORDER BY m.kind, "
-		     "m.match_id LIMIT 50",
+		     "m.masked" AUD_OVERLAP_MATCHES_FROM
+		     " ORDER BY m.kind, m.match_id LIMIT 50",
 		     "SELECT COUNT(*) FROM overlap_matches WHERE run_id = ?1",
 		     LIST_MAX);
 }

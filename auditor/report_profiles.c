@@ -1606,10 +1606,8 @@ static void eu_overlap(struct ctx *c)
 		"max_locations of each kind):");
 	sql_table(c,
 		  "SELECT m.kind, a.path, m.record, COALESCE(b.path, ''), "
-		  "m.first_record FROM overlap_matches m JOIN files a ON "
-		  "a.file_id = m.file_id LEFT JOIN files b ON b.file_id = "
-		  "m.first_file_id WHERE m.run_id = ?1 ORDER BY m.kind, "
-		  "m.match_id LIMIT 20",
+		  "m.first_record" AUD_OVERLAP_MATCHES_FROM
+		  " ORDER BY m.kind, m.match_id LIMIT 20",
 		  5, "llrlr", mhdr);
 }
 

@@ -89,6 +89,14 @@ int aud_overlap_key(aud_buf *out, const aud_record *rec,
 int aud_overlap_summary_write(FILE *out, aud_store *s, int64_t run_id,
 			      int json, aud_err *err);
 
+/* The FROM and WHERE of a query of run ?1's overlap matches (m), with
+ * the input each is in (a) and the input of its first occurrence (b, none
+ * when not known). */
+#define AUD_OVERLAP_MATCHES_FROM                                               \
+	" FROM overlap_matches m JOIN files a ON a.file_id = m.file_id"        \
+	" LEFT JOIN files b ON b.file_id = m.first_file_id"                    \
+	" WHERE m.run_id = ?1"
+
 /* Is run_id an overlap run (a row of overlap_runs)? 0 also when the
  * database has no overlap tables. */
 int aud_overlap_run_has(aud_store *s, int64_t run_id);
