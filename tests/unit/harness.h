@@ -61,4 +61,14 @@ static int t_pass, t_fail;
 #define DONE()                                                            \
 	(printf("%d passed, %d failed\n", t_pass, t_fail), t_fail ? 1 : 0)
 
+/* The random tests' generator, xorshift64 (Marsaglia 2003): the next
+ * number below n from *state, which each test file seeds itself. */
+static inline unsigned h_rnd(unsigned long long *state, unsigned n)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (unsigned)(*state % n);
+}
+
 #endif

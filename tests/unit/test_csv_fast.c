@@ -182,15 +182,9 @@ static void read_one(tx *t, const aud_reader_opts *o, int fast, size_t split,
 
 /* ---- generator ------------------------------------------------------ */
 
-static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static unsigned long long rng = 0x2545F4914F6CDD1Dull;
 
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
+static unsigned rnd(unsigned n) { return h_rnd(&rng, n); }
 
 typedef struct gen {
 	char b[1024];

@@ -208,13 +208,7 @@ static void test_element_over_cap(void)
 
 static unsigned long long rng = 0x2545F4914F6CDD1Dull;
 
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
+static unsigned rnd(unsigned n) { return h_rnd(&rng, n); }
 
 /* White space between tokens: none, a space, or a line end and indent
  * (in the array only; on the JSON Lines side it is left out). */

@@ -549,13 +549,7 @@ static int levels_agree(const char *data, size_t len, size_t max, size_t chunk)
 
 static unsigned long long rng = 0x9E3779B97F4A7C15ull;
 
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
+static unsigned rnd(unsigned n) { return h_rnd(&rng, n); }
 
 /* Bytes a string is made of: plain ones and runs of them, escapes, raw
  * UTF-8 (good and bad), and the bytes that end a scan (controls, NUL). */

@@ -154,13 +154,7 @@ typedef struct expect {
 
 static unsigned long long rng = 88172645463325252ull;
 
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
+static unsigned rnd(unsigned n) { return h_rnd(&rng, n); }
 
 static void gen(row *r, size_t n, unsigned spread)
 {

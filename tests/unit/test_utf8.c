@@ -95,13 +95,7 @@ static void test_fast_path_positions(void)
 
 static unsigned long long rng = 0x2545F4914F6CDD1Dull;
 
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
+static unsigned rnd(unsigned n) { return h_rnd(&rng, n); }
 
 /* Pieces that text is made of here: ASCII, every length of well-formed
  * sequence and the table 3-7 edges (the first NGOOD), then ill-formed
