@@ -221,6 +221,7 @@ struct aud_detector {
 	struct name_cache *cur_nc; /* this value's field name, or NULL */
 	unsigned nturn; /* which of four slots a new name takes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
+	int avx512; /* and AVX-512BW: 64 bytes at once, tails by masked loads */
 	struct pairset lpairs; /* the literals' first two bytes */
 	unsigned char one_lo[32], one_hi[32]; /* issingle */
 	struct win *wins;
@@ -890,8 +891,11 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 		d->alnum[k] = (unsigned char)is_alnum((unsigned char)k);
 	}
 #ifdef AUD_HAVE_AVX2
-	/* AUDITOR_NO_SIMD=1 keeps the plain loop (tests compare the two). */
+	/* AUDITOR_NO_SIMD=1 keeps the plain loops, AUDITOR_NO_AVX512=1 the
+	 * AVX2 ones (tests compare them). */
 	d->avx2 = __builtin_cpu_supports("avx2") && !getenv("AUDITOR_NO_SIMD");
+	d->avx512 = d->avx2 && __builtin_cpu_supports("avx512bw") &&
+		    !getenv("AUDITOR_NO_AVX512");
 	if (literal_pairs(d) || word_pairs(d))
 		goto nomem;
 	set_tables(d->issingle, d->one_lo, d->one_hi);
@@ -907,6 +911,11 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 nomem:
 	aud_detector_free(d);
 	return aud_err_set(err, AUD_ENOMEM, "out of memory");
+}
+
+const char *aud_detector_simd(const aud_detector *d)
+{
+	return d->avx512 ? "avx512" : d->avx2 ? "avx2" : "none";
 }
 
 uint64_t aud_detector_limit_hits(const aud_detector *d)
@@ -1279,6 +1288,122 @@ pairs_avx2(aud_detector *d, const char *v, size_t len)
 	}
 	return 0;
 }
+
+/* ---- AVX-512BW: the same passes 64 bytes a step ---------------------- */
+#define AUD_T512 __attribute__((target("avx512f,avx512bw")))
+
+/* A 16-byte table row (set_tables, pairset) in all four lanes. */
+AUD_T512 static inline __m512i row512(const unsigned char t[32])
+{
+	return _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)t));
+}
+
+/* The first n (any size_t) bits set, at most 64. */
+static inline uint64_t first_bits(size_t n)
+{
+	return n >= 64 ? UINT64_MAX : ((uint64_t)1 << n) - 1;
+}
+
+/* set_prep and set_member_prep, 64 bytes: a bit per byte of x in the set
+ * of the tables lo, hi. */
+AUD_T512 static inline void prep512(__m512i x, __m512i *xf, __m512i *sel)
+{
+	const __m512i bit = _mm512_broadcast_i32x4(_mm_setr_epi8(
+		1, 2, 4, 8, 16, 32, 64, (char)128, 1, 2, 4, 8, 16, 32, 64,
+		(char)128));
+
+	*xf = _mm512_xor_si512(x, _mm512_set1_epi8((char)0x80));
+	*sel = _mm512_shuffle_epi8(
+		bit, _mm512_and_si512(_mm512_srli_epi16(x, 4),
+				      _mm512_set1_epi8(0x07)));
+}
+
+AUD_T512 static inline uint64_t member_prep512(__m512i x, __m512i xf,
+					       __m512i sel, __m512i lo,
+					       __m512i hi)
+{
+	return _mm512_test_epi8_mask(
+		_mm512_or_si512(_mm512_shuffle_epi8(lo, x),
+				_mm512_shuffle_epi8(hi, xf)),
+		sel);
+}
+
+AUD_T512 static inline uint64_t member512(__m512i x, __m512i lo, __m512i hi)
+{
+	__m512i xf, sel;
+
+	prep512(x, &xf, &sel);
+	return member_prep512(x, xf, sel, lo, hi);
+}
+
+/* pairset_mask, 64 bytes */
+AUD_T512 static inline uint64_t pairset_mask512(const struct pairset *ps,
+						__m512i a, __m512i b)
+{
+	const __m512i nib = _mm512_set1_epi8(0x0f);
+	__m512i la = _mm512_and_si512(a, nib);
+	__m512i ha = _mm512_and_si512(_mm512_srli_epi16(a, 4), nib);
+	__m512i lb = _mm512_and_si512(b, nib);
+	__m512i hb = _mm512_and_si512(_mm512_srli_epi16(b, 4), nib);
+	__m512i k[2];
+	int t;
+
+	for (t = 0; t < 2; t++)
+		k[t] = _mm512_and_si512(
+			_mm512_and_si512(
+				_mm512_shuffle_epi8(row512(ps->lo1[t]), la),
+				_mm512_shuffle_epi8(row512(ps->hi1[t]), ha)),
+			_mm512_and_si512(
+				_mm512_shuffle_epi8(row512(ps->lo2[t]), lb),
+				_mm512_shuffle_epi8(row512(ps->hi2[t]), hb)));
+	k[0] = _mm512_or_si512(k[0], k[1]);
+	return _mm512_test_epi8_mask(k[0], k[0]);
+}
+
+/* fold_avx2, 64 bytes */
+AUD_T512 static inline __m512i fold512(__m512i x)
+{
+	__m512i t = _mm512_sub_epi8(x, _mm512_set1_epi8('A'));
+
+	return _mm512_mask_add_epi8(
+		x, _mm512_cmple_epu8_mask(t, _mm512_set1_epi8(25)), x,
+		_mm512_set1_epi8(32));
+}
+
+/* pairs_avx2, 64 bytes a step; bytes past the value are read as 0 by
+ * masked loads, which never touch them. */
+AUD_T512 static int pairs_avx512(aud_detector *d, const char *v, size_t len)
+{
+	const __m512i olo = row512(d->one_lo), ohi = row512(d->one_hi);
+	size_t i;
+
+	for (i = 0; i < len; i += 64) {
+		const unsigned char *p = (const unsigned char *)v + i;
+		uint64_t va = first_bits(len - i), vb = first_bits(len - i - 1);
+		__m512i a = _mm512_maskz_loadu_epi8(va, p);
+		__m512i b = _mm512_maskz_loadu_epi8(vb, p + 1);
+		uint64_t m = (pairset_mask512(&d->lpairs, a, b) & vb) |
+			     (member512(a, olo, ohi) & va);
+
+		while (m) {
+			size_t k = i + (size_t)__builtin_ctzll(m);
+			unsigned key;
+
+			if (d->issingle[(unsigned char)v[k]] &&
+			    single_at(d, v, len, k))
+				return AUD_ENOMEM;
+			if (k + 1 < len) {
+				key = (unsigned char)v[k] |
+				      (unsigned)(unsigned char)v[k + 1] << 8;
+				if ((d->pairbits[key >> 3] & (1u << (key & 7))) &&
+				    pair_at(d, v, len, k))
+					return AUD_ENOMEM;
+			}
+			m &= m - 1;
+		}
+	}
+	return 0;
+}
 #endif
 
 /*
@@ -1296,6 +1421,8 @@ static int literal_windows(aud_detector *d, const char *v, size_t len)
 	if (!d->nlits || len == 0)
 		return 0;
 #ifdef AUD_HAVE_AVX2
+	if (d->avx512)
+		return pairs_avx512(d, v, len);
 	if (d->avx2)
 		return pairs_avx2(d, v, len);
 #endif
@@ -1392,8 +1519,130 @@ static size_t skip_to_digit(const unsigned char *v, size_t len, size_t i)
 	return i;
 }
 
+#ifdef AUD_HAVE_AVX2
+/* The one run of digits_avx512 that starts at the digit v[rs] and may be
+ * longer than its 64-byte look, walked byte by byte as digit_windows
+ * does. Returns where the look for the next run goes on: the byte that
+ * ended this one (a digit, after more than MAX_GAP separators). */
+static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
+			      size_t len, size_t rs, unsigned need, int *rc)
+{
+	unsigned nd = 0, gap = 0, cg = 0;
+	uint64_t gm = 0;
+	size_t i, re = rs;
+
+	for (i = rs; i < len; i++) {
+		unsigned char c = dclass[v[i]];
+
+		if (c == 1) {
+			if (gap > MAX_GAP)
+				break;
+			if (gap) {
+				gm |= group_bit(cg);
+				cg = 1;
+			} else {
+				cg++;
+			}
+			nd++;
+			re = i + 1;
+			gap = 0;
+		} else if (c == 2) {
+			gap++;
+		} else {
+			break;
+		}
+	}
+	if (nd >= need && run_done(d, rs, re, nd, gm | group_bit(cg), len))
+		*rc = AUD_ENOMEM;
+	return i;
+}
+
+/* The digits of 64 bytes, and the separators (dclass 2: space - . / ( )) */
+AUD_T512 static inline uint64_t digits512(__m512i x)
+{
+	return _mm512_cmple_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')),
+				      _mm512_set1_epi8(9));
+}
+
+AUD_T512 static inline uint64_t seps512(__m512i x)
+{
+	return _mm512_cmple_epu8_mask(
+		       _mm512_sub_epi8(x, _mm512_set1_epi8('-')),
+		       _mm512_set1_epi8(2)) |
+	       _mm512_cmple_epu8_mask(
+		       _mm512_sub_epi8(x, _mm512_set1_epi8('(')),
+		       _mm512_set1_epi8(1)) |
+	       _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' '));
+}
+
+/*
+ * digit_windows from bit masks of 64 bytes: the next digit, and from it
+ * a run up to the first byte that is neither digit nor separator or the
+ * first of more than MAX_GAP separators in a row; its digits, their last
+ * one and the lengths of their stretches by bit counts. A run that may
+ * go on past its 64 bytes is walked by digit_run_plain.
+ */
+AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
+				  size_t len, unsigned need)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	while (i < len) {
+		uint64_t dg = digits512(
+			_mm512_maskz_loadu_epi8(first_bits(len - i), v + i));
+		uint64_t sp, stop, x, gm = 0;
+		size_t rs, f;
+		__m512i y;
+		unsigned nd;
+
+		if (!dg) {
+			i += 64;
+			continue;
+		}
+		rs = i + (size_t)__builtin_ctzll(dg);
+		y = _mm512_maskz_loadu_epi8(first_bits(len - rs), v + rs);
+		dg = digits512(y);
+		sp = seps512(y);
+		/* bytes past the value are 0: neither */
+		stop = ~(dg | sp) | (sp & sp >> 1 & sp >> 2);
+		f = (size_t)__builtin_ctzll(stop | (uint64_t)1 << 63);
+		if (f > 60) {
+			i = digit_run_plain(d, v, len, rs, need, &rc);
+			if (rc)
+				return rc;
+			continue;
+		}
+		x = dg & first_bits(f);
+		nd = (unsigned)__builtin_popcountll(x);
+		if (nd >= need) {
+			size_t re = rs + 64 - (size_t)__builtin_clzll(x);
+
+			/* each stretch of digits in a row: its length,
+			 * then cleared (x + its lowest bit carries past) */
+			while (x) {
+				unsigned s = (unsigned)__builtin_ctzll(x);
+
+				gm |= group_bit(
+					(unsigned)__builtin_ctzll(~(x >> s)));
+				x &= x + ((uint64_t)1 << s);
+			}
+			if (run_done(d, rs, re, nd, gm, len))
+				return AUD_ENOMEM;
+		}
+		i = rs + f;
+	}
+	return 0;
+}
+#endif
+
 static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 {
+#ifdef AUD_HAVE_AVX2
+	if (d->avx512 && d->ndigit)
+		return digits_avx512(
+			d, v, len, d->eng[d->digit_pats[0]]->min_digits);
+#endif
 	/* nd digits in the run, cg in its last group (digits in a row), gm
 	 * the lengths of the groups before it (group_bit) */
 	unsigned nd = 0, gap = 0, need, cg = 0;
@@ -1586,6 +1835,59 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 			return AUD_ENOMEM;
 	return 0;
 }
+
+/* runs_avx2 with one 64-byte load and a mask per class (the last block
+ * by a masked load). */
+AUD_T512 static int runs_avx512(aud_detector *d, const unsigned char *v,
+				size_t len, size_t *cur)
+{
+	size_t i, c;
+
+	for (i = 0; i < len; i += 64) {
+		uint64_t valid = first_bits(len - i);
+		__m512i x = _mm512_maskz_loadu_epi8(valid, v + i), xf, sel;
+
+		prep512(x, &xf, &sel);
+		for (c = 0; c < d->nrcls; c++) {
+			const struct runclass *rc = &d->rcls[c];
+			uint64_t m = valid & member_prep512(x, xf, sel,
+							    row512(rc->lo),
+							    row512(rc->hi));
+			size_t z, top, to;
+			uint64_t inner;
+
+			if (m == 0) {
+				if (cur[c] >= rc->min &&
+				    run_hit(d, rc, i - cur[c], i, len))
+					return AUD_ENOMEM;
+				cur[c] = 0;
+				continue;
+			}
+			if (m == UINT64_MAX) {
+				cur[c] += 64;
+				continue;
+			}
+			z = (size_t)__builtin_ctzll(~m);
+			if (cur[c] + z >= rc->min &&
+			    run_hit(d, rc, i - cur[c], i + z, len))
+				return AUD_ENOMEM;
+			top = (size_t)__builtin_clzll(~m);
+			cur[c] = top;
+			inner = m & ~(UINT64_MAX >> (63 - z)) &
+				(UINT64_MAX >> top);
+			if (has_run(rc, inner)) {
+				to = i + 64 - top < len ? i + 64 - top : len;
+				if (runs_plain(d, rc, v, i + z + 1, to, len))
+					return AUD_ENOMEM;
+			}
+		}
+	}
+	for (c = 0; c < d->nrcls; c++)
+		if (cur[c] >= d->rcls[c].min &&
+		    run_hit(d, &d->rcls[c], len - cur[c], len, len))
+			return AUD_ENOMEM;
+	return 0;
+}
 #endif
 
 /* Windows around every run of at least N bytes of a run class, for the
@@ -1599,6 +1901,8 @@ static int run_windows(aud_detector *d, const unsigned char *v, size_t len)
 #ifdef AUD_HAVE_AVX2
 	if (d->avx2 && d->nrcls <= 64) {
 		memset(cur, 0, d->nrcls * sizeof *cur);
+		if (d->avx512)
+			return runs_avx512(d, v, len, cur);
 		return runs_avx2(d, v, len, cur);
 	}
 #else
@@ -2086,6 +2390,50 @@ places_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *at,
 	*at = i;
 	return 0;
 }
+
+/* places_avx2 64 bytes a step, bytes past the value read as 0 by masked
+ * loads. */
+AUD_T512 static int places_avx512(aud_detector *d, const unsigned char *v,
+				  size_t len, size_t *at, size_t to)
+{
+	const __m512i olo = row512(d->c1_lo), ohi = row512(d->c1_hi);
+	const __m512i alo = row512(d->an_lo), ahi = row512(d->an_hi);
+	size_t i;
+
+	for (i = *at; i < to && i < len; i += 64) {
+		uint64_t va = first_bits(len - i);
+		__m512i a = _mm512_maskz_loadu_epi8(va, v + i);
+		__m512i p = _mm512_maskz_loadu_epi8(first_bits(len - i + 1),
+						    v + i - 1);
+		__m512i b = _mm512_maskz_loadu_epi8(first_bits(len - i - 1),
+						    v + i + 1);
+		uint64_t inword = member512(a, alo, ahi) & member512(p, alo, ahi);
+		uint64_t m = (pairset_mask512(&d->cpairs, fold512(a),
+					      fold512(b)) |
+			      (d->pmask1 ? member512(a, olo, ohi) : 0)) &
+			     ~inword & va;
+		size_t n = d->ncpos;
+
+		if (m && places_room(d, 64))
+			return -1;
+		while (m) {
+			size_t k = i + (size_t)__builtin_ctzll(m);
+			uint32_t e = place_mask(
+				d, d->fold[v[k]],
+				k + 1 < len ? d->fold[v[k + 1]] : 0,
+				k + 2 < len ? d->fold[v[k + 2]] : 0);
+
+			d->cpos[n] = (uint32_t)k;
+			d->cmask[n] = e;
+			n += e != 0;
+			m &= m - 1;
+		}
+		d->ncpos = n;
+	}
+	*at = i;
+	return 0;
+}
+
 #endif
 
 static int context_places(aud_detector *d, const char *v, size_t len,
@@ -2109,7 +2457,8 @@ static int context_places(aud_detector *d, const char *v, size_t len,
 		i = 1;
 	}
 #ifdef AUD_HAVE_AVX2
-	if (d->avx2 && places_avx2(d, u, len, &i, to))
+	if (d->avx512 ? places_avx512(d, u, len, &i, to)
+		      : d->avx2 && places_avx2(d, u, len, &i, to))
 		goto fail;
 #endif
 	for (; i < to; i++)

@@ -68,6 +68,12 @@ uint64_t aud_detector_truncated(const aud_detector *d);
  * how well the prefilters work. */
 uint64_t aud_detector_window_bytes(const aud_detector *d);
 
+/* The vector paths the prefilters take on this CPU: "avx512" (AVX-512BW),
+ * "avx2" or "none". AUDITOR_NO_AVX512=1 in the environment when the
+ * detector is made keeps AVX2, AUDITOR_NO_SIMD=1 the plain loops (the
+ * tests compare them). */
+const char *aud_detector_simd(const aud_detector *d);
+
 /* With on != 0, the detector also counts the distinct value bytes that
  * lie in at least one pattern's window (a byte two patterns look at counts
  * once): aud_detector_union_bytes. Off by default (it costs a sort per

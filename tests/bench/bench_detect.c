@@ -68,6 +68,7 @@ int main(int argc, char **argv)
 	long size;
 	double best = 1e9, t;
 	unsigned long long wb = 0, ub = 0;
+	const char *simd = "none";
 	int pass;
 
 	if (argc < 3) {
@@ -108,13 +109,14 @@ int main(int argc, char **argv)
 			best = t;
 		wb = aud_detector_window_bytes(c.d);
 		ub = aud_detector_union_bytes(c.d);
+		simd = aud_detector_simd(c.d);
 		aud_reader_free(r);
 		aud_detector_free(c.d);
 	}
-	printf("%zu patterns: parse+detect %.0f MB/s of input; %llu value "
+	printf("%zu patterns, %s: parse+detect %.0f MB/s of input; %llu value "
 	       "bytes; PCRE2 windows: %llu bytes summed over patterns "
 	       "(%.1f%%), %llu distinct bytes (%.1f%%); %llu findings\n",
-	       aud_patterns_count(ps), size / best / 1e6, c.value_bytes, wb,
+	       aud_patterns_count(ps), simd, size / best / 1e6, c.value_bytes, wb,
 	       c.value_bytes ? 100.0 * (double)wb / (double)c.value_bytes : 0,
 	       ub,
 	       c.value_bytes ? 100.0 * (double)ub / (double)c.value_bytes : 0,
