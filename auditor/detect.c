@@ -222,6 +222,10 @@ struct aud_detector {
 	unsigned nturn; /* which of four slots a new name takes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
 	int avx512; /* and AVX-512BW: 64 bytes at once, tails by masked loads */
+	/* runs_avx512 with the classes side by side (at most 8, each N
+	 * under 32): per class its N, has_run's keep[0..3] and last */
+	int rvec;
+	uint64_t rv_min[8], rv_keep[4][8], rv_last[8];
 	struct pairset lpairs; /* the literals' first two bytes */
 	unsigned char one_lo[32], one_hi[32]; /* issingle */
 	struct win *wins;
@@ -902,6 +906,19 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	set_tables(d->alnum, d->an_lo, d->an_hi);
 	for (i = 0; i < d->nrcls; i++)
 		set_tables(d->rcls[i].in, d->rcls[i].lo, d->rcls[i].hi);
+	d->rvec = d->avx512 && __builtin_cpu_supports("avx512cd") &&
+		  d->nrcls <= 8;
+	for (i = 0; i < 8; i++) {
+		const struct runclass *rc = i < d->nrcls ? &d->rcls[i] : NULL;
+
+		if (rc && rc->min >= 32)
+			d->rvec = 0;
+		/* a class beyond the last: never a run */
+		d->rv_min[i] = rc ? rc->min : UINT32_MAX;
+		for (k = 0; k < 4; k++)
+			d->rv_keep[k][i] = rc ? rc->keep[k] : 0;
+		d->rv_last[i] = rc ? rc->last : 0;
+	}
 #endif
 	d->md = pcre2_match_data_create(maxcap + 1, NULL);
 	if (!d->md)
@@ -1758,6 +1775,41 @@ static int has_run(const struct runclass *rc, uint64_t x)
 	return (x & x >> rc->last) != 0;
 }
 
+/* One block of the vector run passes for class c, whose bytes are m (cur[c] of the
+ * class right before it): the windows of runs that end in it or lie
+ * inside it, and the run it leaves open in cur[c]. */
+static int run_block(aud_detector *d, const unsigned char *v, size_t c,
+		     uint64_t m, size_t i, size_t len, size_t *cur)
+{
+	const struct runclass *rc = &d->rcls[c];
+	size_t z, top, to;
+	uint64_t inner;
+
+	if (m == 0) {
+		if (cur[c] >= rc->min && run_hit(d, rc, i - cur[c], i, len))
+			return AUD_ENOMEM;
+		cur[c] = 0;
+		return 0;
+	}
+	if (m == UINT64_MAX) {
+		cur[c] += 64;
+		return 0;
+	}
+	z = (size_t)__builtin_ctzll(~m);
+	if (cur[c] + z >= rc->min && run_hit(d, rc, i - cur[c], i + z, len))
+		return AUD_ENOMEM;
+	top = (size_t)__builtin_clzll(~m);
+	cur[c] = top;
+	/* bits z and 63 - top are clear: the runs inside */
+	inner = m & ~(UINT64_MAX >> (63 - z)) & (UINT64_MAX >> top);
+	if (has_run(rc, inner)) {
+		to = i + 64 - top < len ? i + 64 - top : len;
+		if (runs_plain(d, rc, v, i + z + 1, to, len))
+			return AUD_ENOMEM;
+	}
+	return 0;
+}
+
 /*
  * run_windows 64 bytes at a time for every class at once: a bitmap of
  * the block's class bytes per class, a run carried over from the blocks
@@ -1799,34 +1851,9 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 					      set_member_prep(x1, f1, s1, lo,
 							      hi))
 					      << 32);
-			size_t z, top, to;
-			uint64_t inner;
 
-			if (m == 0) {
-				if (cur[c] >= rc->min &&
-				    run_hit(d, rc, i - cur[c], i, len))
-					return AUD_ENOMEM;
-				cur[c] = 0;
-				continue;
-			}
-			if (m == UINT64_MAX) {
-				cur[c] += 64;
-				continue;
-			}
-			z = (size_t)__builtin_ctzll(~m);
-			if (cur[c] + z >= rc->min &&
-			    run_hit(d, rc, i - cur[c], i + z, len))
+			if (run_block(d, v, c, m, i, len, cur))
 				return AUD_ENOMEM;
-			top = (size_t)__builtin_clzll(~m);
-			cur[c] = top;
-			/* bits z and 63 - top are clear: the runs inside */
-			inner = m & ~(UINT64_MAX >> (63 - z)) &
-				(UINT64_MAX >> top);
-			if (has_run(rc, inner)) {
-				to = i + 64 - top < len ? i + 64 - top : len;
-				if (runs_plain(d, rc, v, i + z + 1, to, len))
-					return AUD_ENOMEM;
-			}
 		}
 	}
 	for (c = 0; c < d->nrcls; c++)
@@ -1836,58 +1863,86 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 	return 0;
 }
 
-/* runs_avx2 with one 64-byte load and a mask per class (the last block
- * by a masked load). */
-AUD_T512 static int runs_avx512(aud_detector *d, const unsigned char *v,
-				size_t len, size_t *cur)
+/*
+ * runs_avx512 with the classes side by side, a 64-bit lane each: the
+ * leading and trailing bytes of each class (counts of zeros), whether a
+ * run ends here long enough with the one before, and has_run's steps on
+ * the bytes between, for all at once. Only a class with something to
+ * report goes through run_block; the others only carry their open run.
+ */
+__attribute__((target("avx512f,avx512bw,avx512cd"))) static int
+runs_vec512(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 {
+	const __m512i all = _mm512_set1_epi64(-1), c63 = _mm512_set1_epi64(63);
+	const __m512i vmin = _mm512_loadu_si512((const void *)d->rv_min);
+	const __m512i k0 = _mm512_loadu_si512((const void *)d->rv_keep[0]);
+	const __m512i k1 = _mm512_loadu_si512((const void *)d->rv_keep[1]);
+	const __m512i k2 = _mm512_loadu_si512((const void *)d->rv_keep[2]);
+	const __m512i k3 = _mm512_loadu_si512((const void *)d->rv_keep[3]);
+	const __m512i last = _mm512_loadu_si512((const void *)d->rv_last);
+	__m512i vcur = _mm512_setzero_si512();
 	size_t i, c;
 
 	for (i = 0; i < len; i += 64) {
 		uint64_t valid = first_bits(len - i);
 		__m512i x = _mm512_maskz_loadu_epi8(valid, v + i), xf, sel;
+		__m512i m = _mm512_setzero_si512(), nm, z, top, inner, r;
+		__mmask8 full, slow;
 
 		prep512(x, &xf, &sel);
-		for (c = 0; c < d->nrcls; c++) {
-			const struct runclass *rc = &d->rcls[c];
-			uint64_t m = valid & member_prep512(x, xf, sel,
-							    row512(rc->lo),
-							    row512(rc->hi));
-			size_t z, top, to;
-			uint64_t inner;
+		for (c = 0; c < d->nrcls; c++)
+			m = _mm512_mask_set1_epi64(
+				m, (__mmask8)(1u << c),
+				(long long)(valid &
+					    member_prep512(x, xf, sel,
+							   row512(d->rcls[c].lo),
+							   row512(d->rcls[c].hi))));
+		nm = _mm512_xor_si512(m, all);
+		full = _mm512_cmpeq_epi64_mask(m, all);
+		/* z: zeros below the lowest clear bit (its lzcnt from 63);
+		 * top: the set bits above the highest */
+		z = _mm512_sub_epi64(
+			c63, _mm512_lzcnt_epi64(_mm512_and_si512(
+				     nm, _mm512_sub_epi64(_mm512_setzero_si512(),
+							  nm))));
+		top = _mm512_lzcnt_epi64(nm);
+		inner = _mm512_andnot_si512(
+			_mm512_srlv_epi64(all, _mm512_sub_epi64(c63, z)),
+			_mm512_and_si512(m, _mm512_srlv_epi64(all, top)));
+		r = _mm512_and_si512(
+			inner, _mm512_or_si512(_mm512_srli_epi64(inner, 1), k0));
+		r = _mm512_and_si512(r, _mm512_or_si512(_mm512_srli_epi64(r, 2), k1));
+		r = _mm512_and_si512(r, _mm512_or_si512(_mm512_srli_epi64(r, 4), k2));
+		r = _mm512_and_si512(r, _mm512_or_si512(_mm512_srli_epi64(r, 8), k3));
+		slow = (__mmask8)((_mm512_cmpge_epu64_mask(
+					   _mm512_add_epi64(vcur, z), vmin) &
+				   ~full) |
+				  _mm512_test_epi64_mask(
+					  r, _mm512_srlv_epi64(r, last)));
+		if (slow) {
+			uint64_t mm[8];
 
-			if (m == 0) {
-				if (cur[c] >= rc->min &&
-				    run_hit(d, rc, i - cur[c], i, len))
+			_mm512_storeu_si512((void *)cur, vcur);
+			_mm512_storeu_si512((void *)mm, m);
+			for (c = 0; c < d->nrcls; c++)
+				if ((slow >> c & 1) &&
+				    run_block(d, v, c, mm[c], i, len, cur))
 					return AUD_ENOMEM;
-				cur[c] = 0;
-				continue;
-			}
-			if (m == UINT64_MAX) {
-				cur[c] += 64;
-				continue;
-			}
-			z = (size_t)__builtin_ctzll(~m);
-			if (cur[c] + z >= rc->min &&
-			    run_hit(d, rc, i - cur[c], i + z, len))
-				return AUD_ENOMEM;
-			top = (size_t)__builtin_clzll(~m);
-			cur[c] = top;
-			inner = m & ~(UINT64_MAX >> (63 - z)) &
-				(UINT64_MAX >> top);
-			if (has_run(rc, inner)) {
-				to = i + 64 - top < len ? i + 64 - top : len;
-				if (runs_plain(d, rc, v, i + z + 1, to, len))
-					return AUD_ENOMEM;
-			}
 		}
+		/* the open run: longer by 64, or the trailing bytes */
+		vcur = _mm512_mask_blend_epi64(
+			full, top, _mm512_add_epi64(vcur, _mm512_set1_epi64(64)));
+		if (slow)
+			vcur = _mm512_mask_loadu_epi64(vcur, slow, (const void *)cur);
 	}
+	_mm512_storeu_si512((void *)cur, vcur);
 	for (c = 0; c < d->nrcls; c++)
 		if (cur[c] >= d->rcls[c].min &&
 		    run_hit(d, &d->rcls[c], len - cur[c], len, len))
 			return AUD_ENOMEM;
 	return 0;
 }
+
 #endif
 
 /* Windows around every run of at least N bytes of a run class, for the
@@ -1901,8 +1956,8 @@ static int run_windows(aud_detector *d, const unsigned char *v, size_t len)
 #ifdef AUD_HAVE_AVX2
 	if (d->avx2 && d->nrcls <= 64) {
 		memset(cur, 0, d->nrcls * sizeof *cur);
-		if (d->avx512)
-			return runs_avx512(d, v, len, cur);
+		if (d->rvec)
+			return runs_vec512(d, v, len, cur);
 		return runs_avx2(d, v, len, cur);
 	}
 #else
