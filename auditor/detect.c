@@ -1592,12 +1592,47 @@ AUD_T512 static inline uint64_t seps512(__m512i x)
 	       _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' '));
 }
 
+/* The run of the digits dg (bit 0: the digit at rs) that ends before bit
+ * f: its windows when it has at least need digits. */
+static int digit_run_bits(aud_detector *d, uint64_t dg, size_t rs, size_t f,
+			  size_t len, unsigned need)
+{
+	uint64_t x = dg & first_bits(f), gm = 0;
+	unsigned nd = (unsigned)__builtin_popcountll(x);
+	size_t re;
+
+	if (nd < need)
+		return 0;
+	re = rs + 64 - (size_t)__builtin_clzll(x);
+	/* each stretch of digits in a row: its length, then cleared (x + its
+	 * lowest bit carries past it) */
+	while (x) {
+		unsigned s = (unsigned)__builtin_ctzll(x);
+
+		gm |= group_bit((unsigned)__builtin_ctzll(~(x >> s)));
+		x &= x + ((uint64_t)1 << s);
+	}
+	return run_done(d, rs, re, nd, gm, len);
+}
+
+/* Where a run that starts at bit 0 of the digits dg and separators sp
+ * ends: the first byte that is neither, or the first of more than
+ * MAX_GAP separators in a row (bit 63 at the latest). */
+static size_t digit_run_end(uint64_t dg, uint64_t sp)
+{
+	uint64_t stop = ~(dg | sp) | (sp & sp >> 1 & sp >> 2);
+
+	return (size_t)__builtin_ctzll(stop | (uint64_t)1 << 63);
+}
+
 /*
- * digit_windows from bit masks of 64 bytes: the next digit, and from it
- * a run up to the first byte that is neither digit nor separator or the
- * first of more than MAX_GAP separators in a row; its digits, their last
- * one and the lengths of their stretches by bit counts. A run that may
- * go on past its 64 bytes is walked by digit_run_plain.
+ * digit_windows from bit masks of 64 bytes: the digits and separators of
+ * a block; from each digit, a run up to where digit_run_end says, its
+ * digits, their last one and the lengths of their stretches by bit counts
+ * (digit_run_bits). A run that may go on past its block (its end is not
+ * known from the block's bytes) is looked at again in the 64 bytes from
+ * its first digit, and one that may go on past those is walked by
+ * digit_run_plain.
  */
 AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 				  size_t len, unsigned need)
@@ -1606,48 +1641,45 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 	int rc = 0;
 
 	while (i < len) {
-		uint64_t dg = digits512(
-			_mm512_maskz_loadu_epi8(first_bits(len - i), v + i));
-		uint64_t sp, stop, x, gm = 0;
-		size_t rs, f;
-		__m512i y;
-		unsigned nd;
+		__m512i y = _mm512_maskz_loadu_epi8(first_bits(len - i), v + i);
+		uint64_t dg = digits512(y), sp, dd;
+		/* a stop found at or past this bit may lie in the bytes after
+		 * the block (there are none when the value ends before its
+		 * last byte; bit 63 is digit_run_end's own) */
+		size_t lim = len - i < 64 ? 64 : 62, b = 0, f;
 
 		if (!dg) {
 			i += 64;
 			continue;
 		}
-		rs = i + (size_t)__builtin_ctzll(dg);
-		y = _mm512_maskz_loadu_epi8(first_bits(len - rs), v + rs);
-		dg = digits512(y);
 		sp = seps512(y);
-		/* bytes past the value are 0: neither */
-		stop = ~(dg | sp) | (sp & sp >> 1 & sp >> 2);
-		f = (size_t)__builtin_ctzll(stop | (uint64_t)1 << 63);
+		while ((dd = dg & ~first_bits(b)) != 0) {
+			b = (size_t)__builtin_ctzll(dd);
+			f = digit_run_end(dg >> b, sp >> b);
+			if (b + f >= lim)
+				break;
+			if (digit_run_bits(d, dg >> b, i + b, f, len, need))
+				return AUD_ENOMEM;
+			b += f;
+		}
+		if (!dd || b >= 64) {
+			i += 64;
+			continue;
+		}
+		/* the run from i + b, in the 64 bytes from its first digit */
+		i += b;
+		y = _mm512_maskz_loadu_epi8(first_bits(len - i), v + i);
+		dg = digits512(y);
+		f = digit_run_end(dg, seps512(y));
 		if (f > 60) {
-			i = digit_run_plain(d, v, len, rs, need, &rc);
+			i = digit_run_plain(d, v, len, i, need, &rc);
 			if (rc)
 				return rc;
 			continue;
 		}
-		x = dg & first_bits(f);
-		nd = (unsigned)__builtin_popcountll(x);
-		if (nd >= need) {
-			size_t re = rs + 64 - (size_t)__builtin_clzll(x);
-
-			/* each stretch of digits in a row: its length,
-			 * then cleared (x + its lowest bit carries past) */
-			while (x) {
-				unsigned s = (unsigned)__builtin_ctzll(x);
-
-				gm |= group_bit(
-					(unsigned)__builtin_ctzll(~(x >> s)));
-				x &= x + ((uint64_t)1 << s);
-			}
-			if (run_done(d, rs, re, nd, gm, len))
-				return AUD_ENOMEM;
-		}
-		i = rs + f;
+		if (digit_run_bits(d, dg, i, f, len, need))
+			return AUD_ENOMEM;
+		i += f;
 	}
 	return 0;
 }
