@@ -152,6 +152,7 @@ struct aud_detector {
 		/* bit g: the run may hold g digits in a row, no digit
 		 * right before or after (bit 63: 63 or more) */
 		uint64_t groups;
+		int start0; /* that stretch must start with the digit 0 */
 	} *dfree, *danch;
 	size_t nfree, nanch;
 	/* With at most 64 dfree entries, as bit masks over them: dmin[n]
@@ -159,6 +160,8 @@ struct aud_detector {
 	 * of g digits in a row satisfies, and dshut those this value has
 	 * shut (SHUT): run_done then needs no branch per entry. */
 	uint64_t dmin[65], dgrp[64], dshut;
+	/* and those whose stretch of G to H digits starts with 0 (start0) */
+	uint64_t dzero;
 	size_t anch_before; /* the largest window_before of danch */
 	size_t *none_pats;
 	size_t nnone;
@@ -451,7 +454,8 @@ static int sort_digit_pats(aud_detector *d)
 	for (i = 0; i < d->ndigit; i++) {
 		const aud_pattern_engine *e = d->eng[d->digit_pats[i]];
 		struct dpat x = {d->digit_pats[i], e->min_digits,
-				 group_bits(e->min_group, e->max_group)};
+				 group_bits(e->min_group, e->max_group),
+				 e->start0};
 
 		if (e->anchored) {
 			d->danch[d->nanch++] = x;
@@ -467,6 +471,8 @@ static int sort_digit_pats(aud_detector *d)
 
 		for (n = d->dfree[i].min; n <= 64; n++)
 			d->dmin[n] |= bit;
+		if (d->dfree[i].start0)
+			d->dzero |= bit;
 		for (g = 0; g < 64; g++)
 			if (d->dfree[i].groups >> g & 1)
 				d->dgrp[g] |= bit;
@@ -1469,20 +1475,23 @@ static uint64_t group_bit(unsigned g)
 }
 
 /* Windows around the run v[rs, re) of nd digits, whose stretches of
- * digits in a row have the lengths in gm (group_bit), for the entries
- * whose N and groups it meets. */
+ * digits in a row have the lengths in gm (group_bit), those starting with
+ * the digit 0 the lengths in gz, for the entries whose N and groups it
+ * meets. */
 static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
-		    uint64_t gm, size_t len)
+		    uint64_t gm, uint64_t gz, size_t len)
 {
 	size_t k;
 
 	if (d->nfree <= 64) {
 		uint64_t m = d->dmin[nd < 64 ? nd : 64] & ~d->dshut, g = 0;
-		uint64_t x;
+		uint64_t g0 = 0, x;
 
 		for (x = gm; x; x &= x - 1)
 			g |= d->dgrp[__builtin_ctzll(x)];
-		for (m &= g; m; m &= m - 1) {
+		for (x = gz; x; x &= x - 1)
+			g0 |= d->dgrp[__builtin_ctzll(x)];
+		for (m &= (g & ~d->dzero) | (g0 & d->dzero); m; m &= m - 1) {
 			size_t p;
 
 			k = (size_t)__builtin_ctzll(m);
@@ -1494,7 +1503,8 @@ static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
 		}
 	} else {
 		for (k = 0; k < d->nfree && d->dfree[k].min <= nd; k++)
-			if ((d->dfree[k].groups & gm) &&
+			if ((d->dfree[k].groups &
+			     (d->dfree[k].start0 ? gz : gm)) &&
 			    add_window(d, d->dfree[k].pat, rs, re, len))
 				return AUD_ENOMEM;
 	}
@@ -1503,7 +1513,7 @@ static int run_done(aud_detector *d, size_t rs, size_t re, unsigned nd,
 	if (rs > d->anch_before)
 		return 0;
 	for (k = 0; k < d->nanch && d->danch[k].min <= nd; k++)
-		if ((d->danch[k].groups & gm) &&
+		if ((d->danch[k].groups & (d->danch[k].start0 ? gz : gm)) &&
 		    rs <= d->eng[d->danch[k].pat]->window_before &&
 		    add_window(d, d->danch[k].pat, rs, re, len))
 			return AUD_ENOMEM;
@@ -1545,8 +1555,9 @@ static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
 			      size_t len, size_t rs, unsigned need, int *rc)
 {
 	unsigned nd = 0, gap = 0, cg = 0;
-	uint64_t gm = 0;
+	uint64_t gm = 0, gz = 0;
 	size_t i, re = rs;
+	int z0 = 0;
 
 	for (i = rs; i < len; i++) {
 		unsigned char c = dclass[v[i]];
@@ -1556,10 +1567,13 @@ static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
 				break;
 			if (gap) {
 				gm |= group_bit(cg);
+				gz |= z0 ? group_bit(cg) : 0;
 				cg = 1;
 			} else {
 				cg++;
 			}
+			if (cg == 1)
+				z0 = v[i] == '0';
 			nd++;
 			re = i + 1;
 			gap = 0;
@@ -1569,7 +1583,8 @@ static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
 			break;
 		}
 	}
-	if (nd >= need && run_done(d, rs, re, nd, gm | group_bit(cg), len))
+	if (nd >= need && run_done(d, rs, re, nd, gm | group_bit(cg),
+				   gz | (z0 ? group_bit(cg) : 0), len))
 		*rc = AUD_ENOMEM;
 	return i;
 }
@@ -1592,12 +1607,12 @@ AUD_T512 static inline uint64_t seps512(__m512i x)
 	       _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' '));
 }
 
-/* The run of the digits dg (bit 0: the digit at rs) that ends before bit
- * f: its windows when it has at least need digits. */
-static int digit_run_bits(aud_detector *d, uint64_t dg, size_t rs, size_t f,
-			  size_t len, unsigned need)
+/* The run of the digits dg (bit 0: the digit at rs; zr: the zeros) that
+ * ends before bit f: its windows when it has at least need digits. */
+static int digit_run_bits(aud_detector *d, uint64_t dg, uint64_t zr,
+			  size_t rs, size_t f, size_t len, unsigned need)
 {
-	uint64_t x = dg & first_bits(f), gm = 0;
+	uint64_t x = dg & first_bits(f), gm = 0, gz = 0;
 	unsigned nd = (unsigned)__builtin_popcountll(x);
 	size_t re;
 
@@ -1609,10 +1624,13 @@ static int digit_run_bits(aud_detector *d, uint64_t dg, size_t rs, size_t f,
 	while (x) {
 		unsigned s = (unsigned)__builtin_ctzll(x);
 
-		gm |= group_bit((unsigned)__builtin_ctzll(~(x >> s)));
+		uint64_t g = group_bit((unsigned)__builtin_ctzll(~(x >> s)));
+
+		gm |= g;
+		gz |= zr >> s & 1 ? g : 0;
 		x &= x + ((uint64_t)1 << s);
 	}
-	return run_done(d, rs, re, nd, gm, len);
+	return run_done(d, rs, re, nd, gm, gz, len);
 }
 
 /* Where a run that starts at bit 0 of the digits dg and separators sp
@@ -1642,7 +1660,7 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 
 	while (i < len) {
 		__m512i y = _mm512_maskz_loadu_epi8(first_bits(len - i), v + i);
-		uint64_t dg = digits512(y), sp, dd;
+		uint64_t dg = digits512(y), sp, zr, dd;
 		/* a stop found at or past this bit may lie in the bytes after
 		 * the block (there are none when the value ends before its
 		 * last byte; bit 63 is digit_run_end's own) */
@@ -1653,12 +1671,14 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 			continue;
 		}
 		sp = seps512(y);
+		zr = _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('0'));
 		while ((dd = dg & ~first_bits(b)) != 0) {
 			b = (size_t)__builtin_ctzll(dd);
 			f = digit_run_end(dg >> b, sp >> b);
 			if (b + f >= lim)
 				break;
-			if (digit_run_bits(d, dg >> b, i + b, f, len, need))
+			if (digit_run_bits(d, dg >> b, zr >> b, i + b, f, len,
+					   need))
 				return AUD_ENOMEM;
 			b += f;
 		}
@@ -1677,7 +1697,9 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 				return rc;
 			continue;
 		}
-		if (digit_run_bits(d, dg, i, f, len, need))
+		if (digit_run_bits(d, dg,
+				   _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('0')),
+				   i, f, len, need))
 			return AUD_ENOMEM;
 		i += f;
 	}
@@ -1695,8 +1717,9 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 	/* nd digits in the run, cg in its last group (digits in a row), gm
 	 * the lengths of the groups before it (group_bit) */
 	unsigned nd = 0, gap = 0, need, cg = 0;
-	uint64_t gm = 0;
+	uint64_t gm = 0, gz = 0; /* gz: the lengths of those starting with 0 */
 	size_t i, rs = 0, re = 0;
+	int z0 = 0; /* the last group starts with 0 */
 
 	if (d->ndigit == 0)
 		return 0;
@@ -1716,7 +1739,9 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 			if (nd && gap > MAX_GAP) {
 				if (nd >= need &&
 				    run_done(d, rs, re, nd,
-					     gm | group_bit(cg), len))
+					     gm | group_bit(cg),
+					     gz | (z0 ? group_bit(cg) : 0),
+					     len))
 					return AUD_ENOMEM;
 				nd = 0;
 			}
@@ -1724,14 +1749,18 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 				rs = i;
 				cg = 0;
 				gm = 0;
+				gz = 0;
 				gap = 0;
 			}
 			if (gap) {
 				gm |= group_bit(cg);
+				gz |= z0 ? group_bit(cg) : 0;
 				cg = 1;
 			} else {
 				cg++;
 			}
+			if (cg == 1)
+				z0 = v[i] == '0';
 			nd++;
 			re = i + 1;
 			gap = 0;
@@ -1739,14 +1768,16 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 			gap++;
 		} else if (nd) {
 			if (nd >= need &&
-			    run_done(d, rs, re, nd, gm | group_bit(cg), len))
+			    run_done(d, rs, re, nd, gm | group_bit(cg),
+				     gz | (z0 ? group_bit(cg) : 0), len))
 				return AUD_ENOMEM;
 			nd = 0;
 			gap = 0;
 		}
 	}
 	if (nd >= need && nd &&
-	    run_done(d, rs, re, nd, gm | group_bit(cg), len))
+	    run_done(d, rs, re, nd, gm | group_bit(cg),
+		     gz | (z0 ? group_bit(cg) : 0), len))
 		return AUD_ENOMEM;
 	return 0;
 }

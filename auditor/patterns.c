@@ -489,10 +489,18 @@ static int parse_prefilter_kind(entry *e, const char *v, size_t n,
 	if (kw == 3 && memcmp(v, "run", 3) == 0)
 		return parse_run(e, arg, alen, why);
 	if (kw == 6 && memcmp(v, "digits", 6) == 0) {
-		const char *g = memchr(arg, ' ', alen);
-		size_t nlen = g ? (size_t)(g - arg) : alen;
+		const char *g;
+		size_t nlen;
 		long d, k = 1, h = 0;
+		int start0 = 0;
 
+		/* "... start 0" last */
+		if (alen > 8 && memcmp(arg + alen - 8, " start 0", 8) == 0) {
+			start0 = 1;
+			alen -= 8;
+		}
+		g = memchr(arg, ' ', alen);
+		nlen = g ? (size_t)(g - arg) : alen;
 		if (alen == 0)
 			return 1;
 		if (parse_count(arg, nlen, 1, 64, &d)) {
@@ -519,6 +527,7 @@ static int parse_prefilter_kind(entry *e, const char *v, size_t n,
 		e->eng.min_digits = (unsigned)d;
 		e->eng.min_group = (unsigned)k;
 		e->eng.max_group = (unsigned)h;
+		e->eng.start0 = start0;
 		return 0;
 	}
 	return 1;

@@ -4,9 +4,11 @@
 # ones phone_nanp* in pii-us.pat. Validators (number plans) are in
 # auditor/validate_global.c. Format: patterns/README.md.
 #
-# Grouped numbers are recognised on their own; a bare run of digits is
-# reported only next to a context word (order numbers, ids and
-# timestamps are digit runs too). The same text may fit several
+# Every prefilter but India's grouped one promises a stretch of digits that
+# starts with the trunk 0 ("start 0"), so that dates and years in prose
+# open no window here. Grouped numbers are recognised on their own; a bare
+# run of digits is reported only next to a context word (order numbers,
+# ids and timestamps are digit runs too). The same text may fit several
 # countries' plans: it is one PHONE_NUMBER either way, and the engine keeps
 # one finding per span (the entry loaded first, so the most permissive
 # plan, Germany's, comes last).
@@ -20,7 +22,7 @@ entity: PHONE_NUMBER
 description: UK national number with trunk 0, grouped: 020 7123 4567, 0161 234 5678, 01223 456789, 07911 123456, (029) 2034 5678
 regex: (?<![\w+.-])(?<!\d[ -])(?:\(0\d{2,5}\) ?|0\d{2,5}[ -])\d{3,4}(?:[ -]?\d{3,4})?(?![\w-]|\.\d|[ -]\d)
 validator: phone_uk
-prefilter: digits 10 group 3-6
+prefilter: digits 10 group 3-6 start 0
 context: phone, tel, telephone, mobile, mob, cell, fax, call, sms, whatsapp, contact
 confidence: 0.6
 window: 20
@@ -54,7 +56,7 @@ entity: PHONE_NUMBER
 description: French national number: 0 then 9 digits as five pairs joined by one kind of separator (01 23 45 67 89, 06.12.34.56.78)
 regex: (?<![\w+.-])(?<!\d[ .-])0[1-9]([ .-])\d\d(?:\1\d\d){3}(?![\w-]|\.\d|[ .-]\d)
 validator: phone_fr
-prefilter: digits 10 group 2-2
+prefilter: digits 10 group 2-2 start 0
 context: phone, tel, telephone, téléphone, tél, portable, mobile, fax, appel, contact
 confidence: 0.6
 window: 16
@@ -98,7 +100,7 @@ entity: PHONE_NUMBER
 description: German national number with trunk 0: area code and subscriber separated (030 901820, (089) 1234567, 030/12345678, 0151 12345678, 0711 12345-0)
 regex: (?<![\w+.-])(?<!\d[ -])(?:\(0\d{2,5}\) ?|0\d{2,5}(?:/ ?| ?/| |-))\d{2,8}(?:[ -]\d{1,8})?(?![\w-]|\.\d|[ /-]\d)
 validator: phone_de
-prefilter: digits 8 group 3-6
+prefilter: digits 8 group 3-6 start 0
 context: phone, tel, telefon, telephone, handy, mobil, mobile, fax, rufnummer, anruf, contact, kontakt
 confidence: 0.6
 window: 28
@@ -134,7 +136,7 @@ entity: PHONE_NUMBER
 description: UK national number as plain digits (0 and 10 digits), reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{8,9}(?![\w-]|\.\d)
 validator: phone_uk
-prefilter: digits 10 group 10-11
+prefilter: digits 10 group 10-11 start 0
 context: phone, tel, telephone, mobile, mob, cell, fax, call, sms, whatsapp
 context-required: yes
 confidence: 0.5
@@ -152,7 +154,7 @@ entity: PHONE_NUMBER
 description: French national number as ten plain digits, reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{8}(?![\w-]|\.\d)
 validator: phone_fr
-prefilter: digits 10 group 10-10
+prefilter: digits 10 group 10-10 start 0
 context: phone, tel, telephone, téléphone, tél, portable, mobile, fax
 context-required: yes
 confidence: 0.5
@@ -186,7 +188,7 @@ entity: PHONE_NUMBER
 description: German national number as plain digits (0 and 7-11 digits), reported only next to a context word
 regex: (?<![\w+.-])0[1-9]\d{6,10}(?![\w-]|\.\d)
 validator: phone_de
-prefilter: digits 8 group 8-12
+prefilter: digits 8 group 8-12 start 0
 context: phone, tel, telefon, telephone, handy, mobil, mobile, fax, rufnummer
 context-required: yes
 confidence: 0.5

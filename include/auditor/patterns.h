@@ -96,6 +96,8 @@ typedef struct aud_pattern_engine {
 	unsigned min_group;            /* and G of "group G" (else 1; 0
 					  without a digits prefilter) */
 	unsigned max_group;            /* H of "group G-H", else 0 (none) */
+	int start0;                    /* "... start 0": a stretch of the
+					  run begins with the digit 0 */
 	unsigned char run_class[32];   /* AUD_PF_RUN: bit b set for byte b */
 	unsigned run_min;              /* AUD_PF_RUN: N */
 	size_t window;                 /* longest match in bytes ("window:") */

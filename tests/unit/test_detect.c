@@ -1040,6 +1040,104 @@ done:
 	unlink(paths[2]);
 }
 
+/* "digits N group G-H start 0": the stretch of G to H digits starts with
+ * the digit 0 (national phone numbers' trunk prefix). A date whose month
+ * is 02, or a run without such a stretch, opens no window; the findings
+ * are those of the same entry without it, over random digits, zeros and
+ * separators, on every path (the machine's vector paths, AVX2, plain). */
+static void test_digit_start0(void)
+{
+	static const char *const body =
+	    "entity: TEST_TRUNK\ndescription: d\n"
+	    "regex: (?<![\\w.-])0\\d{2,3}[ /]\\d{4,6}(?![\\w-])\n"
+	    "confidence: 0.5\nwindow: 12\nmatch: x 030 12345 y\n";
+	char text[2][512];
+	const char *paths[2];
+	aud_patternset *ps[4] = {NULL, NULL, NULL, NULL};
+	aud_detector *d[4];
+	const char *alpha = "0001234567 -./x";
+	unsigned seed = 4242;
+	uint64_t before;
+	const aud_match *m;
+	aud_err err;
+	char v[160];
+	size_t k, i, len;
+	int t;
+
+	snprintf(text[0], sizeof text[0],
+		 "id: trunk\n%sprefilter: digits 7 group 3-4 start 0\n", body);
+	snprintf(text[1], sizeof text[1],
+		 "id: trunk\n%sprefilter: digits 7 group 3-4\n", body);
+	paths[0] = put_file("start0.pat", text[0]);
+	paths[1] = put_file("nostart0.pat", text[1]);
+	d[0] = make(&ps[0], &paths[0], 1);
+	d[1] = make(&ps[1], &paths[1], 1);
+	setenv("AUDITOR_NO_AVX512", "1", 1);
+	d[2] = make(&ps[2], &paths[0], 1);
+	unsetenv("AUDITOR_NO_AVX512");
+	setenv("AUDITOR_NO_SIMD", "1", 1);
+	d[3] = make(&ps[3], &paths[0], 1);
+	unsetenv("AUDITOR_NO_SIMD");
+	CHECK(d[0] && d[1] && d[2] && d[3]);
+	if (!d[0] || !d[1] || !d[2] || !d[3])
+		goto done;
+	for (t = 0; t < 4; t++) {
+		if (t == 1)
+			continue;
+		/* 2020, 02, 28: the stretch starting with 0 has 2 digits */
+		before = aud_detector_window_bytes(d[t]);
+		CHECK_EQ_INT(aud_detect_field(d[t], "", 0, "on 2020-02-28 1234",
+					      18, &m, &err),
+			     0);
+		CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before, 0);
+		/* 120 4567: no stretch starts with 0 */
+		CHECK_EQ_INT(aud_detect_field(d[t], "", 0, "tel 120 4567", 12,
+					      &m, &err),
+			     0);
+		CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before, 0);
+		/* the 0 mid-run, after another stretch: found */
+		CHECK_EQ_INT(aud_detect_field(d[t], "", 0, "12/ 030/12345", 13,
+					      &m, &err),
+			     1);
+		CHECK(aud_detector_window_bytes(d[t]) - before > 0);
+	}
+	/* without "start 0" the date opens a window */
+	before = aud_detector_window_bytes(d[1]);
+	CHECK_EQ_INT(aud_detect_field(d[1], "", 0, "on 2020-02-28 1234", 18,
+				      &m, &err),
+		     0);
+	CHECK(aud_detector_window_bytes(d[1]) - before > 0);
+	for (k = 0; k < 6000; k++) {
+		aud_match want[32];
+		int nw, got;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 16) % sizeof v;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = alpha[(seed >> 16) % (k % 2 ? 10 : 15)];
+		}
+		nw = aud_detect_field(d[1], "", 0, v, len, &m, &err);
+		for (i = 0; (int)i < nw && i < 32; i++)
+			want[i] = m[i];
+		for (t = 0; t < 4; t += 1 + (t == 0)) {
+			got = aud_detect_field(d[t], "", 0, v, len, &m, &err);
+			CHECK_EQ_INT(got, nw);
+			for (i = 0; (int)i < got && (int)i < nw && i < 32; i++) {
+				CHECK_EQ_INT(m[i].start, want[i].start);
+				CHECK_EQ_INT(m[i].len, want[i].len);
+			}
+		}
+	}
+done:
+	for (t = 0; t < 4; t++) {
+		aud_detector_free(d[t]);
+		aud_patterns_free(ps[t]);
+	}
+	unlink(paths[0]);
+	unlink(paths[1]);
+}
+
 /* More than 64 "digits" entries: run_done leaves its bit masks (one bit
  * an entry) for the loop over every entry. The same entries with
  * "prefilter: none" find the same matches in values of digit runs,
@@ -1250,6 +1348,7 @@ int main(void)
 		RUN(test_prefilters_kept);
 		RUN(test_long_runs);
 		RUN(test_digit_groups);
+		RUN(test_digit_start0);
 	RUN(test_many_digit_entries);
 		RUN(test_bytes);
 		RUN(test_many_matches);
