@@ -1061,9 +1061,12 @@ static inline int add_window(aud_detector *d, size_t p, size_t hs, size_t he,
 	if (lw == SHUT)
 		return 0;
 	/* A regex anchored at the value start (^...) can only use a hit that
-	 * a match from byte 0 could contain; none matches a value shorter
-	 * than its shortest match. */
-	if ((d->eng[p]->anchored && s > 0) || len < d->eng[p]->min_length)
+	 * a match from byte 0 could contain, and one anchored at both ends
+	 * (^...$) matches no value longer than its longest match (and a
+	 * final newline); none matches a value shorter than its shortest
+	 * match. */
+	if ((d->eng[p]->anchored && s > 0) ||
+	    (d->eng[p]->whole && len > w + 1) || len < d->eng[p]->min_length)
 		return 0;
 	if (lw == NOWIN && d->eng[p]->context_required &&
 	    !context_possible(d, p)) {

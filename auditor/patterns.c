@@ -658,6 +658,51 @@ static int compile_at(entry *e, uint32_t opts, const char *path,
 	return 0;
 }
 
+/* Does the regex end with a $ that ends every match at the subject's end
+ * (or before a newline there)? It must be the last byte, not escaped,
+ * with no | outside brackets and classes (^a|b$ ends only one branch)
+ * and no (?m) (which lets $ match at any line end). */
+static int ends_at_end(const char *re)
+{
+	size_t i, n = strlen(re), depth = 0;
+	int cls = 0;
+
+	if (n == 0 || re[n - 1] != '$')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (re[i] == '\\') {
+			/* an escaped $, or \Q...\E quoting */
+			if (i + 1 == n - 1 || re[i + 1] == 'Q')
+				return 0;
+			i++;
+		} else if (cls) {
+			cls = re[i] != ']';
+		} else if (re[i] == '[') {
+			cls = 1;
+			/* a ] first in a class is a member */
+			if (i + 1 < n && re[i + 1] == '^')
+				i++;
+			if (i + 1 < n && re[i + 1] == ']')
+				i++;
+		} else if (re[i] == '(') {
+			if (i + 1 < n && re[i + 1] == '?') {
+				size_t k = i + 2;
+
+				while (k < n && ((re[k] >= 'a' && re[k] <= 'z') ||
+						 re[k] == '-' || re[k] == '^'))
+					if (re[k++] == 'm')
+						return 0;
+			}
+			depth++;
+		} else if (re[i] == ')') {
+			depth -= depth > 0;
+		} else if (re[i] == '|' && depth == 0) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* Compiles the entry's regex and checks what the engine relies on. */
 static int compile_entry(entry *e, const char *path, aud_err *err)
 {
@@ -682,6 +727,7 @@ static int compile_entry(entry *e, const char *path, aud_err *err)
 	pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen);
 	pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &allopts);
 	e->eng.anchored = (allopts & PCRE2_ANCHORED) != 0;
+	e->eng.whole = e->eng.anchored && ends_at_end(e->info.regex);
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &caps);
 	if (minlen == 0)
 		return perr(err, AUD_EPATTERN, path, e->regex_line,

@@ -112,6 +112,8 @@ typedef struct aud_pattern_engine {
 					  just before it */
 	int value_group;               /* number of (?<value>...), or 0 */
 	int anchored;                  /* matches only at the value start */
+	int whole;                     /* and ends at its end ($): a value
+					  longer than window + 1 holds none */
 	uint32_t capture_count;        /* capturing groups in the regex */
 	uint32_t min_length;           /* PCRE2's shortest possible match */
 } aud_pattern_engine;

@@ -1138,6 +1138,78 @@ done:
 	unlink(paths[1]);
 }
 
+/* An entry anchored at both ends (^...$, no | outside brackets, no (?m))
+ * opens no window in a value longer than its window and a final newline:
+ * a long value with hits costs nothing. Not anchored at the end (^a|^b$,
+ * an escaped \$, $ in a group), the same hits are still looked at. */
+static int one_entry(aud_detector **d, aud_patternset **ps, const char *name,
+		     const char *regex, const char *match)
+{
+	char text[512];
+	const char *path;
+
+	snprintf(text, sizeof text,
+		 "id: %s\nentity: TEST_WHOLE\ndescription: d\nregex: %s\n"
+		 "prefilter: digits 2\nconfidence: 0.5\nwindow: 6\n"
+		 "match: %s\n",
+		 name, regex, match);
+	path = put_file("whole.pat", text);
+	*d = make(ps, &path, 1);
+	unlink(path);
+	CHECK(*d != NULL);
+	return *d ? 0 : -1;
+}
+
+static void test_whole_value(void)
+{
+	static const char *const re[4] = {"^(?:ab|cd)\\d{2}$",
+					  "^ab\\d{2}|^cd$", "^ab\\d{2}\\$",
+					  "^ab\\d{2}(?:$|x)"};
+	static const char *const sample[4] = {"ab12", "ab12", "ab12$",
+					      "ab12"};
+	aud_patternset *ps = NULL;
+	aud_detector *d = NULL;
+	const aud_match *m;
+	aud_err err;
+	uint64_t before;
+	int t;
+
+	for (t = 0; t < 4; t++) {
+		if (one_entry(&d, &ps, "whole", re[t], sample[t]))
+			return;
+		CHECK_EQ_INT(aud_detect_field(d, "", 0, sample[t],
+					      strlen(sample[t]), &m, &err),
+			     1);
+		before = aud_detector_window_bytes(d);
+		if (t == 0) {
+			/* within the window and a final newline: found */
+			CHECK_EQ_INT(aud_detect_field(d, "", 0, "cd34\n", 5, &m,
+						      &err),
+				     1);
+			/* longer: no window at all */
+			CHECK_EQ_INT(aud_detect_field(d, "", 0,
+						      "ab12 and 34 more", 16,
+						      &m, &err),
+				     0);
+			CHECK_EQ_INT(aud_detector_window_bytes(d) - before, 5);
+		} else {
+			/* the first branch, or a literal $, or $ in a
+			 * group: the long value's hits are looked at */
+			aud_detect_field(d, "", 0, "ab12 and 34 more $", 18, &m,
+					 &err);
+			CHECK(aud_detector_window_bytes(d) - before > 0);
+		}
+		if (t == 1)
+			CHECK_EQ_INT(aud_detect_field(d, "", 0,
+						      "ab12 and 34 more", 16,
+						      &m, &err),
+				     1);
+		aud_detector_free(d);
+		aud_patterns_free(ps);
+		ps = NULL;
+	}
+}
+
 /* More than 64 "digits" entries: run_done leaves its bit masks (one bit
  * an entry) for the loop over every entry. The same entries with
  * "prefilter: none" find the same matches in values of digit runs,
@@ -1349,6 +1421,7 @@ int main(void)
 		RUN(test_long_runs);
 		RUN(test_digit_groups);
 		RUN(test_digit_start0);
+		RUN(test_whole_value);
 	RUN(test_many_digit_entries);
 		RUN(test_bytes);
 		RUN(test_many_matches);
