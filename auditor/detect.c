@@ -31,6 +31,7 @@
 #define AUD_HAVE_AVX2 1
 #endif
 #endif
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +164,9 @@ struct aud_detector {
 	/* and those whose stretch of G to H digits starts with 0 (start0) */
 	uint64_t dzero;
 	size_t anch_before; /* the largest window_before of danch */
+	/* the fewest digits a run needs for some entry: for dfree, and for
+	 * any entry (danch too) when it starts within anch_before */
+	unsigned need_free, need_any;
 	size_t *none_pats;
 	size_t nnone;
 	size_t min_length; /* the shortest match of any entry (at least 1) */
@@ -465,6 +469,8 @@ static int sort_digit_pats(aud_detector *d)
 			d->dfree[d->nfree++] = x;
 		}
 	}
+	d->need_free = d->nfree ? d->dfree[0].min : UINT_MAX;
+	d->need_any = d->ndigit ? d->eng[d->digit_pats[0]]->min_digits : UINT_MAX;
 	for (i = 0; i < d->nfree && d->nfree <= 64; i++) {
 		uint64_t bit = (uint64_t)1 << i;
 		size_t n, g;
@@ -1549,13 +1555,21 @@ static size_t skip_to_digit(const unsigned char *v, size_t len, size_t i)
 	return i;
 }
 
+/* Has a run of nd digits from v[rs] enough for some entry? (Most numbers
+ * in prose are too short for every entry but an anchored one, which
+ * looks only near the value start.) */
+static int run_enough(const aud_detector *d, size_t rs, unsigned nd)
+{
+	return nd >= (rs <= d->anch_before ? d->need_any : d->need_free);
+}
+
 #ifdef AUD_HAVE_AVX2
 /* The one run of digits_avx512 that starts at the digit v[rs] and may be
  * longer than its 64-byte look, walked byte by byte as digit_windows
  * does. Returns where the look for the next run goes on: the byte that
  * ended this one (a digit, after more than MAX_GAP separators). */
 static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
-			      size_t len, size_t rs, unsigned need, int *rc)
+			      size_t len, size_t rs, int *rc)
 {
 	unsigned nd = 0, gap = 0, cg = 0;
 	uint64_t gm = 0, gz = 0;
@@ -1586,7 +1600,7 @@ static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
 			break;
 		}
 	}
-	if (nd >= need && run_done(d, rs, re, nd, gm | group_bit(cg),
+	if (run_enough(d, rs, nd) && run_done(d, rs, re, nd, gm | group_bit(cg),
 				   gz | (z0 ? group_bit(cg) : 0), len))
 		*rc = AUD_ENOMEM;
 	return i;
@@ -1611,15 +1625,15 @@ AUD_T512 static inline uint64_t seps512(__m512i x)
 }
 
 /* The run of the digits dg (bit 0: the digit at rs; zr: the zeros) that
- * ends before bit f: its windows when it has at least need digits. */
+ * ends before bit f: its windows when it has enough digits. */
 static int digit_run_bits(aud_detector *d, uint64_t dg, uint64_t zr,
-			  size_t rs, size_t f, size_t len, unsigned need)
+			  size_t rs, size_t f, size_t len)
 {
 	uint64_t x = dg & first_bits(f), gm = 0, gz = 0;
 	unsigned nd = (unsigned)__builtin_popcountll(x);
 	size_t re;
 
-	if (nd < need)
+	if (!run_enough(d, rs, nd))
 		return 0;
 	re = rs + 64 - (size_t)__builtin_clzll(x);
 	/* each stretch of digits in a row: its length, then cleared (x + its
@@ -1656,7 +1670,7 @@ static size_t digit_run_end(uint64_t dg, uint64_t sp)
  * digit_run_plain.
  */
 AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
-				  size_t len, unsigned need)
+				  size_t len)
 {
 	size_t i = 0;
 	int rc = 0;
@@ -1680,8 +1694,7 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 			f = digit_run_end(dg >> b, sp >> b);
 			if (b + f >= lim)
 				break;
-			if (digit_run_bits(d, dg >> b, zr >> b, i + b, f, len,
-					   need))
+			if (digit_run_bits(d, dg >> b, zr >> b, i + b, f, len))
 				return AUD_ENOMEM;
 			b += f;
 		}
@@ -1695,14 +1708,14 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 		dg = digits512(y);
 		f = digit_run_end(dg, seps512(y));
 		if (f > 60) {
-			i = digit_run_plain(d, v, len, i, need, &rc);
+			i = digit_run_plain(d, v, len, i, &rc);
 			if (rc)
 				return rc;
 			continue;
 		}
 		if (digit_run_bits(d, dg,
 				   _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('0')),
-				   i, f, len, need))
+				   i, f, len))
 			return AUD_ENOMEM;
 		i += f;
 	}
@@ -1714,19 +1727,17 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 {
 #ifdef AUD_HAVE_AVX2
 	if (d->avx512 && d->ndigit)
-		return digits_avx512(
-			d, v, len, d->eng[d->digit_pats[0]]->min_digits);
+		return digits_avx512(d, v, len);
 #endif
 	/* nd digits in the run, cg in its last group (digits in a row), gm
 	 * the lengths of the groups before it (group_bit) */
-	unsigned nd = 0, gap = 0, need, cg = 0;
+	unsigned nd = 0, gap = 0, cg = 0;
 	uint64_t gm = 0, gz = 0; /* gz: the lengths of those starting with 0 */
 	size_t i, rs = 0, re = 0;
 	int z0 = 0; /* the last group starts with 0 */
 
 	if (d->ndigit == 0)
 		return 0;
-	need = d->eng[d->digit_pats[0]]->min_digits;
 	for (i = 0; i < len; i++) {
 		unsigned char c;
 
@@ -1740,7 +1751,7 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 
 		if (c == 1) {
 			if (nd && gap > MAX_GAP) {
-				if (nd >= need &&
+				if (run_enough(d, rs, nd) &&
 				    run_done(d, rs, re, nd,
 					     gm | group_bit(cg),
 					     gz | (z0 ? group_bit(cg) : 0),
@@ -1770,7 +1781,7 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 		} else if (c == 2 && nd) {
 			gap++;
 		} else if (nd) {
-			if (nd >= need &&
+			if (run_enough(d, rs, nd) &&
 			    run_done(d, rs, re, nd, gm | group_bit(cg),
 				     gz | (z0 ? group_bit(cg) : 0), len))
 				return AUD_ENOMEM;
@@ -1778,7 +1789,7 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 			gap = 0;
 		}
 	}
-	if (nd >= need && nd &&
+	if (nd && run_enough(d, rs, nd) &&
 	    run_done(d, rs, re, nd, gm | group_bit(cg),
 		     gz | (z0 ? group_bit(cg) : 0), len))
 		return AUD_ENOMEM;
