@@ -161,6 +161,7 @@ context-required: yes
 confidence: 0.55
 entropy: 3.0
 window: 200
+window-before: 127
 # Samples have no field name: the context here is in the comment.
 match: Wq4!tN8zBv7p  # db password
 match: "tK9xQ2mV7pLz4wR8\t# api key"

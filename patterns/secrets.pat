@@ -91,6 +91,7 @@ context-required: yes
 confidence: 0.85
 entropy: 4.0
 window: 48
+window-before: 39
 # Samples have no field name: the context here is in the text.
 match: Xr4Tq9vLm2Kp7Wz0Bn5Hc8Jd3Fg6Ys1Ae/QuRo+t  # aws secret
 nomatch: Xr4Tq9vLm2Kp7Wz0Bn5Hc8Jd3Fg6Ys1Ae/QuRo+t
