@@ -911,6 +911,7 @@ int aud_detector_new(aud_detector **out, const aud_patternset *ps, aud_err *err)
 	 * AVX2 ones (tests compare them). */
 	d->avx2 = __builtin_cpu_supports("avx2") && !getenv("AUDITOR_NO_SIMD");
 	d->avx512 = d->avx2 && __builtin_cpu_supports("avx512bw") &&
+		    __builtin_cpu_supports("popcnt") &&
 		    !getenv("AUDITOR_NO_AVX512");
 	if (literal_pairs(d) || word_pairs(d))
 		goto nomem;
@@ -1322,7 +1323,7 @@ pairs_avx2(aud_detector *d, const char *v, size_t len)
 }
 
 /* ---- AVX-512BW: the same passes 64 bytes a step ---------------------- */
-#define AUD_T512 __attribute__((target("avx512f,avx512bw")))
+#define AUD_T512 __attribute__((target("avx512f,avx512bw,popcnt")))
 
 /* A 16-byte table row (set_tables, pairset) in all four lanes. */
 AUD_T512 static inline __m512i row512(const unsigned char t[32])
@@ -1626,8 +1627,9 @@ AUD_T512 static inline uint64_t seps512(__m512i x)
 
 /* The run of the digits dg (bit 0: the digit at rs; zr: the zeros) that
  * ends before bit f: its windows when it has enough digits. */
-static int digit_run_bits(aud_detector *d, uint64_t dg, uint64_t zr,
-			  size_t rs, size_t f, size_t len)
+AUD_T512 static int digit_run_bits(aud_detector *d, uint64_t dg,
+				   uint64_t zr, size_t rs, size_t f,
+				   size_t len)
 {
 	uint64_t x = dg & first_bits(f), gm = 0, gz = 0;
 	unsigned nd = (unsigned)__builtin_popcountll(x);
