@@ -1564,14 +1564,16 @@ static int run_enough(const aud_detector *d, size_t rs, unsigned nd)
 	return nd >= (rs <= d->anch_before ? d->need_any : d->need_free);
 }
 
-#ifdef AUD_HAVE_AVX2
-/* The one run of digits_avx512 that starts at the digit v[rs] and may be
- * longer than its 64-byte look, walked byte by byte as digit_windows
- * does. Returns where the look for the next run goes on: the byte that
- * ended this one (a digit, after more than MAX_GAP separators). */
+/* The run of digits that starts at the digit v[rs], walked byte by byte:
+ * its windows when it has enough digits. Returns where the look for the
+ * next run goes on: the byte that ended this one (a digit, after more
+ * than MAX_GAP separators), or len. */
 static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
 			      size_t len, size_t rs, int *rc)
 {
+	/* nd digits so far, gap separators since the last one, cg digits in
+	 * the last stretch (z0: it starts with 0), gm the lengths of the
+	 * stretches before it (group_bit), gz those of them starting with 0 */
 	unsigned nd = 0, gap = 0, cg = 0;
 	uint64_t gm = 0, gz = 0;
 	size_t i, re = rs;
@@ -1607,6 +1609,7 @@ static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
 	return i;
 }
 
+#ifdef AUD_HAVE_AVX2
 /* The digits of 64 bytes, and the separators (dclass 2: space - . / ( )) */
 AUD_T512 static inline uint64_t digits512(__m512i x)
 {
@@ -1727,74 +1730,21 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 
 static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 {
-#ifdef AUD_HAVE_AVX2
-	if (d->avx512 && d->ndigit)
-		return digits_avx512(d, v, len);
-#endif
-	/* nd digits in the run, cg in its last group (digits in a row), gm
-	 * the lengths of the groups before it (group_bit) */
-	unsigned nd = 0, gap = 0, cg = 0;
-	uint64_t gm = 0, gz = 0; /* gz: the lengths of those starting with 0 */
-	size_t i, rs = 0, re = 0;
-	int z0 = 0; /* the last group starts with 0 */
+	size_t i = 0;
+	int rc = 0;
 
 	if (d->ndigit == 0)
 		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c;
-
-		if (nd == 0) {
-			/* outside a run only a digit matters: skip fast */
-			i = skip_to_digit(v, len, i);
-			if (i == len)
-				break;
-		}
-		c = dclass[v[i]];
-
-		if (c == 1) {
-			if (nd && gap > MAX_GAP) {
-				if (run_enough(d, rs, nd) &&
-				    run_done(d, rs, re, nd,
-					     gm | group_bit(cg),
-					     gz | (z0 ? group_bit(cg) : 0),
-					     len))
-					return AUD_ENOMEM;
-				nd = 0;
-			}
-			if (nd == 0) {
-				rs = i;
-				cg = 0;
-				gm = 0;
-				gz = 0;
-				gap = 0;
-			}
-			if (gap) {
-				gm |= group_bit(cg);
-				gz |= z0 ? group_bit(cg) : 0;
-				cg = 1;
-			} else {
-				cg++;
-			}
-			if (cg == 1)
-				z0 = v[i] == '0';
-			nd++;
-			re = i + 1;
-			gap = 0;
-		} else if (c == 2 && nd) {
-			gap++;
-		} else if (nd) {
-			if (run_enough(d, rs, nd) &&
-			    run_done(d, rs, re, nd, gm | group_bit(cg),
-				     gz | (z0 ? group_bit(cg) : 0), len))
-				return AUD_ENOMEM;
-			nd = 0;
-			gap = 0;
-		}
+#ifdef AUD_HAVE_AVX2
+	if (d->avx512)
+		return digits_avx512(d, v, len);
+#endif
+	/* outside a run only a digit matters: skip fast */
+	while ((i = skip_to_digit(v, len, i)) < len) {
+		i = digit_run_plain(d, v, len, i, &rc);
+		if (rc)
+			return rc;
 	}
-	if (nd && run_enough(d, rs, nd) &&
-	    run_done(d, rs, re, nd, gm | group_bit(cg),
-		     gz | (z0 ? group_bit(cg) : 0), len))
-		return AUD_ENOMEM;
 	return 0;
 }
 

@@ -931,6 +931,42 @@ static void test_long_runs(void)
 	unlink(p);
 }
 
+/* n random values of up to max bytes from alpha (its first few bytes in
+ * every other value, all its bytes in the rest): d[0], d[2] and d[3] find
+ * the matches of d[1], the reference. */
+static void same_as_ref(aud_detector *d[4], const char *alpha, size_t few,
+			size_t all, size_t max, unsigned seed, size_t n)
+{
+	char v[256];
+	size_t k, i, len;
+	int t;
+
+	for (k = 0; k < n; k++) {
+		aud_match want[32];
+		const aud_match *m;
+		aud_err err;
+		int nw, got;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 16) % (max < sizeof v ? max : sizeof v);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = alpha[(seed >> 16) % (k % 2 ? few : all)];
+		}
+		nw = aud_detect_field(d[1], "", 0, v, len, &m, &err);
+		for (i = 0; (int)i < nw && i < 32; i++)
+			want[i] = m[i];
+		for (t = 0; t < 4; t += 1 + (t == 0)) {
+			got = aud_detect_field(d[t], "", 0, v, len, &m, &err);
+			CHECK_EQ_INT(got, nw);
+			for (i = 0; (int)i < got && (int)i < nw && i < 32; i++) {
+				CHECK_EQ_INT(m[i].start, want[i].start);
+				CHECK_EQ_INT(m[i].len, want[i].len);
+			}
+		}
+	}
+}
+
 /* "digits N group G": a run whose longest stretch of digits in a row is
  * shorter than G opens no window (dates, phone numbers written in
  * groups), and with "group G-H" one with no stretch of G to H digits
@@ -952,8 +988,6 @@ static void test_digit_groups(void)
 	uint64_t before;
 	const aud_match *m;
 	aud_err err;
-	char v[200];
-	size_t k, i, len;
 	int t;
 
 	snprintf(text[0], sizeof text[0],
@@ -1007,29 +1041,8 @@ static void test_digit_groups(void)
 	CHECK_EQ_INT(aud_detect_field(d[0], "", 0, "12-34 1234567", 13, &m,
 				      &err),
 		     1);
-	for (k = 0; k < 5000; k++) {
-		aud_match want[32];
-		int nw, got;
-
-		seed = seed * 1103515245u + 12345u;
-		len = (seed >> 16) % sizeof v;
-		for (i = 0; i < len; i++) {
-			seed = seed * 1103515245u + 12345u;
-			/* mostly digits: long runs, groups of all lengths */
-			v[i] = alpha[(seed >> 16) % (k % 2 ? 12 : 17)];
-		}
-		nw = aud_detect_field(d[1], "", 0, v, len, &m, &err);
-		for (i = 0; (int)i < nw && i < 32; i++)
-			want[i] = m[i];
-		for (t = 0; t < 4; t += 1 + (t == 0)) {
-			got = aud_detect_field(d[t], "", 0, v, len, &m, &err);
-			CHECK_EQ_INT(got, nw);
-			for (i = 0; (int)i < got && (int)i < nw && i < 32; i++) {
-				CHECK_EQ_INT(m[i].start, want[i].start);
-				CHECK_EQ_INT(m[i].len, want[i].len);
-			}
-		}
-	}
+	/* mostly digits: long runs, groups of all lengths */
+	same_as_ref(d, alpha, 12, 17, 200, seed, 5000);
 done:
 	for (t = 0; t < 4; t++) {
 		aud_detector_free(d[t]);
@@ -1060,8 +1073,6 @@ static void test_digit_start0(void)
 	uint64_t before;
 	const aud_match *m;
 	aud_err err;
-	char v[160];
-	size_t k, i, len;
 	int t;
 
 	snprintf(text[0], sizeof text[0],
@@ -1107,28 +1118,7 @@ static void test_digit_start0(void)
 				      &m, &err),
 		     0);
 	CHECK(aud_detector_window_bytes(d[1]) - before > 0);
-	for (k = 0; k < 6000; k++) {
-		aud_match want[32];
-		int nw, got;
-
-		seed = seed * 1103515245u + 12345u;
-		len = (seed >> 16) % sizeof v;
-		for (i = 0; i < len; i++) {
-			seed = seed * 1103515245u + 12345u;
-			v[i] = alpha[(seed >> 16) % (k % 2 ? 10 : 15)];
-		}
-		nw = aud_detect_field(d[1], "", 0, v, len, &m, &err);
-		for (i = 0; (int)i < nw && i < 32; i++)
-			want[i] = m[i];
-		for (t = 0; t < 4; t += 1 + (t == 0)) {
-			got = aud_detect_field(d[t], "", 0, v, len, &m, &err);
-			CHECK_EQ_INT(got, nw);
-			for (i = 0; (int)i < got && (int)i < nw && i < 32; i++) {
-				CHECK_EQ_INT(m[i].start, want[i].start);
-				CHECK_EQ_INT(m[i].len, want[i].len);
-			}
-		}
-	}
+	same_as_ref(d, alpha, 10, 15, 160, seed, 6000);
 done:
 	for (t = 0; t < 4; t++) {
 		aud_detector_free(d[t]);
