@@ -229,8 +229,8 @@ struct aud_detector {
 	unsigned nturn; /* which of four slots a new name takes */
 	int avx2; /* the CPU has AVX2: pairs are looked for 32 bytes at once */
 	int avx512; /* and AVX-512BW: 64 bytes at once, tails by masked loads */
-	/* runs_avx512 with the classes side by side (at most 8, each N
-	 * under 32): per class its N, has_run's keep[0..3] and last */
+	/* runs_vec512 (AVX-512 with CD, at most 8 classes, each N under
+	 * 32): per class its N, has_run's keep[0..3] and last */
 	int rvec;
 	uint64_t rv_min[8], rv_keep[4][8], rv_last[8];
 	struct pairset lpairs; /* the literals' first two bytes */
@@ -1645,7 +1645,6 @@ AUD_T512 static int digit_run_bits(aud_detector *d, uint64_t dg,
 	 * lowest bit carries past it) */
 	while (x) {
 		unsigned s = (unsigned)__builtin_ctzll(x);
-
 		uint64_t g = group_bit((unsigned)__builtin_ctzll(~(x >> s)));
 
 		gm |= g;
@@ -1804,9 +1803,9 @@ static int has_run(const struct runclass *rc, uint64_t x)
 	return (x & x >> rc->last) != 0;
 }
 
-/* One block of the vector run passes for class c, whose bytes are m (cur[c] of the
- * class right before it): the windows of runs that end in it or lie
- * inside it, and the run it leaves open in cur[c]. */
+/* One 64-byte block of the vector run passes for class c, whose bytes in
+ * it are m (cur[c] of the class right before it): the windows of runs
+ * that end in it or lie inside it, and the run it leaves open in cur[c]. */
 static int run_block(aud_detector *d, const unsigned char *v, size_t c,
 		     uint64_t m, size_t i, size_t len, size_t *cur)
 {
@@ -1893,10 +1892,10 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 }
 
 /*
- * runs_avx512 with the classes side by side, a 64-bit lane each: the
- * leading and trailing bytes of each class (counts of zeros), whether a
- * run ends here long enough with the one before, and has_run's steps on
- * the bytes between, for all at once. Only a class with something to
+ * runs_avx2 on AVX-512: 64 bytes a load, and the classes side by side, a
+ * 64-bit lane each: the leading and trailing bytes of each class (counts
+ * of zeros), whether a run ends here long enough with the one before, and
+ * has_run's steps on the bytes between, for all at once. Only a class with something to
  * report goes through run_block; the others only carry their open run.
  */
 __attribute__((target("avx512f,avx512bw,avx512cd"))) static int
