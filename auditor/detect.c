@@ -1610,11 +1610,17 @@ static size_t digit_run_plain(aud_detector *d, const unsigned char *v,
 }
 
 #ifdef AUD_HAVE_AVX2
-/* The digits of 64 bytes, and the separators (dclass 2: space - . / ( )) */
+/* The digits of 64 bytes, their zeros, and the separators (dclass 2:
+ * space - . / ( )) */
 AUD_T512 static inline uint64_t digits512(__m512i x)
 {
 	return _mm512_cmple_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')),
 				      _mm512_set1_epi8(9));
+}
+
+AUD_T512 static inline uint64_t zeros512(__m512i x)
+{
+	return _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('0'));
 }
 
 AUD_T512 static inline uint64_t seps512(__m512i x)
@@ -1692,7 +1698,7 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 			continue;
 		}
 		sp = seps512(y);
-		zr = _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('0'));
+		zr = zeros512(y);
 		while ((dd = dg & ~first_bits(b)) != 0) {
 			b = (size_t)__builtin_ctzll(dd);
 			f = digit_run_end(dg >> b, sp >> b);
@@ -1717,9 +1723,7 @@ AUD_T512 static int digits_avx512(aud_detector *d, const unsigned char *v,
 				return rc;
 			continue;
 		}
-		if (digit_run_bits(d, dg,
-				   _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('0')),
-				   i, f, len))
+		if (digit_run_bits(d, dg, zeros512(y), i, f, len))
 			return AUD_ENOMEM;
 		i += f;
 	}
@@ -1842,7 +1846,8 @@ static int run_block(aud_detector *d, const unsigned char *v, size_t c,
  * run_windows 64 bytes at a time for every class at once: a bitmap of
  * the block's class bytes per class, a run carried over from the blocks
  * before (cur[c] long), and the plain walk only for blocks with a long
- * run inside. The last block is read from a padded copy.
+ * run inside. The last block is read from a padded copy. The runs still
+ * open at the end are left in cur.
  */
 __attribute__((target("avx2"))) static int
 runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
@@ -1884,10 +1889,6 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 				return AUD_ENOMEM;
 		}
 	}
-	for (c = 0; c < d->nrcls; c++)
-		if (cur[c] >= d->rcls[c].min &&
-		    run_hit(d, &d->rcls[c], len - cur[c], len, len))
-			return AUD_ENOMEM;
 	return 0;
 }
 
@@ -1895,8 +1896,9 @@ runs_avx2(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
  * runs_avx2 on AVX-512: 64 bytes a load, and the classes side by side, a
  * 64-bit lane each: the leading and trailing bytes of each class (counts
  * of zeros), whether a run ends here long enough with the one before, and
- * has_run's steps on the bytes between, for all at once. Only a class with something to
- * report goes through run_block; the others only carry their open run.
+ * has_run's steps on the bytes between, for all at once. Only a class
+ * with something to report goes through run_block; the others only carry
+ * their open run (left in cur for run_windows, as by runs_avx2).
  */
 __attribute__((target("avx512f,avx512bw,avx512cd"))) static int
 runs_vec512(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
@@ -1964,10 +1966,6 @@ runs_vec512(aud_detector *d, const unsigned char *v, size_t len, size_t *cur)
 			vcur = _mm512_mask_loadu_epi64(vcur, slow, (const void *)cur);
 	}
 	_mm512_storeu_si512((void *)cur, vcur);
-	for (c = 0; c < d->nrcls; c++)
-		if (cur[c] >= d->rcls[c].min &&
-		    run_hit(d, &d->rcls[c], len - cur[c], len, len))
-			return AUD_ENOMEM;
 	return 0;
 }
 
@@ -1984,9 +1982,15 @@ static int run_windows(aud_detector *d, const unsigned char *v, size_t len)
 #ifdef AUD_HAVE_AVX2
 	if (d->avx2 && d->nrcls <= 64) {
 		memset(cur, 0, d->nrcls * sizeof *cur);
-		if (d->rvec)
-			return runs_vec512(d, v, len, cur);
-		return runs_avx2(d, v, len, cur);
+		if (d->rvec ? runs_vec512(d, v, len, cur)
+			    : runs_avx2(d, v, len, cur))
+			return AUD_ENOMEM;
+		/* the runs still open at the value's end */
+		for (c = 0; c < d->nrcls; c++)
+			if (cur[c] >= d->rcls[c].min &&
+			    run_hit(d, &d->rcls[c], len - cur[c], len, len))
+				return AUD_ENOMEM;
+		return 0;
 	}
 #else
 	(void)cur;

@@ -99,6 +99,19 @@ static aud_detector *make(aud_patternset **ps, const char *const *paths,
 	return d;
 }
 
+/* make() for one pattern path with env=1 set meanwhile (AUDITOR_NO_SIMD
+ * for the plain loops, AUDITOR_NO_AVX512 for the AVX2 paths). */
+static aud_detector *make_with(aud_patternset **ps, const char *path,
+			       const char *env)
+{
+	aud_detector *d;
+
+	setenv(env, "1", 1);
+	d = make(ps, &path, 1);
+	unsetenv(env);
+	return d;
+}
+
 static void test_paragraph(void)
 {
 	const char *v =
@@ -426,9 +439,7 @@ static int make_both(aud_patternset *ps[2], aud_detector *d[2],
 		     const char *path)
 {
 	d[0] = make(&ps[0], &path, 1);
-	setenv("AUDITOR_NO_SIMD", "1", 1);
-	d[1] = make(&ps[1], &path, 1);
-	unsetenv("AUDITOR_NO_SIMD");
+	d[1] = make_with(&ps[1], path, "AUDITOR_NO_SIMD");
 	CHECK(d[0] != NULL && d[1] != NULL);
 	return d[0] && d[1] ? 0 : -1;
 }
@@ -633,9 +644,7 @@ static void test_context_required(void)
 	d[0] = make(&ps[0], &paths[0], 1);
 	d[1] = make(&ps[1], &paths[1], 1);
 	d[2] = make(&ps[2], &paths[2], 1);
-	setenv("AUDITOR_NO_SIMD", "1", 1);
-	d[3] = make(&ps[3], &paths[0], 1);
-	unsetenv("AUDITOR_NO_SIMD");
+	d[3] = make_with(&ps[3], paths[0], "AUDITOR_NO_SIMD");
 	CHECK(d[0] && d[1] && d[2] && d[3]);
 	if (!d[0] || !d[1] || !d[2] || !d[3])
 		goto done;
@@ -704,9 +713,7 @@ static void test_simd_same(void)
 	char v[600];
 	size_t k, i, len;
 
-	setenv("AUDITOR_NO_SIMD", "1", 1);
-	plain = make(&ps, &path, 1);
-	unsetenv("AUDITOR_NO_SIMD");
+	plain = make_with(&ps, path, "AUDITOR_NO_SIMD");
 	CHECK(plain != NULL);
 	if (!plain)
 		return;
@@ -1001,9 +1008,7 @@ static void test_digit_groups(void)
 	paths[2] = put_file("range.pat", text[2]);
 	d[0] = make(&ps[0], &paths[0], 1);
 	d[1] = make(&ps[1], &paths[1], 1);
-	setenv("AUDITOR_NO_SIMD", "1", 1);
-	d[2] = make(&ps[2], &paths[0], 1);
-	unsetenv("AUDITOR_NO_SIMD");
+	d[2] = make_with(&ps[2], paths[0], "AUDITOR_NO_SIMD");
 	d[3] = make(&ps[3], &paths[2], 1);
 	CHECK(d[0] && d[1] && d[2] && d[3]);
 	if (!d[0] || !d[1] || !d[2] || !d[3])
@@ -1083,12 +1088,8 @@ static void test_digit_start0(void)
 	paths[1] = put_file("nostart0.pat", text[1]);
 	d[0] = make(&ps[0], &paths[0], 1);
 	d[1] = make(&ps[1], &paths[1], 1);
-	setenv("AUDITOR_NO_AVX512", "1", 1);
-	d[2] = make(&ps[2], &paths[0], 1);
-	unsetenv("AUDITOR_NO_AVX512");
-	setenv("AUDITOR_NO_SIMD", "1", 1);
-	d[3] = make(&ps[3], &paths[0], 1);
-	unsetenv("AUDITOR_NO_SIMD");
+	d[2] = make_with(&ps[2], paths[0], "AUDITOR_NO_AVX512");
+	d[3] = make_with(&ps[3], paths[0], "AUDITOR_NO_SIMD");
 	CHECK(d[0] && d[1] && d[2] && d[3]);
 	if (!d[0] || !d[1] || !d[2] || !d[3])
 		goto done;
