@@ -11,10 +11,14 @@ Usage:
       MISMATCH and every difference, exit 1 on a mismatch
   bench_table.py table RESULTS.tsv INFO.txt [--markdown OUT.md]
       the table: one row per case and tool, best (lowest) wall time of the
-      repeated runs, their highest peak RSS, MB/s of decoded bytes, the
-      ratio to the case's reference, the target and PASS/FAIL; with
-      several runs, a note under it gives the ratio within each run (the
-      two commands of a run are timed one after the other) and their median
+      repeated runs, their highest peak RSS, MB/s of decoded bytes (of the
+      best time), the ratio to the case's reference, the target and
+      PASS/FAIL. With one run the ratio is that run's. With several, it is
+      the median of the ratios within each run (a case's two commands are
+      timed back to back, so both see the machine at the same speed; the
+      best times of the two may come from runs minutes apart), and a note
+      under the table gives each run's ratio and the ratio of the best
+      times. Peak RSS (case rss) is compared as the highest of the runs.
 
 RESULTS.tsv has one line per run: case, tool, role (ref: the reference;
 aud: the measured run; na: not measured, the note says why; note: a note
@@ -190,10 +194,12 @@ def table(results, info, markdown=None):
                 runs = paired(case, ref, r) if ref and not na else []
                 if len(runs) > 1:
                     notes.append(
-                        "%s, %s: ratio within each run: %s; median %s" % (
+                        "%s, %s: ratio within each run: %s; median %s "
+                        "(the table's); ratio of the best times: %s" % (
                             title, r["tool"],
                             ", ".join(fmt(x) for x in runs),
-                            fmt(statistics.median(runs))))
+                            fmt(statistics.median(runs)), fmt(ratio)))
+                    ratio = statistics.median(runs)
                 if ratio is None:
                     result = "n/a"
                 else:

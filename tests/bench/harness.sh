@@ -15,8 +15,12 @@
 #                  at the end]
 #   --only NAMES   comma-separated cases to run [all]: gz, zst, rg, bias,
 #                  threads, heavy, rss
-#   --repeat R     runs of each command; the table keeps the best wall time
-#                  and the highest peak RSS [1]
+#   --repeat R     runs of each case [1]; a case's reference and auditor
+#                  run back to back, the reference first in odd runs and
+#                  auditor first in even ones. The table's ratio (and its
+#                  PASS or FAIL) is the median of the R ratios within a
+#                  run; its wall time is the best of the R runs, its RSS
+#                  the highest; a note gives the ratio of the best times
 #   --markdown F   also write the table as Markdown to F (for the README)
 #   --auditor P    the binary [$AUDITOR, else build/auditor in the source
 #                  tree]
@@ -418,34 +422,65 @@ rg_patterns=(
 	'\beyJ[A-Za-z0-9_-]{8,1024}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*'
 )
 
+# pair REF AUD: a case's two commands back to back, the reference first in
+# odd runs and auditor first in even ones, so that a machine slowing down
+# or speeding up over a run does not favour either side
+pair() {
+	if [ $((run % 2)) = 1 ]; then
+		"$1"
+		"$2"
+	else
+		"$2"
+		"$1"
+	fi
+}
+
 prose=$work/prose.jsonl
 for ((run = 1; run <= repeat; run++)); do
 	[ "$repeat" -gt 1 ] && say "run $run of $repeat"
 	if want gz; then
 		warm "$prose.gz"
-		measure gz "pigz -dc" ref "$(size "$prose")" "" -- \
-			pigz -dc "$prose.gz"
-		measure gz auditor aud "$(size "$prose")" "$work/db/gz.db" -- \
-			"${scan[@]}" --db "$work/db/gz.db" "$prose.gz"
-		cp "$work/last.tsv" "$work/gz-run.tsv"
+		gz_ref() {
+			measure gz "pigz -dc" ref "$(size "$prose")" "" -- \
+				pigz -dc "$prose.gz"
+		}
+		gz_aud() {
+			measure gz auditor aud "$(size "$prose")" \
+				"$work/db/gz.db" -- "${scan[@]}" \
+				--db "$work/db/gz.db" "$prose.gz"
+			cp "$work/last.tsv" "$work/gz-run.tsv"
+		}
+		pair gz_ref gz_aud
 	fi
 	if want zst; then
 		warm "$prose.zst"
-		measure zst "zstd -dc" ref "$(size "$prose")" "" -- \
-			zstd -q -dc "$prose.zst"
-		measure zst auditor aud "$(size "$prose")" "$work/db/zst.db" -- \
-			"${scan[@]}" --db "$work/db/zst.db" "$prose.zst"
+		zst_ref() {
+			measure zst "zstd -dc" ref "$(size "$prose")" "" -- \
+				zstd -q -dc "$prose.zst"
+		}
+		zst_aud() {
+			measure zst auditor aud "$(size "$prose")" \
+				"$work/db/zst.db" -- "${scan[@]}" \
+				--db "$work/db/zst.db" "$prose.zst"
+		}
+		pair zst_ref zst_aud
 	fi
 	if want rg; then
 		rg_args=()
 		for p in "${rg_patterns[@]}"; do rg_args+=(-e "$p"); done
 		warm "$prose"
-		NOTE_STDOUT=" matches" measure rg "rg --no-unicode (15 -e)" ref \
-			"$(size "$prose")" "" -- \
-			rg --no-unicode --count-matches "${rg_args[@]}" "$prose"
-		measure rg "auditor -e (15)" aud "$(size "$prose")" \
-			"$work/db/rg.db" -- "${scan[@]}" --db "$work/db/rg.db" \
-			-e "$rg_entities" "$prose"
+		rg_ref() {
+			NOTE_STDOUT=" matches" measure rg \
+				"rg --no-unicode (15 -e)" ref "$(size "$prose")" \
+				"" -- rg --no-unicode --count-matches \
+				"${rg_args[@]}" "$prose"
+		}
+		rg_aud() {
+			measure rg "auditor -e (15)" aud "$(size "$prose")" \
+				"$work/db/rg.db" -- "${scan[@]}" \
+				--db "$work/db/rg.db" -e "$rg_entities" "$prose"
+		}
+		pair rg_ref rg_aud
 	fi
 	if want bias; then
 		csv=$work/bias.csv
@@ -461,13 +496,21 @@ for ((run = 1; run <= repeat; run++)); do
 			bias_tool="auditor -e PRIVATE_KEY"
 		fi
 		warm "$csv.gz"
-		measure bias "pandas read_csv+groupby" ref "$(size "$csv")" "" -- \
-			"$PY" "$here/bias_pandas.py" "$csv.gz" \
-			"$work/bias-pandas.json"
-		measure bias "$bias_tool" aud "$(size "$csv")" \
-			"$work/db/bias.db" -- "${scan[@]}" --db "$work/db/bias.db" \
-			"${nodet[@]}" -g race -g sex --outcome outcome --positive 1 \
-			--prediction prediction --predicted-positive 1 "$csv.gz"
+		bias_ref() {
+			measure bias "pandas read_csv+groupby" ref \
+				"$(size "$csv")" "" -- "$PY" \
+				"$here/bias_pandas.py" "$csv.gz" \
+				"$work/bias-pandas.json"
+		}
+		bias_aud() {
+			measure bias "$bias_tool" aud "$(size "$csv")" \
+				"$work/db/bias.db" -- "${scan[@]}" \
+				--db "$work/db/bias.db" "${nodet[@]}" -g race \
+				-g sex --outcome outcome --positive 1 \
+				--prediction prediction --predicted-positive 1 \
+				"$csv.gz"
+		}
+		pair bias_ref bias_aud
 		if [ "${nodet[0]}" != --no-detect ]; then
 			note bias "$bias_tool" "this auditor has no --no-detect, so -e PRIVATE_KEY (the smallest entity set) stands in for no detection"
 		fi
@@ -482,12 +525,19 @@ for ((run = 1; run <= repeat; run++)); do
 		shards=("$work"/shard[0-3].jsonl.gz)
 		if "$aud" help scan 2>/dev/null | grep -c -- --threads >/dev/null; then
 			warm "${shards[@]}"
-			measure threads "auditor --threads 1" ref "$(size "$prose")" \
-				"$work/db/t1.db" -- "${scan[@]}" --threads 1 \
-				--db "$work/db/t1.db" "${shards[@]}"
-			measure threads "auditor --threads 2" aud "$(size "$prose")" \
-				"$work/db/t2.db" -- "${scan[@]}" --threads 2 \
-				--db "$work/db/t2.db" "${shards[@]}"
+			t_ref() {
+				measure threads "auditor --threads 1" ref \
+					"$(size "$prose")" "$work/db/t1.db" -- \
+					"${scan[@]}" --threads 1 \
+					--db "$work/db/t1.db" "${shards[@]}"
+			}
+			t_aud() {
+				measure threads "auditor --threads 2" aud \
+					"$(size "$prose")" "$work/db/t2.db" -- \
+					"${scan[@]}" --threads 2 \
+					--db "$work/db/t2.db" "${shards[@]}"
+			}
+			pair t_ref t_aud
 		elif [ "$run" = 1 ]; then
 			na threads "auditor --threads 2" "n/a (no --threads)"
 		fi
@@ -495,17 +545,24 @@ for ((run = 1; run <= repeat; run++)); do
 	if want heavy; then
 		heavy=$work/heavy.jsonl
 		warm "$prose.gz" "$heavy.gz"
+		h_aud() {
+			measure heavy "auditor, findings-heavy" aud \
+				"$(size "$heavy")" "$work/db/heavy.db" -- \
+				"${scan[@]}" --db "$work/db/heavy.db" "$heavy.gz"
+			rm -f "$work"/db/heavy.db*
+		}
 		if want gz; then # the same command: its run is reused
 			reuse "$work/gz-run.tsv" heavy "auditor, clean prose" ref
+			h_aud
 		else
-			measure heavy "auditor, clean prose" ref "$(size "$prose")" \
-				"$work/db/clean.db" -- "${scan[@]}" \
-				--db "$work/db/clean.db" "$prose.gz"
+			h_ref() {
+				measure heavy "auditor, clean prose" ref \
+					"$(size "$prose")" "$work/db/clean.db" -- \
+					"${scan[@]}" --db "$work/db/clean.db" \
+					"$prose.gz"
+			}
+			pair h_ref h_aud
 		fi
-		measure heavy "auditor, findings-heavy" aud "$(size "$heavy")" \
-			"$work/db/heavy.db" -- "${scan[@]}" --db "$work/db/heavy.db" \
-			"$heavy.gz"
-		rm -f "$work"/db/heavy.db*
 	fi
 	if want rss; then
 		small=$work/small.jsonl
