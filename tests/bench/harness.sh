@@ -436,6 +436,7 @@ pair() {
 }
 
 prose=$work/prose.jsonl
+# shellcheck disable=SC2317 # (the case functions are run by pair)
 for ((run = 1; run <= repeat; run++)); do
 	[ "$repeat" -gt 1 ] && say "run $run of $repeat"
 	if want gz; then
