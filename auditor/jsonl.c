@@ -1084,6 +1084,39 @@ static const unsigned char a_stop[256] = {
 	[','] = 1, ['\n'] = 1};
 /* clang-format on */
 
+/* The first place from i on where s[0..n) holds a, b or c (n if none):
+ * 16 bytes a step with SSE2 when simd, else byte by byte. For the
+ * strings of arrays, where prose is long and the loop below would stop at
+ * every ',' in it. */
+static size_t find3(const unsigned char *s, size_t i, size_t n, int simd,
+		    unsigned char a, unsigned char b, unsigned char c)
+{
+#if HAVE_X86
+	if (simd) {
+		const __m128i va = _mm_set1_epi8((char)a);
+		const __m128i vb = _mm_set1_epi8((char)b);
+		const __m128i vc = _mm_set1_epi8((char)c);
+
+		for (; i + 16 <= n; i += 16) {
+			__m128i x = _mm_loadu_si128(
+			    (const __m128i *)(const void *)(s + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(x, va),
+					 _mm_cmpeq_epi8(x, vb)),
+			    _mm_cmpeq_epi8(x, vc)));
+
+			if (m)
+				return i + (size_t)__builtin_ctz(m);
+		}
+	}
+#else
+	(void)simd;
+#endif
+	while (i < n && s[i] != a && s[i] != b && s[i] != c)
+		i++;
+	return i;
+}
+
 /* The element s[0..n) (its white space after it left out) as a record. */
 static int array_element(jsonl *j, const char *s, size_t n, aud_err *err)
 {
@@ -1217,14 +1250,19 @@ static int array_feed(aud_reader *r, const char *data, size_t len,
 				i++;
 				continue;
 			}
-			while (i + 8 <= len && !a_stop[u[i]] &&
-			       !a_stop[u[i + 1]] && !a_stop[u[i + 2]] &&
-			       !a_stop[u[i + 3]] && !a_stop[u[i + 4]] &&
-			       !a_stop[u[i + 5]] && !a_stop[u[i + 6]] &&
-			       !a_stop[u[i + 7]])
-				i += 8;
-			while (i < len && !a_stop[u[i]])
-				i++;
+			if (j->ains) {
+				/* in a string only these three count */
+				i = find3(u, i, len, r->simd, '"', '\\', '\n');
+			} else {
+				while (i + 8 <= len && !a_stop[u[i]] &&
+				       !a_stop[u[i + 1]] && !a_stop[u[i + 2]] &&
+				       !a_stop[u[i + 3]] && !a_stop[u[i + 4]] &&
+				       !a_stop[u[i + 5]] && !a_stop[u[i + 6]] &&
+				       !a_stop[u[i + 7]])
+					i += 8;
+				while (i < len && !a_stop[u[i]])
+					i++;
+			}
 			if (i == len)
 				break;
 			c = u[i];
@@ -1296,6 +1334,109 @@ int aud_reader_jsonl_finish(aud_reader *r, aud_err *err)
 	j->at_start = 1;
 	j->skipping = 0;
 	return rc;
+}
+
+/* A reader of an array from right after a ',' that ended an element
+ * (aud_json_cut's cut): the next element, or a problem, comes next. */
+void aud_reader_jsonl_continue(aud_reader *r)
+{
+	jsonl *j = r->impl;
+
+	if (j->astate == A_START) {
+		j->astate = A_ELEM;
+		j->acomma = 1;
+	}
+}
+
+void aud_json_cut_init(aud_json_cut *k)
+{
+	memset(k, 0, sizeof *k);
+	k->state = A_START;
+}
+
+/*
+ * array_feed's states over buf[0..n), without the records: the same
+ * transitions, byte for byte, so a cut lies exactly where the reader of
+ * the whole input ends an element at a ','. A stray ',' (reported by the
+ * reader, ending no element) is no cut; past the closing ']', or once the
+ * input proves not to be an array (read as JSON Lines), nothing is.
+ */
+size_t aud_json_cut_feed(aud_json_cut *k, const char *buf, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t i = 0, cut = 0;
+
+	/* as aud_reader_feed: a whole mark is skipped; a part of one is
+	 * data, and no '[' */
+	while (k->fed < 3 && i < n) {
+		if (s[i] != (unsigned char)"\xEF\xBB\xBF"[k->fed]) {
+			if (k->fed)
+				k->state = A_LINES;
+			k->fed = 3;
+			break;
+		}
+		k->fed++;
+		i++;
+	}
+	while (i < n && (k->state == A_START || k->state == A_ELEM ||
+			 k->state == A_IN)) {
+		unsigned char c = s[i];
+
+		if (k->state != A_IN) {
+			if (ws_byte[c] || (k->state == A_ELEM && c == ',')) {
+				i++;
+			} else if (k->state == A_START) {
+				k->state = c == '[' ? A_ELEM : A_LINES;
+				i++;
+			} else if (c == ']') {
+				k->state = A_END;
+			} else { /* an element starts at c */
+				k->state = A_IN;
+				k->depth = 0;
+				k->ins = k->esc = 0;
+			}
+			continue;
+		}
+		if (k->esc) {
+			k->esc = 0;
+			i++;
+			continue;
+		}
+		if (k->ins) {
+			i = find3(s, i, n, 1, '"', '\\', '"');
+			if (i == n)
+				break;
+			if (s[i] == '\\')
+				k->esc = 1;
+			else
+				k->ins = 0;
+			i++;
+			continue;
+		}
+		while (i + 8 <= n && !a_stop[s[i]] && !a_stop[s[i + 1]] &&
+		       !a_stop[s[i + 2]] && !a_stop[s[i + 3]] &&
+		       !a_stop[s[i + 4]] && !a_stop[s[i + 5]] &&
+		       !a_stop[s[i + 6]] && !a_stop[s[i + 7]])
+			i += 8;
+		while (i < n && !a_stop[s[i]])
+			i++;
+		if (i == n)
+			break;
+		c = s[i++];
+		if (c == '"') {
+			k->ins = 1;
+		} else if (c == '{' || c == '[') {
+			k->depth++;
+		} else if ((c == '}' || c == ']') && k->depth) {
+			k->depth--;
+		} else if (k->depth == 0 && c == ',') {
+			k->state = A_ELEM;
+			cut = i;
+		} else if (k->depth == 0 && c == ']') {
+			k->state = A_END;
+		}
+	}
+	return cut;
 }
 
 int aud_reader_jsonl_new(aud_reader *r, aud_err *err)

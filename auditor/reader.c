@@ -319,6 +319,8 @@ int aud_reader_continue(aud_reader *r, const char *head, size_t len,
 		r->record_fn = rf;
 		r->problem_fn = pf;
 	}
+	if (r->format == AUD_FMT_JSON)
+		aud_reader_jsonl_continue(r);
 	r->bom_done = 1;
 	r->records = r->problems = r->lines = r->pos = 0;
 	r->partial = 0;
@@ -334,6 +336,8 @@ uint64_t aud_reader_lines(const aud_reader *r)
 {
 	return r->lines + (r->partial ? 1 : 0);
 }
+
+uint64_t aud_reader_line_ends(const aud_reader *r) { return r->lines; }
 
 size_t aud_reader_columns(const aud_reader *r, const aud_field **out)
 {

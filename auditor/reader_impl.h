@@ -81,6 +81,7 @@ int aud_reader_jsonl_new(aud_reader *r, aud_err *err);
 int aud_reader_jsonl_feed(aud_reader *r, const char *data, size_t len,
 			  aud_err *err);
 int aud_reader_jsonl_finish(aud_reader *r, aud_err *err);
+void aud_reader_jsonl_continue(aud_reader *r);
 void aud_reader_jsonl_free(aud_reader *r);
 
 #endif

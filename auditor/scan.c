@@ -8,7 +8,11 @@
  *             about 1 MiB and cuts the stream into segments: for JSONL a
  *             segment ends at a newline (a record boundary), so segments
  *             can be read independently; a JSONL line longer than a piece
- *             is one segment with the lines around it. A CSV input is cut
+ *             is one segment with the lines around it. A JSON array is cut
+ *             after a ',' that ends an element (aud_json_cut follows the
+ *             array reader's strings and nesting), maybe inside a line:
+ *             such a segment counts only its line ends, and the next one
+ *             goes on with the line. A CSV input is cut
  *             at a newline that ends a record, not one inside a quoted
  *             field (aud_csv_cut follows the reader's quote rules over
  *             the stream); a reader that starts at a later segment takes
@@ -118,6 +122,7 @@ typedef struct segment {
 	piece *ph, *pt;       /* decoded, not yet taken by the worker */
 	int closed;           /* the decoder adds no more pieces */
 	int finish;           /* the input ends with it: flush the reader */
+	int cut;              /* the decoder cut the input after it */
 	batch *bh, *bt;       /* for the committer */
 	int done;             /* its final batch is queued */
 	/* the worker's */
@@ -749,7 +754,10 @@ static void seg_end(wctx *x)
 	b->pre_lines = pre_lines;
 	if (seg->rd) {
 		b->records = aud_reader_records(seg->rd);
-		b->lines = aud_reader_lines(seg->rd);
+		/* a JSON array may be cut inside a line: the next segment
+		 * goes on with it */
+		b->lines = seg->cut ? aud_reader_line_ends(seg->rd)
+				    : aud_reader_lines(seg->rd);
 	}
 	seg->rd = NULL;
 	if (seg->fault) {
@@ -1037,7 +1045,8 @@ static void decode_job(scan_ctx *c, job *j)
 	int split, cut, eof = 0, fault = 0;
 	char last = '\n';
 	aud_csv_cut cc;   /* a CSV input's record ends */
-	size_t ccfed = 0; /* bytes of p that cc has seen */
+	aud_json_cut jc;  /* a JSON array's element ends */
+	size_t ccfed = 0; /* bytes of p that cc or jc has seen */
 
 	aud_err_clear(&e);
 	memset(&dopts, 0, sizeof dopts);
@@ -1065,11 +1074,14 @@ static void decode_job(scan_ctx *c, job *j)
 	}
 	j->fmt = aud_format_pick(j->path, c->o->format, c->o->delimiter,
 				 p->data, p->len, &j->delim);
-	/* (a JSON array is one segment: its elements may span lines) */
+	/* JSONL is cut after a newline; a JSON array after a ',' between
+	 * elements (which may span lines); CSV after a record's line end */
 	split = j->fmt == AUD_FMT_JSONL;
-	cut = split || (j->fmt == AUD_FMT_CSV && n > 0 && p->len == PIECE &&
-			csv_cuttable(c, j, p));
+	cut = split || j->fmt == AUD_FMT_JSON ||
+	      (j->fmt == AUD_FMT_CSV && n > 0 && p->len == PIECE &&
+	       csv_cuttable(c, j, p));
 	aud_csv_cut_init(&cc, j->delim);
+	aud_json_cut_init(&jc);
 	seg = seg_new(j, 0);
 	if (!seg)
 		goto nomem;
@@ -1090,10 +1102,14 @@ static void decode_job(scan_ctx *c, job *j)
 		if (cut && !eof && !fault && split) {
 			nl = memrchr(p->data, '\n', p->len);
 		} else if (cut && !eof && !fault) {
-			/* a CSV line end outside quotes (the bytes of p
-			 * before ccfed were fed with the piece before) */
-			size_t k = aud_csv_cut_feed(&cc, p->data + ccfed,
-						    p->len - ccfed);
+			/* a CSV line end outside quotes, or the ',' after a
+			 * JSON array's element (the bytes of p before ccfed
+			 * were fed with the piece before) */
+			size_t k = j->fmt == AUD_FMT_JSON
+				       ? aud_json_cut_feed(&jc, p->data + ccfed,
+							   p->len - ccfed)
+				       : aud_csv_cut_feed(&cc, p->data + ccfed,
+							  p->len - ccfed);
 
 			nl = k ? p->data + ccfed + k - 1 : NULL;
 			ccfed = p->len;
@@ -1119,8 +1135,8 @@ static void decode_job(scan_ctx *c, job *j)
 				goto nomem;
 			ccfed = 0;
 		} else {
-			/* Cut after the last newline: the rest starts the
-			 * next segment. */
+			/* Cut after the last newline (or ','): the rest
+			 * starts the next segment. */
 			keep = (size_t)(nl - p->data) + 1;
 			next = get_piece(c, j);
 			if (!next) {
@@ -1133,6 +1149,7 @@ static void decode_job(scan_ctx *c, job *j)
 			ccfed = next->len;
 			p->len = keep;
 			offset += keep;
+			seg->cut = 1;
 			seg_add_piece(c, seg, p, 1, 0);
 			p = next;
 			next = NULL;

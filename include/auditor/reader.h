@@ -106,6 +106,7 @@ int aud_reader_finish(aud_reader *r, aud_err *err);
 uint64_t aud_reader_records(const aud_reader *r);  /* given to record_fn */
 uint64_t aud_reader_problems(const aud_reader *r); /* given to problem_fn */
 uint64_t aud_reader_lines(const aud_reader *r);    /* physical lines seen */
+uint64_t aud_reader_line_ends(const aud_reader *r); /* of them, ended */
 
 /* CSV header names after de-duplication (NULL before the header is read,
  * and for JSONL). Borrowed; valid until aud_reader_free. */
@@ -121,16 +122,19 @@ size_t aud_reader_columns(const aud_reader *r, const aud_field **out);
 void aud_reader_set_fast(aud_reader *r, int on);
 
 /* Makes r a reader of an input from the middle on, right after a line end
- * (the scanner cuts inputs into segments there): no byte order mark is
- * looked for, and a CSV reader takes its header from head[0..len), the
- * input's first bytes up to the start of a later line, read without
+ * (the scanner cuts inputs into segments there), or for a JSON array
+ * right after a ',' that ends an element (aud_json_cut): no byte order
+ * mark is looked for, a CSV reader takes its header from head[0..len),
+ * the input's first bytes up to the start of a later line, read without
  * giving records or problems (the header's problems are for the reader of
- * the first segment to report). Places, lines and records then count
- * from 0 at the first byte fed; only message texts that name a byte
- * ("invalid UTF-8 at byte N") count from at, the first byte's offset in
- * the input. Call before the first feed; for JSONL, head is not read
- * (pass NULL, 0). Returns 0, or the code of the error that reading the
- * header met (err filled): r is then stopped. */
+ * the first segment to report), and a JSON array reader reads the next
+ * element. Places, lines and records then count from 0 at the first byte
+ * fed (the first line is line 1, also when it began before the cut);
+ * only message texts that name a byte ("invalid UTF-8 at byte N") count
+ * from at, the first byte's offset in the input. Call before the first
+ * feed; for JSONL and JSON, head is not read (pass NULL, 0). Returns 0, or
+ * the code of the error that reading the header met (err filled): r is
+ * then stopped. */
 int aud_reader_continue(aud_reader *r, const char *head, size_t len,
 			uint64_t at, aud_err *err);
 
@@ -155,5 +159,26 @@ void aud_csv_cut_init(aud_csv_cut *k, char delim);
 /* Feeds buf[0..n): returns the length of its longest prefix that ends
  * with a record's line end, 0 when no record ends in it. */
 size_t aud_csv_cut_feed(aud_csv_cut *k, const char *buf, size_t n);
+
+/* Where a JSON array (AUD_FMT_JSON) may be cut into segments: right after
+ * a ',' that ends an element, as the reader (jsonl.c's array loop) reads
+ * the stream, outside strings and nested containers; nowhere once the
+ * array is closed or the input proves not to be one. Fed the stream's
+ * bytes in order from its first (a UTF-8 byte order mark is skipped, as
+ * the reader does), in chunks of any size; keeps no bytes. A reader
+ * continued there (aud_reader_continue) reads the rest as the reader of
+ * the whole input would. */
+typedef struct aud_json_cut {
+	int state;    /* jsonl.c's array states */
+	int ins, esc; /* in a string; after a backslash in it */
+	size_t depth; /* containers open inside the element */
+	unsigned fed; /* bytes seen, up to 3: a byte order mark is skipped */
+} aud_json_cut;
+
+void aud_json_cut_init(aud_json_cut *k);
+
+/* Feeds buf[0..n): returns the length of its longest prefix that ends
+ * with such a ',', 0 when none is in it. */
+size_t aud_json_cut_feed(aud_json_cut *k, const char *buf, size_t n);
 
 #endif

@@ -5,7 +5,8 @@
 # file. The files row says "json". A credential named only by its field
 # (GENERIC_SECRET in a "password" member) is found: read line by line, a
 # pretty-printed array hid it. --threads does not change the rows; a cut
-# array keeps what came before the cut; redact writes an array.
+# array keeps what came before the cut; a large array is read in segments
+# with the same rows; redact writes an array.
 . "$AUD_SRC/tests/cli/lib.sh"
 
 python3 - "$T" <<'PY'
@@ -181,6 +182,98 @@ run redact --hash-key-file "$KEY" --max-record-bytes 1K "$T/big.json" -o "$T/cop
 expect_rc 3 "redact with an element over the limit"
 expect_err "nothing written"
 [ ! -e "$T/copy.big.json" ] && ok || bad "a copy with an element over the limit"
+
+# A large array (about 2.5 MB: the scanner cuts it into segments at the ','
+# between elements, which the threads read apart): pretty-printed, on one
+# line, gzip; each gives the findings the same records give as JSON
+# Lines, every value at its byte offset in the array file and every record
+# on the line of its element's '{' (one line: all on line 1), and the same
+# rows for --threads 1, 2 and 3. A record whose element spans a cut would
+# be missing or doubled, and a cut in a line would shift the lines after.
+python3 - "$T" <<'PY'
+import json, sys
+d = sys.argv[1]
+recs = []
+for i in range(1, 12001):
+    r = {"id": i, "text": "row %d, with [brackets], {braces}, \"quotes\", "
+         "commas, and a backslash \\ here" % i, "n": [i, [i % 5], {"k": i}]}
+    if i % 3 == 0:
+        r["email"] = "big%d@mailhub%d.net" % (i, i % 7)
+    if i % 10 == 0:
+        r["ssn"] = "536-22-%04d" % (1000 + i % 9000)
+    recs.append(r)
+with open(d + "/big.jsonl", "w") as f:
+    for r in recs:
+        f.write(json.dumps(r) + "\n")
+with open(d + "/big.json", "w") as f:
+    json.dump(recs, f, indent=2)
+with open(d + "/bigflat.json", "w") as f:
+    json.dump(recs, f)
+PY
+gzip -c "$T/big.json" >"$T/big.json.gz"
+[ "$(wc -c <"$T/big.json")" -gt 2000000 ] && ok || bad "big.json is too small to be cut"
+run scan --db "$T/big.db" --hash-key-file "$KEY" -q "$T/big.jsonl"
+expect_rc 0 "scan the large JSON Lines"
+q "$T/big.db" "$Q" >"$T/bigwant"
+[ "$(wc -l <"$T/bigwant")" -gt 3500 ] && ok || bad "too few findings in big.jsonl"
+R="SELECT record, line, field, byte_offset, length, entity, value_hash FROM findings ORDER BY finding_id"
+F="SELECT format, records, problems, status, bytes_decoded FROM files"
+for f in big.json bigflat.json big.json.gz; do
+  for n in 1 2 3; do
+    run scan --db "$T/$f.$n.db" --hash-key-file "$KEY" -q --threads $n "$T/$f"
+    expect_rc 0 "scan $f --threads $n"
+    q "$T/$f.$n.db" "$Q" >"$T/got"
+    cmp -s "$T/bigwant" "$T/got" && ok || {
+      bad "$f --threads $n: findings differ from the JSON Lines scan"
+      diff "$T/bigwant" "$T/got" | head -5 >&2; }
+    { q "$T/$f.$n.db" "$R"; q "$T/$f.$n.db" "$F"
+      q "$T/$f.$n.db" "SELECT * FROM fields ORDER BY rowid"; } >"$T/$f.$n.rows"
+  done
+  cmp -s "$T/$f.1.rows" "$T/$f.2.rows" && cmp -s "$T/$f.1.rows" "$T/$f.3.rows" &&
+    ok || bad "$f: --threads 1, 2 and 3 give different rows"
+done
+expect_sql "$T/big.json.1.db" "SELECT format, records, problems, status FROM files" "json|12000|0|ok" "big.json files row"
+expect_sql "$T/bigflat.json.2.db" "SELECT format, records, problems, status FROM files" "json|12000|0|ok" "bigflat.json files row"
+for f in big.json bigflat.json; do
+  q "$T/$f.2.db" "SELECT record, line, byte_offset, length FROM findings WHERE entity IN ('EMAIL_ADDRESS', 'US_SSN') ORDER BY finding_id" >"$T/$f.places"
+  python3 - "$T/$f" "$T/$f.places" <<'PY' && ok || bad "$f: places in the array file"
+import json, sys
+data = open(sys.argv[1], "rb").read()
+recs = json.loads(data)
+# each element's '{' and its line: depth-1 objects, found by walking the
+# text (strings skipped)
+starts, depth, ins, esc = [], 0, False, False
+for i, c in enumerate(data):
+    if ins:
+        if esc: esc = False
+        elif c == 0x5C: esc = True
+        elif c == 0x22: ins = False
+    elif c == 0x22: ins = True
+    elif c in b"[{":
+        if depth == 1: starts.append(i)
+        depth += 1
+    elif c in b"]}": depth -= 1
+assert len(starts) == len(recs) == 12000, len(starts)
+rows = [tuple(map(int, l.split("|"))) for l in open(sys.argv[2]).read().split()]
+assert len(rows) > 3500, len(rows)
+for rec, line, off, ln in rows:
+    r = recs[rec - 1]
+    v = data[off:off + ln].decode()
+    assert v in (r.get("email"), r.get("ssn")), (rec, off, v)
+    assert starts[rec - 1] <= off, (rec, off)
+    assert rec == 12000 or off < starts[rec], (rec, off)
+    assert line == data[:starts[rec - 1]].count(b"\n") + 1, (rec, line)
+PY
+done
+# cut short inside an element: the end is reported on the input's last
+# line, at its last byte, for any --threads
+head -c 2345678 "$T/big.json" >"$T/bigcut.json"
+L=$(python3 -c 'import sys; print(open(sys.argv[1], "rb").read().count(b"\n") + 1)' "$T/bigcut.json")
+for n in 1 2; do
+  run scan --db "$T/bigcut.$n.db" --hash-key-file "$KEY" -q --threads $n "$T/bigcut.json"
+  expect_rc 3 "a large cut array, --threads $n"
+  expect_err "bigcut\.json:$L \(record [0-9]+, byte 2345678\): invalid JSON: the input ends inside the JSON array" "a large cut array's message, --threads $n"
+done
 
 # overlap reads arrays: the same records as train and test all overlap.
 run overlap --db "$T/ov.db" --hash-key-file "$KEY" --key id --train "$T/pretty.json" --test "$T/recs.jsonl"

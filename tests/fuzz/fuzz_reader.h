@@ -27,6 +27,9 @@ typedef struct frun {
 	uint64_t nrec;
 	uint64_t last;	  /* number of the last record given */
 	uint64_t stop_at; /* record_fn returns 7 at this record, 0: never */
+	/* read in segments (fz_read_cut): the places of the segment's first
+	 * byte, added to the reader's, as the scanner's committer adds them */
+	uint64_t base_rec, base_line, base_off;
 } frun;
 
 static void fz_fail(const char *what)
@@ -55,15 +58,15 @@ static int fz_record(void *ctx, const aud_record *rec)
 
 	t->nrec++;
 	/* A JSONL line skipped for its length keeps its number. */
-	if (rec->number <= t->last)
+	if (rec->number + t->base_rec <= t->last)
 		fz_fail("record numbers do not increase");
-	t->last = rec->number;
+	t->last = rec->number + t->base_rec;
 	if (rec->nfields > 0 && !rec->fields)
 		fz_fail("nfields > 0 but fields is NULL");
 	fz_mix_u64(t, 0xAA);
-	fz_mix_u64(t, rec->number);
-	fz_mix_u64(t, rec->line);
-	fz_mix_u64(t, rec->offset);
+	fz_mix_u64(t, rec->number + t->base_rec);
+	fz_mix_u64(t, rec->line + t->base_line);
+	fz_mix_u64(t, rec->offset + t->base_off);
 	fz_mix_u64(t, rec->length);
 	fz_mix_u64(t, rec->flags);
 	fz_mix_u64(t, rec->nfields);
@@ -76,13 +79,14 @@ static int fz_record(void *ctx, const aud_record *rec)
 		fz_mix_u64(t, f->name_len);
 		fz_mix(t, f->value, f->value_len);
 		fz_mix_u64(t, f->value_len);
-		fz_mix_u64(t, f->offset);
+		fz_mix_u64(t, f->offset + t->base_off);
 		fz_mix_u64(t, f->type);
 		fz_mix_u64(t, f->raw_exact);
 		if (f->raw_exact && f->value_len > 0 &&
-		    (f->offset > t->size ||
-		     f->value_len > t->size - f->offset ||
-		     memcmp(t->data + f->offset, f->value, f->value_len)))
+		    (f->offset + t->base_off > t->size ||
+		     f->value_len > t->size - f->offset - t->base_off ||
+		     memcmp(t->data + t->base_off + f->offset, f->value,
+			    f->value_len)))
 			fz_fail("raw_exact field differs from the input");
 	}
 	return t->stop_at && t->nrec == t->stop_at ? 7 : 0;
@@ -98,9 +102,9 @@ static void fz_problem(void *ctx, const aud_err *err)
 		fz_fail("problem message not terminated");
 	fz_mix_u64(t, 0xBB);
 	fz_mix_u64(t, (uint64_t)(int64_t)err->code);
-	fz_mix_u64(t, err->record);
-	fz_mix_u64(t, err->line);
-	fz_mix_u64(t, err->offset);
+	fz_mix_u64(t, err->record + (err->record != AUD_NOPOS ? t->base_rec : 0));
+	fz_mix_u64(t, err->line + (err->line != AUD_NOPOS ? t->base_line : 0));
+	fz_mix_u64(t, err->offset + (err->offset != AUD_NOPOS ? t->base_off : 0));
 	fz_mix(t, err->msg, strlen(err->msg));
 }
 

@@ -377,6 +377,222 @@ static void test_random_against_lines(void)
 	CHECK(ok);
 }
 
+/* ---- aud_json_cut: where the scanner may cut an array ---------------- */
+
+/* is_cut[i]: aud_json_cut_feed, fed one byte at a time, said that a cut
+ * lies before byte i. Fed in chunks of random sizes, each answer must be
+ * the chunk's last such place. Returns how many there are. */
+static size_t json_cuts(const char *in, size_t len, unsigned char *is_cut)
+{
+	aud_json_cut k;
+	size_t i, n, last, count = 0;
+
+	aud_json_cut_init(&k);
+	memset(is_cut, 0, len + 1);
+	for (i = 0; i < len; i++)
+		if (aud_json_cut_feed(&k, in + i, 1) == 1) {
+			is_cut[i + 1] = 1;
+			count++;
+		}
+	aud_json_cut_init(&k);
+	for (i = 0; i < len; i += n) {
+		size_t got;
+
+		n = 1 + rnd(97);
+		if (n > len - i)
+			n = len - i;
+		got = aud_json_cut_feed(&k, in + i, n);
+		for (last = n; last > 0 && !is_cut[i + last]; last--)
+			;
+		CHECK_EQ_INT(got, last);
+	}
+	return count;
+}
+
+/* Reads in[0..len) as the scanner does when it cuts it before each of
+ * cut[0..ncut): a fresh reader per segment, continued after the first
+ * (aud_reader_continue), finished only at the input's end; numbers
+ * placed in the input as the committer places them (records, line ends
+ * and bytes of the segments before added). Records go to rec->log,
+ * problems to prob->log; *most is the most records or problems one
+ * reader gave. */
+static void read_cut(trun *rec, trun *prob, size_t *most, const char *in,
+		     size_t len, const size_t *cut, size_t ncut)
+{
+	aud_reader_opts o = ja_opts(0);
+	uint64_t br = 0, bl = 0;
+	size_t s, i, k;
+
+	memset(rec, 0, sizeof *rec);
+	memset(prob, 0, sizeof *prob);
+	*most = 0;
+	for (s = 0; s <= ncut; s++) {
+		size_t from = s ? cut[s - 1] : 0, to = s < ncut ? cut[s] : len;
+		aud_reader *r = NULL;
+		aud_err e;
+		trun t;
+		int rc;
+
+		memset(&t, 0, sizeof t);
+		t.data = in + from;
+		t.dlen = to - from;
+		t.stop_at = -1;
+		t.exact_ok = 1;
+		if (aud_reader_new(&r, &o, on_rec, on_prob, &t, &e) != 0) {
+			CHECK(0);
+			return;
+		}
+		rc = s ? aud_reader_continue(r, NULL, 0, from, &e) : 0;
+		if (rc == 0)
+			rc = aud_reader_feed(r, in + from, to - from, &e);
+		if (rc == 0 && s == ncut)
+			rc = aud_reader_finish(r, &e);
+		CHECK(t.exact_ok);
+		if (rc)
+			logf_(rec, "rc %d\n", rc);
+		for (i = 0; i < t.nrec; i++) {
+			const trec *c = &t.recs[i];
+
+			logf_(rec, "R %llu line %llu off %llu len %llu f %u\n",
+			      (unsigned long long)(c->number + br),
+			      (unsigned long long)(c->line + bl),
+			      (unsigned long long)(c->offset + from),
+			      (unsigned long long)c->length, c->flags);
+			for (k = 0; k < c->nf; k++) {
+				logf_(rec, "  F %s = ", c->f[k].name);
+				logbytes(rec, c->f[k].val, c->f[k].vlen);
+				logf_(rec, " @%llu t%d x%d\n",
+				      (unsigned long long)(c->f[k].off + from),
+				      c->f[k].type, c->f[k].exact);
+			}
+		}
+		for (i = 0; i < t.nprob; i++) {
+			aud_err pe;
+
+			aud_err_clear(&pe);
+			pe.record = t.probs[i].rec;
+			pe.line = t.probs[i].line;
+			pe.offset = t.probs[i].off;
+			if (pe.record != AUD_NOPOS)
+				pe.record += br;
+			if (pe.line != AUD_NOPOS)
+				pe.line += bl;
+			if (pe.offset != AUD_NOPOS)
+				pe.offset += from;
+			logf_(prob, "P %d rec %lld line %lld off %lld: %s\n",
+			      t.probs[i].code, (long long)pe.record,
+			      (long long)pe.line, (long long)pe.offset,
+			      t.probs[i].msg);
+		}
+		*most = t.nrec > *most ? t.nrec : *most;
+		*most = t.nprob > *most ? t.nprob : *most;
+		br += aud_reader_records(r);
+		if (s < ncut)
+			bl += aud_reader_line_ends(r);
+		else
+			logf_(rec, "records %llu lines %llu\n",
+			      (unsigned long long)br,
+			      (unsigned long long)(bl + aud_reader_lines(r)));
+		aud_reader_free(r);
+		trun_free(&t);
+	}
+}
+
+/* Damages an array: a few tokens that end elements, open or close
+ * containers or strings, a byte order mark, stray text, put anywhere;
+ * sometimes the end cut off. */
+static size_t damage(char *b, size_t n, size_t cap)
+{
+	static const char *const tok[] = {
+	    ",", ",,", "]", "[", "{", "}", "\"", "\\", "x", "\n", " ",
+	    "\xEF\xBB\xBF", "\xEF\xBB", ", ]", "] [", "\x01", "\xFF"};
+	unsigned k = rnd(4);
+
+	while (k--) {
+		const char *t = tok[rnd(sizeof tok / sizeof *tok)];
+		size_t tl = strlen(t), at = rnd((unsigned)n + 1);
+
+		if (n + tl > cap)
+			break;
+		memmove(b + at + tl, b + at, n - at);
+		memcpy(b + at, t, tl);
+		n += tl;
+	}
+	if (rnd(4) == 0)
+		n = rnd((unsigned)n + 1);
+	return n;
+}
+
+/* Random arrays, whole and damaged: read in segments cut at a random
+ * choice of aud_json_cut's places, the records and problems are those of
+ * one reader of the whole input, with the same numbers, lines, offsets
+ * and messages. In an undamaged array every ',' between elements is a
+ * place (so the cuts are really used). */
+static void test_cut_segments(void)
+{
+	static char arr[1 << 16];
+	static unsigned char is_cut[(1 << 16) + 1];
+	size_t cut[64], run, used = 0;
+	int ok = 1;
+
+	for (run = 0; run < 2000 && ok; run++) {
+		size_t na = 0, ne = 1 + rnd(30), i, ncut = 0, places, most,
+		       dummy;
+		int damaged = run % 3 != 0;
+		trun wr, wp, sr, sp;
+
+		if (rnd(8) == 0)
+			na += (size_t)sprintf(arr, "\xEF\xBB\xBF");
+		ws(arr, &na, 1);
+		arr[na++] = '[';
+		for (i = 0; i < ne; i++) {
+			if (i)
+				arr[na++] = ',';
+			ws(arr, &na, 1);
+			value(arr, &na, 0, 1);
+			ws(arr, &na, 1);
+		}
+		arr[na++] = ']';
+		if (rnd(3) == 0)
+			arr[na++] = '\n';
+		if (damaged)
+			na = damage(arr, na, sizeof arr);
+		places = json_cuts(arr, na, is_cut);
+		if (!damaged && places != ne - 1) {
+			fprintf(stderr, "run %zu: %zu places for %zu elements\n",
+				run, places, ne);
+			ok = 0;
+		}
+		for (i = 1; i < na && ncut < 64; i++)
+			if (is_cut[i] && rnd(2)) {
+				CHECK(arr[i - 1] == ',');
+				cut[ncut++] = i;
+			}
+		read_cut(&wr, &wp, &most, arr, na, NULL, 0);
+		read_cut(&sr, &sp, &dummy, arr, na, cut, ncut);
+		/* (the collector keeps 64 records and problems a reader) */
+		if (most >= 64)
+			ncut = 0;
+		else if (wr.loglen != sr.loglen || memcmp(wr.log, sr.log, wr.loglen) ||
+		    wp.loglen != sp.loglen ||
+		    (wp.loglen && memcmp(wp.log, sp.log, wp.loglen))) {
+			fprintf(stderr,
+				"run %zu: %zu cuts differ\n%.*s\n--- whole:\n%s%s"
+				"--- cut:\n%s%s",
+				run, ncut, (int)na, arr, wr.log, wp.log ? wp.log : "",
+				sr.log, sp.log ? sp.log : "");
+			ok = 0;
+		}
+		used += ncut;
+		trun_free(&wr);
+		trun_free(&wp);
+		trun_free(&sr);
+		trun_free(&sp);
+	}
+	CHECK(ok);
+	CHECK(used > 1000);
+}
+
 /* ---- the format of an input ------------------------------------------ */
 
 static void test_pick(void)
@@ -418,6 +634,7 @@ int main(void)
 	RUN(test_problems);
 	RUN(test_element_over_cap);
 	RUN(test_random_against_lines);
+	RUN(test_cut_segments);
 	RUN(test_pick);
 	return DONE();
 }
