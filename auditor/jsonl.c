@@ -1100,10 +1100,10 @@ static size_t find3(const unsigned char *s, size_t i, size_t n, int simd,
 		for (; i + 16 <= n; i += 16) {
 			__m128i x = _mm_loadu_si128(
 			    (const __m128i *)(const void *)(s + i));
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_or_si128(_mm_cmpeq_epi8(x, va),
-					 _mm_cmpeq_epi8(x, vb)),
-			    _mm_cmpeq_epi8(x, vc)));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va),
+						      _mm_cmpeq_epi8(x, vb)),
+					 _mm_cmpeq_epi8(x, vc)));
 
 			if (m)
 				return i + (size_t)__builtin_ctz(m);

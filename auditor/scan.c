@@ -122,7 +122,7 @@ typedef struct segment {
 	piece *ph, *pt;       /* decoded, not yet taken by the worker */
 	int closed;           /* the decoder adds no more pieces */
 	int finish;           /* the input ends with it: flush the reader */
-	int cut;              /* the decoder cut the input after it */
+	int cut;	      /* the decoder cut the input after it */
 	batch *bh, *bt;       /* for the committer */
 	int done;             /* its final batch is queued */
 	/* the worker's */

@@ -1,10 +1,10 @@
 /*
  * fuzz_jsonl.c: libFuzzer harness for the JSONL reader (auditor/jsonl.c
  * through the reader front in auditor/reader.c), as JSON Lines and as a
- * JSON array (AUD_FMT_JSON). The checks are in fuzz_reader.h. aud_format_sniff also sees every input. On top of them,
- * a JSON array read in segments cut where aud_json_cut says must give the
- * transcript of one reader of the whole input, and
- * the reader's string scans and UTF-8 checks must give the same
+ * JSON array (AUD_FMT_JSON). The checks are in fuzz_reader.h. aud_format_sniff
+ * also sees every input. On top of them, a JSON array read in segments cut
+ * where aud_json_cut says must give the transcript of one reader of the whole
+ * input, and the reader's string scans and UTF-8 checks must give the same
  * transcript at every aud_reader_set_fast level (1: AVX2 when the CPU
  * has it, 2: SSE2, 0: byte loops), fed whole and in uneven chunks, with
  * the default and a 48-byte record limit.
@@ -44,7 +44,8 @@ static uint64_t fz_read_cut(const uint8_t *data, size_t size, int every)
 		int last = i == size;
 
 		if (!last) {
-			if (aud_json_cut_feed(&k, (const char *)data + i, 1) != 1 ||
+			if (aud_json_cut_feed(&k, (const char *)data + i, 1) !=
+				1 ||
 			    ++seen % (size_t)every)
 				continue;
 			if (data[i] != ',')

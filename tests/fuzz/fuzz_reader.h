@@ -102,9 +102,11 @@ static void fz_problem(void *ctx, const aud_err *err)
 		fz_fail("problem message not terminated");
 	fz_mix_u64(t, 0xBB);
 	fz_mix_u64(t, (uint64_t)(int64_t)err->code);
-	fz_mix_u64(t, err->record + (err->record != AUD_NOPOS ? t->base_rec : 0));
+	fz_mix_u64(t,
+		   err->record + (err->record != AUD_NOPOS ? t->base_rec : 0));
 	fz_mix_u64(t, err->line + (err->line != AUD_NOPOS ? t->base_line : 0));
-	fz_mix_u64(t, err->offset + (err->offset != AUD_NOPOS ? t->base_off : 0));
+	fz_mix_u64(t,
+		   err->offset + (err->offset != AUD_NOPOS ? t->base_off : 0));
 	fz_mix(t, err->msg, strlen(err->msg));
 }
 

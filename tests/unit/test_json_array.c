@@ -504,8 +504,9 @@ static void read_cut(trun *rec, trun *prob, size_t *most, const char *in,
 static size_t damage(char *b, size_t n, size_t cap)
 {
 	static const char *const tok[] = {
-	    ",", ",,", "]", "[", "{", "}", "\"", "\\", "x", "\n", " ",
-	    "\xEF\xBB\xBF", "\xEF\xBB", ", ]", "] [", "\x01", "\xFF"};
+	    ",",	",,",  "]",   "[",    "{",   "}",
+	    "\"",	"\\",  "x",   "\n",   " ",   "\xEF\xBB\xBF",
+	    "\xEF\xBB", ", ]", "] [", "\x01", "\xFF"};
 	unsigned k = rnd(4);
 
 	while (k--) {
@@ -559,8 +560,9 @@ static void test_cut_segments(void)
 			na = damage(arr, na, sizeof arr);
 		places = json_cuts(arr, na, is_cut);
 		if (!damaged && places != ne - 1) {
-			fprintf(stderr, "run %zu: %zu places for %zu elements\n",
-				run, places, ne);
+			fprintf(stderr,
+				"run %zu: %zu places for %zu elements\n", run,
+				places, ne);
 			ok = 0;
 		}
 		for (i = 1; i < na && ncut < 64; i++)
@@ -573,14 +575,16 @@ static void test_cut_segments(void)
 		/* (the collector keeps 64 records and problems a reader) */
 		if (most >= 64)
 			ncut = 0;
-		else if (wr.loglen != sr.loglen || memcmp(wr.log, sr.log, wr.loglen) ||
-		    wp.loglen != sp.loglen ||
-		    (wp.loglen && memcmp(wp.log, sp.log, wp.loglen))) {
-			fprintf(stderr,
-				"run %zu: %zu cuts differ\n%.*s\n--- whole:\n%s%s"
-				"--- cut:\n%s%s",
-				run, ncut, (int)na, arr, wr.log, wp.log ? wp.log : "",
-				sr.log, sp.log ? sp.log : "");
+		else if (wr.loglen != sr.loglen ||
+			 memcmp(wr.log, sr.log, wr.loglen) ||
+			 wp.loglen != sp.loglen ||
+			 (wp.loglen && memcmp(wp.log, sp.log, wp.loglen))) {
+			fprintf(
+			    stderr,
+			    "run %zu: %zu cuts differ\n%.*s\n--- whole:\n%s%s"
+			    "--- cut:\n%s%s",
+			    run, ncut, (int)na, arr, wr.log,
+			    wp.log ? wp.log : "", sr.log, sp.log ? sp.log : "");
 			ok = 0;
 		}
 		used += ncut;
