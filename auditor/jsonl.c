@@ -1117,6 +1117,48 @@ static size_t find3(const unsigned char *s, size_t i, size_t n, int simd,
 	return i;
 }
 
+/* Inside an array's element, the next byte from i on that may change
+ * where the element ends (n if none): in a string a '"', a '\\' or a line
+ * end; outside one any a_stop byte. */
+static size_t elem_next(const unsigned char *s, size_t i, size_t n, int ins,
+			int simd)
+{
+	if (ins)
+		return find3(s, i, n, simd, '"', '\\', '\n');
+	while (i + 8 <= n && !a_stop[s[i]] && !a_stop[s[i + 1]] &&
+	       !a_stop[s[i + 2]] && !a_stop[s[i + 3]] && !a_stop[s[i + 4]] &&
+	       !a_stop[s[i + 5]] && !a_stop[s[i + 6]] && !a_stop[s[i + 7]])
+		i += 8;
+	while (i < n && !a_stop[s[i]])
+		i++;
+	return i;
+}
+
+/* What byte c (not after a backslash) does inside an array's element:
+ * strings open and close, containers nest; returns 1 when it ends the
+ * element (a ',' or ']' outside strings and nested containers). One
+ * function for array_feed and aud_json_cut, which must agree byte for
+ * byte. */
+static inline int elem_byte(unsigned char c, int *ins, int *esc,
+			    size_t *depth)
+{
+	if (*ins) {
+		if (c == '\\')
+			*esc = 1;
+		else if (c == '"')
+			*ins = 0;
+	} else if (c == '"') {
+		*ins = 1;
+	} else if (c == '{' || c == '[') {
+		++*depth;
+	} else if ((c == '}' || c == ']') && *depth) {
+		--*depth;
+	} else if (*depth == 0 && (c == ',' || c == ']')) {
+		return 1;
+	}
+	return 0;
+}
+
 /* The element s[0..n) (its white space after it left out) as a record. */
 static int array_element(jsonl *j, const char *s, size_t n, aud_err *err)
 {
@@ -1250,39 +1292,13 @@ static int array_feed(aud_reader *r, const char *data, size_t len,
 				i++;
 				continue;
 			}
-			if (j->ains) {
-				/* in a string only these three count */
-				i = find3(u, i, len, r->simd, '"', '\\', '\n');
-			} else {
-				while (i + 8 <= len && !a_stop[u[i]] &&
-				       !a_stop[u[i + 1]] && !a_stop[u[i + 2]] &&
-				       !a_stop[u[i + 3]] && !a_stop[u[i + 4]] &&
-				       !a_stop[u[i + 5]] && !a_stop[u[i + 6]] &&
-				       !a_stop[u[i + 7]])
-					i += 8;
-				while (i < len && !a_stop[u[i]])
-					i++;
-			}
+			i = elem_next(u, i, len, j->ains, r->simd);
 			if (i == len)
 				break;
 			c = u[i];
 			if (c == '\n')
 				r->lines++;
-			if (j->ains) {
-				if (c == '\\')
-					j->aesc = 1;
-				else if (c == '"')
-					j->ains = 0;
-				i++;
-				continue;
-			}
-			if (c == '"') {
-				j->ains = 1;
-			} else if (c == '{' || c == '[') {
-				j->adepth++;
-			} else if ((c == '}' || c == ']') && j->adepth) {
-				j->adepth--;
-			} else if (j->adepth == 0 && (c == ',' || c == ']')) {
+			if (elem_byte(c, &j->ains, &j->aesc, &j->adepth)) {
 				if ((rc = array_end_element(j, data, from, i,
 							    err)))
 					goto out;
@@ -1356,8 +1372,8 @@ void aud_json_cut_init(aud_json_cut *k)
 
 /*
  * array_feed's states over buf[0..n), without the records: the same
- * transitions, byte for byte, so a cut lies exactly where the reader of
- * the whole input ends an element at a ','. A stray ',' (reported by the
+ * transitions, byte for byte (elem_byte inside elements), so a cut lies
+ * exactly where the reader of the whole input ends an element at a ','. A stray ',' (reported by the
  * reader, ending no element) is no cut; past the closing ']', or once the
  * input proves not to be an array (read as JSON Lines), nothing is.
  */
@@ -1402,38 +1418,14 @@ size_t aud_json_cut_feed(aud_json_cut *k, const char *buf, size_t n)
 			i++;
 			continue;
 		}
-		if (k->ins) {
-			i = find3(s, i, n, 1, '"', '\\', '"');
-			if (i == n)
-				break;
-			if (s[i] == '\\')
-				k->esc = 1;
-			else
-				k->ins = 0;
-			i++;
-			continue;
-		}
-		while (i + 8 <= n && !a_stop[s[i]] && !a_stop[s[i + 1]] &&
-		       !a_stop[s[i + 2]] && !a_stop[s[i + 3]] &&
-		       !a_stop[s[i + 4]] && !a_stop[s[i + 5]] &&
-		       !a_stop[s[i + 6]] && !a_stop[s[i + 7]])
-			i += 8;
-		while (i < n && !a_stop[s[i]])
-			i++;
+		i = elem_next(s, i, n, k->ins, 1);
 		if (i == n)
 			break;
 		c = s[i++];
-		if (c == '"') {
-			k->ins = 1;
-		} else if (c == '{' || c == '[') {
-			k->depth++;
-		} else if ((c == '}' || c == ']') && k->depth) {
-			k->depth--;
-		} else if (k->depth == 0 && c == ',') {
-			k->state = A_ELEM;
-			cut = i;
-		} else if (k->depth == 0 && c == ']') {
-			k->state = A_END;
+		if (elem_byte(c, &k->ins, &k->esc, &k->depth)) {
+			k->state = c == ',' ? A_ELEM : A_END;
+			if (c == ',')
+				cut = i;
 		}
 	}
 	return cut;
