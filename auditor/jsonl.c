@@ -1373,9 +1373,10 @@ void aud_json_cut_init(aud_json_cut *k)
 /*
  * array_feed's states over buf[0..n), without the records: the same
  * transitions, byte for byte (elem_byte inside elements), so a cut lies
- * exactly where the reader of the whole input ends an element at a ','. A stray ',' (reported by the
- * reader, ending no element) is no cut; past the closing ']', or once the
- * input proves not to be an array (read as JSON Lines), nothing is.
+ * exactly where the reader of the whole input ends an element at a ','.
+ * A stray ',' (reported by the reader, ending no element) is no cut; past
+ * the closing ']', or once the input proves not to be an array (read as
+ * JSON Lines), nothing is.
  */
 size_t aud_json_cut_feed(aud_json_cut *k, const char *buf, size_t n)
 {
