@@ -1006,6 +1006,7 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 static void too_long(jsonl *j)
 {
 	j->recno++;
+	j->r->skipped++;
 	aud_reader_problem(j->r, AUD_ELIMIT, j->recno, j->line_no, j->line_off,
 			   "record exceeds --max-record-bytes (%zu)",
 			   j->r->max_record_bytes);

@@ -322,13 +322,21 @@ int aud_reader_continue(aud_reader *r, const char *head, size_t len,
 	if (r->format == AUD_FMT_JSON)
 		aud_reader_jsonl_continue(r);
 	r->bom_done = 1;
-	r->records = r->problems = r->lines = r->pos = 0;
-	r->partial = 0;
+	r->records = r->skipped = r->problems = r->lines = r->pos = 0;
+	/* a JSON array is cut after a ',': inside a line that began before
+	 * (it counts, as for the reader of the whole input, even when the
+	 * input ends right there) */
+	r->partial = r->format == AUD_FMT_JSON;
 	r->msg_base = at;
 	return rc;
 }
 
 uint64_t aud_reader_records(const aud_reader *r) { return r->records; }
+
+uint64_t aud_reader_numbered(const aud_reader *r)
+{
+	return r->records + r->skipped;
+}
 
 uint64_t aud_reader_problems(const aud_reader *r) { return r->problems; }
 

@@ -104,7 +104,8 @@ typedef struct batch {
 	uint64_t findings, placeholders, markers, limit_hits;
 	supp_list supp;
 	uint64_t records, lines; /* reader counters at the batch's end */
-	uint64_t pre_records, pre_lines; /* before the final flush */
+	uint64_t numbered;       /* record numbers used (aud_reader_numbered) */
+	uint64_t pre_numbered, pre_lines; /* before the final flush */
 	uint64_t raw, decoded;   /* progress */
 	piece *pc;               /* pieces it read, freed on commit */
 	int final;               /* last batch of its segment */
@@ -156,7 +157,11 @@ typedef struct job {
 	uint64_t bytes_decoded, raw_bytes;
 	int64_t size_bytes;
 	/* the committer's */
-	uint64_t records, lines, pre_records, pre_lines;
+	uint64_t records, lines;
+	/* the record numbers the input's segments used so far (records
+	 * given plus JSONL lines skipped for their length): the base of the
+	 * next segment's numbers; pre_: before the last segment's flush */
+	uint64_t numbered, pre_numbered, pre_lines;
 	uint64_t problems, shown, limit_hits;
 	int fault; /* a batch ended the input */
 	aud_err fault_err;
@@ -612,6 +617,7 @@ static int queue_batch(wctx *x, int final, int reading)
 
 	if (seg->rd) {
 		b->records = aud_reader_records(seg->rd);
+		b->numbered = aud_reader_numbered(seg->rd);
 		b->lines = aud_reader_lines(seg->rd);
 	}
 	b->final = final;
@@ -715,7 +721,7 @@ static void seg_end(wctx *x)
 {
 	segment *seg = x->seg;
 	aud_reader *rd = seg->rd; /* seg is the committer's once done */
-	uint64_t pre_records = 0, pre_lines = 0;
+	uint64_t pre_numbered = 0, pre_lines = 0;
 	batch *b;
 	int rc;
 
@@ -734,7 +740,7 @@ static void seg_end(wctx *x)
 		}
 	}
 	if (seg->rd) {
-		pre_records = aud_reader_records(seg->rd);
+		pre_numbered = aud_reader_numbered(seg->rd);
 		pre_lines = aud_reader_lines(seg->rd);
 	}
 	if (!seg->fault && seg->finish && !cancelled(x->c, seg->job)) {
@@ -750,10 +756,11 @@ static void seg_end(wctx *x)
 		}
 	}
 	b = seg->cur; /* finish may have queued batches */
-	b->pre_records = pre_records;
+	b->pre_numbered = pre_numbered;
 	b->pre_lines = pre_lines;
 	if (seg->rd) {
 		b->records = aud_reader_records(seg->rd);
+		b->numbered = aud_reader_numbered(seg->rd);
 		/* a JSON array may be cut inside a line: the next segment
 		 * goes on with it */
 		b->lines = seg->cut ? aud_reader_line_ends(seg->rd)
@@ -1323,7 +1330,7 @@ static int drain_scores(scan_ctx *c, job *j)
 /* Writes one batch of segment seg of input j. */
 static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 {
-	uint64_t br = j->records, bl = j->lines, bo = seg->base_offset;
+	uint64_t br = j->numbered, bl = j->lines, bo = seg->base_offset;
 	/* Rows go to the store a slice at a time: it puts several in one
 	 * statement. */
 	aud_finding_row rows[64];
@@ -1393,6 +1400,7 @@ static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 		j->fault_err = b->err;
 		place(&j->fault_err, br, bl, bo);
 		j->records += b->records;
+		j->numbered += b->numbered;
 		j->lines += b->lines;
 		if (b->rc == AUD_ENOMEM || b->rc == AUD_EUSAGE) {
 			c->store_err = j->fault_err;
@@ -1401,9 +1409,10 @@ static int commit_batch(scan_ctx *c, job *j, segment *seg, batch *b)
 		}
 	}
 	if (b->final && !b->rc) {
-		j->pre_records = j->records + b->pre_records;
+		j->pre_numbered = j->numbered + b->pre_numbered;
 		j->pre_lines = j->lines + b->pre_lines;
 		j->records += b->records;
+		j->numbered += b->numbered;
 		j->lines += b->lines;
 	}
 	return 0;
@@ -1671,14 +1680,14 @@ static int finish_job(scan_ctx *c, job *j, aud_scan_totals *t)
 		fail = j->fault_err; /* the reader gave up on this input */
 		failed = 1;
 	} else if (j->stopped) {
-		fail.record = j->records + 1;
+		fail.record = j->numbered + 1;
 	} else if (failed && j->started && j->compression) {
 		/* Decoder fault: keep what came before. The record being
 		 * read when it happened is the next one; the line counter
 		 * already counts a line that has started, the next line
 		 * only if the data before the fault ended one. */
 		if (fail.record == AUD_NOPOS)
-			fail.record = j->pre_records + 1;
+			fail.record = j->pre_numbered + 1;
 		if (fail.line == AUD_NOPOS)
 			fail.line = j->pre_lines + (j->ended_line ? 1 : 0);
 	}

@@ -104,6 +104,9 @@ int aud_reader_finish(aud_reader *r, aud_err *err);
 
 /* Counters so far. */
 uint64_t aud_reader_records(const aud_reader *r);  /* given to record_fn */
+/* record numbers used: those given and the JSONL lines or JSON array
+ * elements skipped for their length (each keeps its number) */
+uint64_t aud_reader_numbered(const aud_reader *r);
 uint64_t aud_reader_problems(const aud_reader *r); /* given to problem_fn */
 uint64_t aud_reader_lines(const aud_reader *r);    /* physical lines seen */
 uint64_t aud_reader_line_ends(const aud_reader *r); /* of them, ended */

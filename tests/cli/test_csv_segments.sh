@@ -5,7 +5,8 @@
 # byte offsets, must be those the generator wrote (tests/threads/
 # csv_segments.py), and the database the same for --threads 1, 2 and 3,
 # plain and gzip. Also a JSONL line with invalid UTF-8 in a later segment:
-# its message names the byte in the input, not in the segment.
+# its message names the byte in the input, not in the segment; and a JSONL
+# line skipped for its length, whose number the later segments count.
 . "$AUD_SRC/tests/cli/lib.sh"
 
 G="$AUD_SRC/tests/threads/csv_segments.py"
@@ -108,5 +109,24 @@ PY
 for n in 1 2; do
   run scan -q --db "$T/j$n.db" -k "$KEY" --threads "$n" "$T/j.jsonl"
   expect_sql "$T/j$n.db" "SELECT byte_offset > 2000000, message = 'invalid UTF-8 at byte ' || byte_offset FROM problems WHERE kind = 'utf8'" "1|1" "jsonl --threads $n: the message names the input's byte"
+done
+
+# A JSONL line over --max-record-bytes keeps its record number (it is
+# reported, not read): the records of later segments count it too, so
+# every record is numbered by its line, as one reader numbers them.
+python3 - "$T/long.jsonl" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1, 30001):
+        if i == 5:
+            f.write('{"id": %d, "big": "%s"}\n' % (i, "x" * 5000))
+        else:
+            f.write('{"id": %d, "text": "mail u%d@host.org, and some padding words"}\n' % (i, i))
+PY
+for n in 1 2; do
+  run scan -q --db "$T/long$n.db" -k "$KEY" --threads "$n" --max-record-bytes 1K "$T/long.jsonl"
+  expect_rc 3 "a long line, --threads $n"
+  expect_sql "$T/long$n.db" "SELECT COUNT(*), SUM(record <> line), MAX(record) FROM findings" "29999|0|30000" "a long line, --threads $n: records numbered by their lines"
+  expect_sql "$T/long$n.db" "SELECT records, problems FROM files" "29999|1" "a long line, --threads $n: files row"
 done
 finish

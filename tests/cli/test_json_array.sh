@@ -274,6 +274,23 @@ for n in 1 2; do
   expect_rc 3 "a large cut array, --threads $n"
   expect_err "bigcut\.json:$L \(record [0-9]+, byte 2345678\): invalid JSON: the input ends inside the JSON array" "a large cut array's message, --threads $n"
 done
+# cut short right after a ',' that is the 1,048,576th byte: the scanner
+# cuts there (a piece is 1 MiB) and the segment after the cut is empty;
+# the end is still on the line of that ','
+python3 - "$T/big.json" "$T/bigcomma.json" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+k = d.rindex(b"\n  }", 0, 1 << 20) + 4  # an element's closing brace
+open(sys.argv[2], "wb").write(d[:k] + b" " * ((1 << 20) - 1 - k) + b",")
+PY
+read -r B L N < <(python3 -c 'import sys, json; d = open(sys.argv[1], "rb").read(); print(len(d), d.count(b"\n") + 1, len(json.loads(d[:-1] + b"]")))' "$T/bigcomma.json")
+[ "$B" = 1048576 ] && ok || bad "bigcomma.json has $B bytes"
+for n in 1 2; do
+  run scan --db "$T/bigcomma.$n.db" --hash-key-file "$KEY" -q --threads $n "$T/bigcomma.json"
+  expect_rc 3 "an array cut after a ',', --threads $n"
+  expect_err "bigcomma\.json:$L \(record $N, byte $B\): invalid JSON: the input ends inside the JSON array" "an array cut after a ',': the message, --threads $n"
+  expect_sql "$T/bigcomma.$n.db" "SELECT records, status FROM files" "$N|warning" "an array cut after a ',': files row, --threads $n"
+done
 
 # overlap reads arrays: the same records as train and test all overlap.
 run overlap --db "$T/ov.db" --hash-key-file "$KEY" --key id --train "$T/pretty.json" --test "$T/recs.jsonl"

@@ -18,22 +18,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * segments: cut at aud_json_cut's places (all of them with every 1, every
  * other one with every 2), a fresh reader per segment continued with
  * aud_reader_continue, finished only at the end, its numbers placed in
- * the input as the committer places them. Returns the transcript hash,
+ * the input as the committer places them (record numbers by
+ * aud_reader_numbered: an element over max bytes keeps its number). Returns the transcript hash,
  * which must be that of one reader of the whole input (fz_read), or 0
  * when a segment's reader stopped before the end (nothing to compare).
  */
-static uint64_t fz_read_cut(const uint8_t *data, size_t size, int every)
+static uint64_t fz_read_cut(const uint8_t *data, size_t size, size_t max,
+			    int every)
 {
 	aud_reader_opts o;
 	aud_json_cut k;
 	aud_err err;
 	frun t;
 	size_t from = 0, i, seen = 0;
-	uint64_t problems = 0;
+	uint64_t problems = 0, records = 0;
 	int rc = 0;
 
 	memset(&o, 0, sizeof o);
 	o.format = AUD_FMT_JSON;
+	o.max_record_bytes = max;
 	memset(&t, 0, sizeof t);
 	t.data = data;
 	t.size = size;
@@ -60,12 +63,13 @@ static uint64_t fz_read_cut(const uint8_t *data, size_t size, int every)
 				     (last ? size : i + 1) - from, &err);
 		if (rc == 0 && last)
 			rc = aud_reader_finish(r, &err);
-		t.base_rec += aud_reader_records(r);
+		t.base_rec += aud_reader_numbered(r);
+		records += aud_reader_records(r);
 		problems += aud_reader_problems(r);
 		if (rc == 0 && last) {
 			fz_mix_u64(&t, 0xCC);
 			fz_mix_u64(&t, 0);
-			fz_mix_u64(&t, t.base_rec);
+			fz_mix_u64(&t, records);
 			fz_mix_u64(&t, problems);
 			fz_mix_u64(&t, t.base_line + aud_reader_lines(r));
 		}
@@ -90,13 +94,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_reader_input(data, size, AUD_FMT_JSON);
 	memset(&o, 0, sizeof o);
 	o.format = AUD_FMT_JSON;
-	best = fz_read(data, size, &o, 0, 0);
-	for (mode = 1; mode <= 2; mode++) {
-		uint64_t h = fz_read_cut(data, size, mode);
+	for (o.max_record_bytes = 0; o.max_record_bytes <= 48;
+	     o.max_record_bytes += 48) {
+		best = fz_read(data, size, &o, 0, 0);
+		for (mode = 1; mode <= 2; mode++) {
+			uint64_t h = fz_read_cut(data, size,
+						 o.max_record_bytes, mode);
 
-		if (h && h != best)
-			fz_fail("read in segments cut by aud_json_cut, the "
-				"transcript differs");
+			if (h && h != best)
+				fz_fail("read in segments cut by aud_json_cut, "
+					"the transcript differs");
+		}
 	}
 	o.format = AUD_FMT_JSONL;
 	for (mode = 0; mode <= 2; mode += 2) {

@@ -412,15 +412,15 @@ static size_t json_cuts(const char *in, size_t len, unsigned char *is_cut)
 /* Reads in[0..len) as the scanner does when it cuts it before each of
  * cut[0..ncut): a fresh reader per segment, continued after the first
  * (aud_reader_continue), finished only at the input's end; numbers
- * placed in the input as the committer places them (records, line ends
- * and bytes of the segments before added). Records go to rec->log,
+ * placed in the input as the committer places them (record numbers, line
+ * ends and bytes of the segments before added). Records go to rec->log,
  * problems to prob->log; *most is the most records or problems one
  * reader gave. */
-static void read_cut(trun *rec, trun *prob, size_t *most, const char *in,
-		     size_t len, const size_t *cut, size_t ncut)
+static void read_cut(trun *rec, trun *prob, size_t *most, size_t max,
+		     const char *in, size_t len, const size_t *cut, size_t ncut)
 {
-	aud_reader_opts o = ja_opts(0);
-	uint64_t br = 0, bl = 0;
+	aud_reader_opts o = ja_opts(max);
+	uint64_t br = 0, bl = 0, n = 0;
 	size_t s, i, k;
 
 	memset(rec, 0, sizeof *rec);
@@ -486,12 +486,13 @@ static void read_cut(trun *rec, trun *prob, size_t *most, const char *in,
 		}
 		*most = t.nrec > *most ? t.nrec : *most;
 		*most = t.nprob > *most ? t.nprob : *most;
-		br += aud_reader_records(r);
+		br += aud_reader_numbered(r);
+		n += aud_reader_records(r);
 		if (s < ncut)
 			bl += aud_reader_line_ends(r);
 		else
-			logf_(rec, "records %llu lines %llu\n",
-			      (unsigned long long)br,
+			logf_(rec, "records %llu numbered %llu lines %llu\n",
+			      (unsigned long long)n, (unsigned long long)br,
 			      (unsigned long long)(bl + aud_reader_lines(r)));
 		aud_reader_free(r);
 		trun_free(&t);
@@ -527,7 +528,7 @@ static size_t damage(char *b, size_t n, size_t cap)
 /* Random arrays, whole and damaged: read in segments cut at a random
  * choice of aud_json_cut's places, the records and problems are those of
  * one reader of the whole input, with the same numbers, lines, offsets
- * and messages. In an undamaged array every ',' between elements is a
+ * and messages, with the default record limit and a tiny one. In an undamaged array every ',' between elements is a
  * place (so the cuts are really used). */
 static void test_cut_segments(void)
 {
@@ -565,13 +566,18 @@ static void test_cut_segments(void)
 				places, ne);
 			ok = 0;
 		}
-		for (i = 1; i < na && ncut < 64; i++)
+		/* (a cut at na leaves the last segment empty: an input
+		 * cut short right after a ',') */
+		for (i = 1; i <= na && ncut < 64; i++)
 			if (is_cut[i] && rnd(2)) {
 				CHECK(arr[i - 1] == ',');
 				cut[ncut++] = i;
 			}
-		read_cut(&wr, &wp, &most, arr, na, NULL, 0);
-		read_cut(&sr, &sp, &dummy, arr, na, cut, ncut);
+		/* every other run with a 40-byte record limit: elements
+		 * over it are skipped and reported, in a segment as whole */
+		read_cut(&wr, &wp, &most, run % 2 ? 40 : 0, arr, na, NULL, 0);
+		read_cut(&sr, &sp, &dummy, run % 2 ? 40 : 0, arr, na, cut,
+			 ncut);
 		/* (the collector keeps 64 records and problems a reader) */
 		if (most >= 64)
 			ncut = 0;
