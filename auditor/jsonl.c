@@ -1006,7 +1006,6 @@ static int process(jsonl *j, const char *s, size_t n, int eol, aud_err *err)
 static void too_long(jsonl *j)
 {
 	j->recno++;
-	j->r->skipped++;
 	aud_reader_problem(j->r, AUD_ELIMIT, j->recno, j->line_no, j->line_off,
 			   "record exceeds --max-record-bytes (%zu)",
 			   j->r->max_record_bytes);
@@ -1030,6 +1029,7 @@ static int lines_feed(aud_reader *r, const char *data, size_t len,
 			}
 			k = (size_t)(nl - data) + 1;
 			j->skipping = 0;
+			r->skipped++; /* (its number counts once it ended) */
 		} else {
 			if (j->at_start) {
 				j->line_off = r->pos;
@@ -1054,6 +1054,7 @@ static int lines_feed(aud_reader *r, const char *data, size_t len,
 			k = (size_t)(nl - data) + 1;
 			if (j->line.len + k > max) {
 				too_long(j);
+				r->skipped++;
 			} else if (j->line.len == 0) {
 				rc = process(j, data, k, 1, err);
 			} else if (aud_buf_append(&j->line, data, k)) {
@@ -1198,6 +1199,7 @@ static int array_end_element(jsonl *j, const char *data, size_t from,
 		rc = array_element(j, data + from, i - from, err);
 	else if (!(rc = array_keep(j, data, from, i, err)) && !j->askip)
 		rc = array_element(j, j->line.p, j->line.len, err);
+	j->r->skipped += j->askip != 0;
 	j->askip = 0;
 	j->line.len = 0;
 	return rc;
@@ -1335,6 +1337,7 @@ int aud_reader_jsonl_finish(aud_reader *r, aud_err *err)
 	if (j->astate != A_LINES) {
 		if (j->astate == A_IN && !j->askip)
 			rc = array_element(j, j->line.p, j->line.len, err);
+		r->skipped += j->astate == A_IN && j->askip;
 		if (rc == 0 && (j->astate == A_IN || j->astate == A_ELEM))
 			aud_reader_problem(r, AUD_EFORMAT, j->recno,
 					   r->lines + (r->partial ? 1 : 0),
@@ -1347,6 +1350,7 @@ int aud_reader_jsonl_finish(aud_reader *r, aud_err *err)
 	}
 	if (!j->skipping && !j->at_start && j->line.len > 0)
 		rc = process(j, j->line.p, j->line.len, 0, err);
+	r->skipped += j->skipping != 0;
 	j->line.len = 0;
 	j->at_start = 1;
 	j->skipping = 0;

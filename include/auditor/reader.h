@@ -104,8 +104,9 @@ int aud_reader_finish(aud_reader *r, aud_err *err);
 
 /* Counters so far. */
 uint64_t aud_reader_records(const aud_reader *r);  /* given to record_fn */
-/* record numbers used: those given and the JSONL lines or JSON array
- * elements skipped for their length (each keeps its number) */
+/* record numbers of the records that ended: those given and the JSONL
+ * lines or JSON array elements skipped for their length (each keeps its
+ * number; one still being skipped is not counted yet) */
 uint64_t aud_reader_numbered(const aud_reader *r);
 uint64_t aud_reader_problems(const aud_reader *r); /* given to problem_fn */
 uint64_t aud_reader_lines(const aud_reader *r);    /* physical lines seen */
