@@ -1141,8 +1141,7 @@ static size_t elem_next(const unsigned char *s, size_t i, size_t n, int ins,
  * element (a ',' or ']' outside strings and nested containers). One
  * function for array_feed and aud_json_cut, which must agree byte for
  * byte. */
-static inline int elem_byte(unsigned char c, int *ins, int *esc,
-			    size_t *depth)
+static inline int elem_byte(unsigned char c, int *ins, int *esc, size_t *depth)
 {
 	if (*ins) {
 		if (c == '\\')

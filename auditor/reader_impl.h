@@ -28,7 +28,7 @@ struct aud_reader {
 	void *ctx;
 
 	uint64_t records;  /* given to record_fn */
-	uint64_t skipped;  /* numbered, not given (over max_record_bytes), ended */
+	uint64_t skipped;  /* numbered, not given (too long), ended */
 	uint64_t problems; /* given to problem_fn */
 	uint64_t lines;	   /* '\n' seen */
 	int partial;	   /* bytes seen after the last '\n' */

@@ -104,7 +104,7 @@ typedef struct batch {
 	uint64_t findings, placeholders, markers, limit_hits;
 	supp_list supp;
 	uint64_t records, lines; /* reader counters at the batch's end */
-	uint64_t numbered;       /* record numbers used (aud_reader_numbered) */
+	uint64_t numbered;	 /* record numbers used (aud_reader_numbered) */
 	uint64_t pre_numbered, pre_lines; /* before the final flush */
 	uint64_t raw, decoded;   /* progress */
 	piece *pc;               /* pieces it read, freed on commit */

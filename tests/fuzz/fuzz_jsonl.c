@@ -19,9 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * other one with every 2), a fresh reader per segment continued with
  * aud_reader_continue, finished only at the end, its numbers placed in
  * the input as the committer places them (record numbers by
- * aud_reader_numbered: an element over max bytes keeps its number). Returns the transcript hash,
- * which must be that of one reader of the whole input (fz_read), or 0
- * when a segment's reader stopped before the end (nothing to compare).
+ * aud_reader_numbered: an element over max bytes keeps its number).
+ * Returns the transcript hash, which must be that of one reader of the
+ * whole input (fz_read), or 0 when a segment's reader stopped before the
+ * end (nothing to compare).
  */
 static uint64_t fz_read_cut(const uint8_t *data, size_t size, size_t max,
 			    int every)
@@ -98,8 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	     o.max_record_bytes += 48) {
 		best = fz_read(data, size, &o, 0, 0);
 		for (mode = 1; mode <= 2; mode++) {
-			uint64_t h = fz_read_cut(data, size,
-						 o.max_record_bytes, mode);
+			uint64_t h =
+			    fz_read_cut(data, size, o.max_record_bytes, mode);
 
 			if (h && h != best)
 				fz_fail("read in segments cut by aud_json_cut, "

@@ -528,8 +528,8 @@ static size_t damage(char *b, size_t n, size_t cap)
 /* Random arrays, whole and damaged: read in segments cut at a random
  * choice of aud_json_cut's places, the records and problems are those of
  * one reader of the whole input, with the same numbers, lines, offsets
- * and messages, with the default record limit and a tiny one. In an undamaged array every ',' between elements is a
- * place (so the cuts are really used). */
+ * and messages, with the default record limit and a tiny one. In an undamaged
+ * array every ',' between elements is a place (so the cuts are really used). */
 static void test_cut_segments(void)
 {
 	static char arr[1 << 16];
