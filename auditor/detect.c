@@ -1751,7 +1751,9 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 	return 0;
 }
 
-/* Windows for the entries of class rc around the run v[s, e). */
+/* Windows for the entries of class rc around the run v[s, e), which
+ * bytes outside the class (or the value's ends) bound: those whose N it
+ * reaches and whose M, if any, it does not pass. */
 static int run_hit(aud_detector *d, const struct runclass *rc, size_t s,
 		   size_t e, size_t len)
 {
@@ -1759,7 +1761,9 @@ static int run_hit(aud_detector *d, const struct runclass *rc, size_t s,
 
 	for (k = 0; k < rc->npats && d->eng[rc->pats[k]]->run_min <= e - s;
 	     k++)
-		if (add_window(d, rc->pats[k], s, e, len))
+		if ((!d->eng[rc->pats[k]]->run_max ||
+		     e - s <= d->eng[rc->pats[k]]->run_max) &&
+		    add_window(d, rc->pats[k], s, e, len))
 			return AUD_ENOMEM;
 	return 0;
 }

@@ -386,15 +386,18 @@ static int class_byte(const char *v, size_t n, size_t *i)
 	}
 }
 
-/* Parses "[CLASS] N" of a run prefilter into the entry's class bitmap and
- * run_min. Returns 0 or 1 (syntax, why set). */
+/* Parses "[CLASS] N" or "[CLASS] N-M" of a run prefilter into the
+ * entry's class bitmap, run_min and run_max (0 without M). Returns 0 or 1
+ * (syntax, why set). */
 static int parse_run(entry *e, const char *v, size_t n, const char **why)
 {
 	unsigned char *set = e->eng.run_class;
 	size_t i = 1, members = 0;
-	long d;
+	const char *dash;
+	long d, m = 0;
 
-	*why = "run needs '[CLASS] N', e.g. 'run [0-9A-Fa-f:] 17'";
+	*why = "run needs '[CLASS] N' or '[CLASS] N-M', e.g. "
+	       "'run [0-9A-Fa-f:] 17'";
 	memset(set, 0, sizeof e->eng.run_class);
 	if (n < 2 || v[0] != '[')
 		return 1;
@@ -427,12 +430,20 @@ static int parse_run(entry *e, const char *v, size_t n, const char **why)
 		;
 	if (i == n)
 		return 1;
-	if (parse_count(v + i, n - i, 2, 1024, &d)) {
+	dash = memchr(v + i, '-', n - i);
+	if (parse_count(v + i, dash ? (size_t)(dash - (v + i)) : n - i, 2,
+			1024, &d)) {
 		*why = "run [CLASS] N needs N from 2 to 1024";
+		return 1;
+	}
+	if (dash && parse_count(dash + 1, n - (size_t)(dash + 1 - v), d,
+				65536, &m)) {
+		*why = "run [CLASS] N-M needs M from N to 65536";
 		return 1;
 	}
 	e->eng.prefilter = AUD_PF_RUN;
 	e->eng.run_min = (unsigned)d;
+	e->eng.run_max = (unsigned)m;
 	return 0;
 }
 

@@ -9,12 +9,15 @@
 # only next to a context word: order numbers, timestamps and phone numbers
 # of those lengths are everywhere, and a one-digit check passes one in ten.
 
+# A DNI's digits are a whole run of [0-9.] of 8 or 10 bytes (no digit, '.'
+# or '-' before it; '-', ' ' or the letter after it), so a longer run of
+# digits and dots (a timestamp, a version, an amount) opens no window.
 id: es_nif
 entity: ES_NIF
 description: Spanish DNI number as NIF: 8 digits (thousands dots allowed) and the mod-23 control letter
 regex: (?<![\w.-])\d{2}(\.?)\d{3}\1\d{3}[- ]?[A-HJ-NP-TV-Z](?![\w-])
 validator: es_nif
-prefilter: run [0-9.] 8
+prefilter: run [0-9.] 8-10
 context: dni, nif, d.n.i, n.i.f, documento nacional de identidad, número de identificación fiscal, documento de identidad
 confidence: 0.75
 window: 16
@@ -53,13 +56,16 @@ nomatch: Y482910Z
 nomatch: AY4829103Z
 nomatch: x7731250f
 
+# A codice fiscale is a whole run of 16 letters and digits (no letter,
+# digit, '_' or '-' touches it), so a longer run, such as a token, a hash
+# or a line of Base64, opens no window.
 id: it_fiscal_code
 entity: IT_FISCAL_CODE
 description: Italian codice fiscale of a person: 16 characters with birth date, omocodia letters and the check letter (DM 23/12/1976)
 regex: (?<![\w-])[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z](?![\w-])
 flags: i
 validator: it_fiscal_code
-prefilter: run [0-9A-Za-z] 16
+prefilter: run [0-9A-Za-z] 16-16
 context: codice fiscale, cod. fiscale, cod fisc, c.f, cf, tessera sanitaria, fiscal code, tax code
 confidence: 0.85
 window: 16

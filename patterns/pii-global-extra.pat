@@ -100,7 +100,7 @@ entity: CRYPTO
 description: Bitcoin legacy address, Base58Check with checksum: P2PKH (1...) or P2SH (3...)
 regex: (?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])
 validator: btc_base58check
-prefilter: run [0-9A-Za-z] 26
+prefilter: run [0-9A-Za-z] 26-35
 context: bitcoin, btc, wallet, address, crypto, send, receive, deposit, payment, pay to
 confidence: 0.85
 window: 35

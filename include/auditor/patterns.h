@@ -100,6 +100,9 @@ typedef struct aud_pattern_engine {
 					  run begins with the digit 0 */
 	unsigned char run_class[32];   /* AUD_PF_RUN: bit b set for byte b */
 	unsigned run_min;              /* AUD_PF_RUN: N */
+	unsigned run_max;              /* and M of "N-M": the whole run
+					  (bounded by bytes outside the
+					  class) is at most M long; else 0 */
 	size_t window;                 /* longest match in bytes ("window:") */
 	size_t window_before;          /* most bytes a match starts before
 					  the hit ("window-before:") */

@@ -444,9 +444,10 @@ static int make_both(aud_patternset *ps[2], aud_detector *d[2],
 	return d[0] && d[1] ? 0 : -1;
 }
 
-/* The maximal runs of bytes from "ab01" of 12 to 40 bytes in v[0, n):
+/* The maximal runs of bytes from "ab01" of 12 to hi bytes in v[0, n):
  * what the run entry below must report, computed without the engine. */
-static size_t expected_runs(const char *v, size_t n, size_t *st, size_t *ln)
+static size_t expected_runs(const char *v, size_t n, size_t hi, size_t *st,
+			    size_t *ln)
 {
 	size_t i = 0, k = 0;
 
@@ -455,7 +456,7 @@ static size_t expected_runs(const char *v, size_t n, size_t *st, size_t *ln)
 
 		while (i < n && strchr("ab01", v[i]) && v[i])
 			i++;
-		if (i - s >= 12 && i - s <= 40) {
+		if (i - s >= 12 && i - s <= hi) {
 			st[k] = s;
 			ln[k++] = i - s;
 		}
@@ -465,19 +466,16 @@ static size_t expected_runs(const char *v, size_t n, size_t *st, size_t *ln)
 	return k;
 }
 
-/* "run [CLASS] N": runs found wherever they fall against 32-byte blocks
- * (inside one, across several, in the last partial one, in values
- * shorter than a block), the same with and without AVX2, checked against
- * an independent scan of random values; a run one byte short opens no
- * window at all. */
-static void test_run_prefilter(void)
+/* "run [CLASS] N" (and "N-M"): runs found wherever they fall against
+ * 32-byte blocks (inside one, across several, in the last partial one, in
+ * values shorter than a block), the same with and without AVX2, checked
+ * against an independent scan of random values; a run one byte short (or,
+ * with M, one byte long) opens no window at all. The regex matches runs of
+ * 12 to hi bytes; "prefilter" is the entry's line. */
+static void run_prefilter_case(size_t hi, const char *prefilter)
 {
-	const char *p = put_file(
-	    "run.pat", "id: abrun\nentity: TEST_RUN\ndescription: d\n"
-		       "regex: (?<![ab01])[ab01]{12,40}(?![ab01])\n"
-		       "prefilter: run [ab0-1] 12\nconfidence: 0.5\n"
-		       "window: 40\nmatch: x ab01ab01ab01 y\n"
-		       "nomatch: ab01ab01ab0\n");
+	char text[400];
+	const char *p;
 	aud_patternset *ps[2] = {NULL, NULL};
 	aud_detector *d[2];
 	const char *alpha = "ab01ab01ab01 xZ";
@@ -488,6 +486,14 @@ static void test_run_prefilter(void)
 	const aud_match *m;
 	aud_err err;
 
+	snprintf(text, sizeof text,
+		 "id: abrun\nentity: TEST_RUN\ndescription: d\n"
+		 "regex: (?<![ab01])[ab01]{12,%zu}(?![ab01])\n"
+		 "prefilter: %s\nconfidence: 0.5\n"
+		 "window: %zu\nmatch: x ab01ab01ab01 y\n"
+		 "nomatch: ab01ab01ab0\n",
+		 hi, prefilter, hi);
+	p = put_file("run.pat", text);
 	if (make_both(ps, d, p))
 		return;
 	/* one run at every offset 0..70 and of every length 11..41 */
@@ -501,7 +507,7 @@ static void test_run_prefilter(void)
 				int got = aud_detect_field(d[t], "", 0, v, n,
 							   &m, &err);
 
-				if (len < 12 || len > 40) {
+				if (len < 12 || len > hi) {
 					CHECK_EQ_INT(got, 0);
 					continue;
 				}
@@ -512,14 +518,22 @@ static void test_run_prefilter(void)
 				}
 			}
 		}
-	/* eleven bytes of the class: no window, PCRE2 never runs */
-	memset(v, ' ', sizeof v);
-	memcpy(v + 40, "ab01ab01ab0", 11);
-	for (t = 0; t < 2; t++) {
-		before = aud_detector_window_bytes(d[t]);
-		CHECK_EQ_INT(aud_detect_field(d[t], "", 0, v, 200, &m, &err),
-			     0);
-		CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before, 0);
+	/* eleven bytes of the class (and, with M, hi + 1 to 200): no
+	 * window, PCRE2 never runs */
+	for (len = 11; len <= 200; len = len == 11 ? hi + 1 : len + 7) {
+		memset(v, ' ', sizeof v);
+		for (i = 0; i < len; i++)
+			v[40 + i] = "ab01"[i % 4];
+		for (t = 0; t < 2; t++) {
+			before = aud_detector_window_bytes(d[t]);
+			CHECK_EQ_INT(aud_detect_field(d[t], "", 0, v,
+						      sizeof v, &m, &err),
+				     0);
+			CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before,
+				     0);
+		}
+		if (!strstr(prefilter, "] 12-"))
+			break; /* no M */
 	}
 	/* random values: several runs, long ones, runs across blocks */
 	for (k = 0; k < 3000; k++) {
@@ -532,7 +546,7 @@ static void test_run_prefilter(void)
 			/* mostly class bytes, so runs are long and many */
 			v[i] = alpha[(seed >> 16) % (k % 2 ? 13 : 15)];
 		}
-		want = expected_runs(v, len, st, ln);
+		want = expected_runs(v, len, hi, st, ln);
 		for (t = 0; t < 2; t++) {
 			int got = aud_detect_field(d[t], "", 0, v, len, &m,
 						   &err);
@@ -549,6 +563,13 @@ static void test_run_prefilter(void)
 		aud_patterns_free(ps[t]);
 	}
 	unlink(p);
+}
+
+static void test_run_prefilter(void)
+{
+	run_prefilter_case(40, "run [ab0-1] 12");
+	run_prefilter_case(20, "run [ab0-1] 12-20");
+	run_prefilter_case(12, "run [ab0-1] 12-12");
 }
 
 /* A random value of fragments from frag[0..n) (an LCG in *seed), at most

@@ -500,6 +500,7 @@ static void test_run_and_windows(void)
 		CHECK_EQ_INT(en->prefilters,
 			     (1u << AUD_PF_LITERAL) | (1u << AUD_PF_RUN));
 		CHECK_EQ_INT(en->run_min, 4);
+		CHECK_EQ_INT(en->run_max, 0);
 		for (b = 0; b < 256; b++)
 			members += (en->run_class[b >> 3] >> (b & 7)) & 1;
 		/* 10 digits, 6 letters, ':', '-', 'A', ' ' */
@@ -514,6 +515,41 @@ static void test_run_and_windows(void)
 	}
 	aud_patterns_free(ps);
 
+	/* "N-M": the longest whole run that can hold a match */
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "regex: (?<![a-z])[a-z]{4,9}(?![a-z])\n"
+			       "prefilter: run [a-z] 4-9\nconfidence: 0.5\n"
+			       "window: 9\nmatch: x-abcd-y\nmatch: abcdefghi\n"
+			       "nomatch: abcdefghij\n");
+	CHECK_EQ_INT(aud_patterns_load(&ps, &p, 1, &err), 0);
+	if (ps) {
+		en = aud_patterns_engine(ps, 0);
+		CHECK_EQ_INT(en->prefilter, AUD_PF_RUN);
+		CHECK_EQ_INT(en->run_min, 4);
+		CHECK_EQ_INT(en->run_max, 9);
+		CHECK_STR(aud_patterns_info(ps, 0)->prefilter,
+			  "run [a-z] 4-9");
+	}
+	aud_patterns_free(ps);
+	ps = NULL;
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "regex: (?<![a-z])[a-z]{4}(?![a-z])\n"
+			       "prefilter: run [a-z] 4-4\nconfidence: 0.5\n"
+			       "window: 4\nmatch: ab-abcd\nnomatch: abcde\n");
+	CHECK_EQ_INT(load_one(p, &err), 0);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [a-z] 9-4\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(at_line(err.msg, p, 5));
+	CHECK(strstr(err.msg, "M from N to 65536") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [a-z] 4-\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "M from N to 65536") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [a-z] 4-65537\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "M from N to 65536") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [a-z] -4\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "N from 2 to 1024") != NULL);
 	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run 0-9 4\n");
 	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
 	CHECK(at_line(err.msg, p, 5));
