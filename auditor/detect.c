@@ -86,6 +86,11 @@ struct words {
 	uint16_t at[257];         /* starting with c are order[at[c]..at[c+1]) */
 	uint64_t pairs[64];       /* pair_bit of each word's first two bytes */
 	int has1;                 /* a word of one byte (pairs says nothing) */
+#ifdef AUD_HAVE_AVX2
+	/* set_tables of the bytes that fold to a first byte, and to a
+	 * second one (words_in512) */
+	unsigned char f_lo[32], f_hi[32], s_lo[32], s_hi[32];
+#endif
 };
 
 /* A set of byte pairs for a look at 32 positions at once (the "Teddy"
@@ -617,8 +622,16 @@ static int index_literals(aud_detector *d)
 	return 0;
 }
 
+#ifdef AUD_HAVE_AVX2
+static void set_tables(const unsigned char in[256], unsigned char lo[32],
+		       unsigned char hi[32]);
+#endif
+
 static int words_init(struct words *ws, const char *const *w, size_t n)
 {
+#ifdef AUD_HAVE_AVX2
+	unsigned char f[256], sc[256];
+#endif
 	uint16_t fill[256];
 	size_t k, c;
 
@@ -660,13 +673,16 @@ static int words_init(struct words *ws, const char *const *w, size_t n)
 			return AUD_ENOMEM;
 		tokens(ws->tok[k], w[k], l);
 	}
+#ifdef AUD_HAVE_AVX2
+	for (c = 0; c < 256; c++) {
+		f[c] = ws->first[lower((unsigned char)c)];
+		sc[c] = ws->second[lower((unsigned char)c)];
+	}
+	set_tables(f, ws->f_lo, ws->f_hi);
+	set_tables(sc, ws->s_lo, ws->s_hi);
+#endif
 	return 0;
 }
-
-#ifdef AUD_HAVE_AVX2
-static void set_tables(const unsigned char in[256], unsigned char lo[32],
-		       unsigned char hi[32]);
-#endif
 
 /* cbit, creq and the place masks: context-required entry number n has
  * bit n % 32 (so beyond 32 a bit stands for several entries: more places
@@ -2129,6 +2145,54 @@ static int words_in(const struct words *ws, const char *v, size_t len,
 	return 0;
 }
 
+#ifdef AUD_HAVE_AVX2
+/* words_in 64 bytes a step: the places whose byte folds to a first byte
+ * of a word and, unless a word is one byte long, whose next byte (before
+ * to) folds to a second one; word_at at those alone. */
+AUD_T512 static int words_in512(const struct words *ws, const char *v,
+				size_t len, size_t from, size_t to)
+{
+	const __m512i flo = row512(ws->f_lo), fhi = row512(ws->f_hi);
+	const __m512i slo = row512(ws->s_lo), shi = row512(ws->s_hi);
+	size_t i;
+
+	for (i = from; i < to; i += 64) {
+		uint64_t k = first_bits(to - i), m;
+
+		m = member512(_mm512_maskz_loadu_epi8(k, v + i), flo, fhi) & k;
+		if (m && !ws->has1) {
+			/* a word of two or more bytes ends by to */
+			uint64_t k2 = first_bits(to - i - 1);
+
+			m &= member512(_mm512_maskz_loadu_epi8(k2, v + i + 1),
+				       slo, shi) &
+			     k2;
+		}
+		for (; m; m &= m - 1) {
+			size_t at = i + (size_t)__builtin_ctzll(m);
+
+			if (word_at(ws, v, len, at, to,
+				    lower((unsigned char)v[at])))
+				return 1;
+		}
+	}
+	return 0;
+}
+#endif
+
+/* words_in on the detector's widest path. */
+static int words_near(const aud_detector *d, const struct words *ws,
+		      const char *v, size_t len, size_t from, size_t to)
+{
+#ifdef AUD_HAVE_AVX2
+	if (d->avx512)
+		return words_in512(ws, v, len, from, to);
+#else
+	(void)d;
+#endif
+	return words_in(ws, v, len, from, to);
+}
+
 /* Does a token of the normalised field name start with word w? */
 static int name_has(const char *name, size_t nl, const char *w)
 {
@@ -2177,7 +2241,8 @@ static int near_words(aud_detector *d, const struct words *ws,
 		return 0;
 	if (name_words(d, ws, fname, fnlen))
 		return 1;
-	return words_in(ws, v, len, from, s) || words_in(ws, v, len, e, to);
+	return words_near(d, ws, v, len, from, s) ||
+	       words_near(d, ws, v, len, e, to);
 }
 
 /* Does the entry's exclude-before regex match the text just before s? */

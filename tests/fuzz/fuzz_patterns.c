@@ -59,6 +59,9 @@ static void walk(const aud_patternset *ps)
 		if ((pe->prefilters & (1u << AUD_PF_RUN)) &&
 		    (pe->run_min < 2 || pe->run_min > 1024))
 			fail("run N outside 2..1024", pi->id);
+		if (pe->run_max &&
+		    (pe->run_max < pe->run_min || pe->run_max > 65536))
+			fail("run M outside N..65536", pi->id);
 	}
 	(void)sum;
 }
