@@ -28,7 +28,7 @@ esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 cc=${CLANG:-clang}
-all="csv jsonl decode patterns validate redact"
+all="csv jsonl decode patterns validate redact detect"
 harnesses=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -55,7 +55,7 @@ srcs_of() {
 	case $1 in
 	csv | jsonl) echo "reader csv jsonl utf8" ;;
 	decode) echo "decode" ;;
-	patterns) echo "patterns detect mask allowlist utf8 validate" \
+	patterns | detect) echo "patterns detect mask allowlist utf8 validate" \
 		"validate_global validate_ids_eu validate_ids_world" \
 		"validate_secrets" ;;
 	validate) echo "validate validate_global validate_ids_eu" \
