@@ -112,6 +112,24 @@ static aud_detector *make_with(aud_patternset **ps, const char *path,
 	return d;
 }
 
+/* An IBAN whose account part is letters (Qatar's 4!a21!c allows them;
+ * check digits computed in Python) has two digits in a row: found all the
+ * same, as a run of letters, digits and spaces. */
+static void test_iban_letters(void)
+{
+	const char *v = "IBAN QA69 DOHB ABCD EFGH IJKL MNOP QRST U, thanks";
+	int n = scan(shipped, "", v), i, found = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(mt[i].pattern_id, "iban") == 0) {
+			found++;
+			CHECK_FINDING(i, v, "IBAN_CODE", "iban",
+				      "QA69 DOHB ABCD EFGH IJKL MNOP QRST U",
+				      "context", 100);
+		}
+	CHECK_EQ_INT(found, 1);
+}
+
 static void test_paragraph(void)
 {
 	const char *v =
@@ -1416,6 +1434,7 @@ int main(void)
 		fprintf(stderr, "test_detect: vector paths %s\n",
 		       aud_detector_simd(shipped));
 		RUN(test_paragraph);
+		RUN(test_iban_letters);
 		RUN(test_without_context);
 		RUN(test_json_values);
 		RUN(test_field_name_context);
