@@ -330,30 +330,63 @@ static int v_e164(const char *s, size_t len)
 }
 
 /*
- * IBAN lengths by country, from the SWIFT "IBAN Registry" (release 98,
- * 2024), the registration authority for ISO 13616. Covers every SEPA
- * country and the other registered ones.
+ * IBAN structure by country, from the SWIFT "IBAN Registry" (release 98,
+ * 2024), the registration authority for ISO 13616: the BBAN (what follows
+ * the country code and check digits) in the registry's notation, adjacent
+ * groups of one kind merged: n a digit, a an upper-case letter, c either.
+ * Its length plus 4 is the IBAN's. Covers every SEPA country and the other
+ * registered ones.
  */
 static const struct {
 	char cc[3];
-	unsigned char len;
-} iban_len[] = {
-    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20},
-    {"BE", 16}, {"BG", 22}, {"BH", 22}, {"BI", 27}, {"BR", 29}, {"BY", 28},
-    {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DJ", 27},
-    {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18},
-    {"FK", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22}, {"GE", 22}, {"GI", 23},
-    {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28}, {"IE", 22},
-    {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27}, {"JO", 30}, {"KW", 30},
-    {"KZ", 20}, {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20},
-    {"LV", 21}, {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19},
-    {"MN", 20}, {"MR", 27}, {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18},
-    {"NO", 15}, {"OM", 23}, {"PK", 24}, {"PL", 28}, {"PS", 29}, {"PT", 25},
-    {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33}, {"SA", 24}, {"SC", 31},
-    {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"SO", 23},
-    {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29},
-    {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
+	const char *bban;
+} iban_fmt[] = {
+    {"AD", "8n12c"}, {"AE", "19n"}, {"AL", "8n16c"}, {"AT", "16n"},
+    {"AZ", "4a20c"}, {"BA", "16n"}, {"BE", "12n"}, {"BG", "4a6n8c"},
+    {"BH", "4a14c"}, {"BI", "23n"}, {"BR", "23n1a1c"}, {"BY", "4c4n16c"},
+    {"CH", "5n12c"}, {"CR", "18n"}, {"CY", "8n16c"}, {"CZ", "20n"},
+    {"DE", "18n"}, {"DJ", "23n"}, {"DK", "14n"}, {"DO", "4c20n"}, {"EE", "16n"},
+    {"EG", "25n"}, {"ES", "20n"}, {"FI", "14n"}, {"FK", "2a12n"}, {"FO", "14n"},
+    {"FR", "10n11c2n"}, {"GB", "4a14n"}, {"GE", "2a16n"}, {"GI", "4a15c"},
+    {"GL", "14n"}, {"GR", "7n16c"}, {"GT", "24c"}, {"HR", "17n"}, {"HU", "24n"},
+    {"IE", "4a14n"}, {"IL", "19n"}, {"IQ", "4a15n"}, {"IS", "22n"},
+    {"IT", "1a10n12c"}, {"JO", "4a4n18c"}, {"KW", "4a22c"}, {"KZ", "3n13c"},
+    {"LB", "4n20c"}, {"LC", "4a24c"}, {"LI", "5n12c"}, {"LT", "16n"},
+    {"LU", "3n13c"}, {"LV", "4a13c"}, {"LY", "21n"}, {"MC", "10n11c2n"},
+    {"MD", "20c"}, {"ME", "18n"}, {"MK", "3n10c2n"}, {"MN", "16n"},
+    {"MR", "23n"}, {"MT", "4a5n18c"}, {"MU", "4a19n3a"}, {"NI", "4a20n"},
+    {"NL", "4a10n"}, {"NO", "11n"}, {"OM", "3n16c"}, {"PK", "4a16c"},
+    {"PL", "24n"}, {"PS", "4a21c"}, {"PT", "21n"}, {"QA", "4a21c"},
+    {"RO", "4a16c"}, {"RS", "18n"}, {"RU", "14n15c"}, {"SA", "2n18c"},
+    {"SC", "4a20n3a"}, {"SD", "14n"}, {"SE", "20n"}, {"SI", "15n"},
+    {"SK", "20n"}, {"SM", "1a10n12c"}, {"SO", "19n"}, {"ST", "21n"},
+    {"SV", "4a20n"}, {"TL", "19n"}, {"TN", "20n"}, {"TR", "6n16c"},
+    {"UA", "6n19c"}, {"VA", "18n"}, {"VG", "4a16n"}, {"XK", "16n"},
+    {"YE", "4a4n18c"},
 };
+
+/* Does the BBAN b[0, n) have the structure fmt (iban_fmt)? */
+static int bban_ok(const char *b, size_t n, const char *fmt)
+{
+	size_t i = 0;
+
+	while (*fmt) {
+		size_t k = 0;
+		char t;
+
+		while (*fmt >= '0' && *fmt <= '9')
+			k = k * 10 + (size_t)(*fmt++ - '0');
+		t = *fmt++;
+		for (; k > 0; k--, i++) {
+			int digit = i < n && is_digit(b[i]);
+			int upper = i < n && b[i] >= 'A' && b[i] <= 'Z';
+
+			if (t == 'n' ? !digit : t == 'a' ? !upper : !(digit || upper))
+				return 0;
+		}
+	}
+	return i == n;
+}
 
 /* Compact form of an IBAN (spaces removed) into out[35]; length or 0. */
 static size_t iban_compact(const char *s, size_t len, char out[35])
@@ -373,8 +406,9 @@ static size_t iban_compact(const char *s, size_t len, char out[35])
 /*
  * IBAN, ISO 13616-1:2020 section 5 and the ECBS "IBAN: Standard
  * Implementation Guidelines" (TR 201): two upper-case letters (a country in
- * the SWIFT IBAN registry), two check digits 02-98, an upper-case
- * alphanumeric BBAN, the total length fixed per country; moving the first
+ * the SWIFT IBAN registry), two check digits 02-98, a BBAN of that
+ * country's structure (iban_fmt: its length, and digits, letters or either
+ * at each place, so a German one with a letter is not one); moving the first
  * four characters to the end and reading letters as 10-35 gives a number
  * that is 1 modulo 97 (ISO 7064 MOD 97-10). Printed groups of four
  * separated by single spaces are accepted.
@@ -387,10 +421,11 @@ static int v_iban(const char *s, size_t len)
 
 	if (n < 15)
 		return 0;
-	for (k = 0; k < sizeof iban_len / sizeof iban_len[0]; k++)
-		if (c[0] == iban_len[k].cc[0] && c[1] == iban_len[k].cc[1])
+	for (k = 0; k < sizeof iban_fmt / sizeof iban_fmt[0]; k++)
+		if (c[0] == iban_fmt[k].cc[0] && c[1] == iban_fmt[k].cc[1])
 			break;
-	if (k == sizeof iban_len / sizeof iban_len[0] || n != iban_len[k].len)
+	if (k == sizeof iban_fmt / sizeof iban_fmt[0] ||
+	    !bban_ok(c + 4, n - 4, iban_fmt[k].bban))
 		return 0;
 	if (!is_digit(c[2]) || !is_digit(c[3]))
 		return 0;

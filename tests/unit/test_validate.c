@@ -197,6 +197,24 @@ static void test_iban(void)
 	CHECK_EQ_INT(ok("iban", "MT84MALT011000012345MTLCAST001S"), 1);
 	CHECK_EQ_INT(ok("iban", "FR1420041010050500013M02606"), 1);
 	CHECK_EQ_INT(ok("iban", "SA0380000000608010167519"), 1);
+	/* registry examples whose BBAN holds letters, and one made (its
+	 * check digits computed in Python) with letters wherever Qatar's
+	 * structure 4!a21!c allows them */
+	CHECK_EQ_INT(ok("iban", "QA58DOHB00001234567890ABCDEFG"), 1);
+	CHECK_EQ_INT(ok("iban", "KW81CBKU0000000000001234560101"), 1);
+	CHECK_EQ_INT(ok("iban", "LC55HEMM000100010012001200023015"), 1);
+	CHECK_EQ_INT(ok("iban", "BR1800360305000010009795493C1"), 1);
+	CHECK_EQ_INT(ok("iban", "MU17BOMM0101101030300200000MUR"), 1);
+	CHECK_EQ_INT(ok("iban", "SC18SSCB11010000000000001497USD"), 1);
+	CHECK_EQ_INT(ok("iban", "QA69DOHBABCDEFGHIJKLMNOPQRSTU"), 1);
+	/* mod 97 holds (checked in Python), the country's structure does
+	 * not: letters in a German BBAN (8!n10!n), digits for the letters
+	 * of a British bank code (4!a6!n8!n), a letter O in a Dutch account
+	 * number (4!a10!n) */
+	CHECK_EQ_INT(ok("iban", "DE8937RS1ASR8T0MA5562S"), 0);
+	CHECK_EQ_INT(ok("iban", "DE89 37RS 1ASR 8T0M A556 2S"), 0);
+	CHECK_EQ_INT(ok("iban", "GB25123456789012345678"), 0);
+	CHECK_EQ_INT(ok("iban", "NL52ABNA04171643O0"), 0);
 	/* One digit changed: the check fails. */
 	CHECK_EQ_INT(ok("iban", "GB82WEST12345698765433"), 0);
 	CHECK_EQ_INT(ok("iban", "DE89370400440532013001"), 0);
