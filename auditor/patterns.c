@@ -431,13 +431,13 @@ static int parse_run(entry *e, const char *v, size_t n, const char **why)
 	if (i == n)
 		return 1;
 	dash = memchr(v + i, '-', n - i);
-	if (parse_count(v + i, dash ? (size_t)(dash - (v + i)) : n - i, 2,
-			1024, &d)) {
+	if (parse_count(v + i, dash ? (size_t)(dash - (v + i)) : n - i, 2, 1024,
+			&d)) {
 		*why = "run [CLASS] N needs N from 2 to 1024";
 		return 1;
 	}
-	if (dash && parse_count(dash + 1, n - (size_t)(dash + 1 - v), d,
-				65536, &m)) {
+	if (dash &&
+	    parse_count(dash + 1, n - (size_t)(dash + 1 - v), d, 65536, &m)) {
 		*why = "run [CLASS] N-M needs M from N to 65536";
 		return 1;
 	}

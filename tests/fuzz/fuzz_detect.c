@@ -39,8 +39,7 @@ static const char *const pathname[NDET] = {"widest", "avx2", "plain"};
 /* Field names: none, plain ones, and ones holding context words of
  * several entries (so a name's context and a value's words both count). */
 static const char *const names[] = {
-    "",	    "notes", "email", "ssn", "phone_number", "password",
-    "nino", "iban",
+    "", "notes", "email", "ssn", "phone_number", "password", "nino", "iban",
 };
 
 static void fail(const char *what, const char *detail)
@@ -178,8 +177,8 @@ static void same_findings(const aud_match *m, int n, const aud_match *want,
 }
 
 /* Runs d over the value; checks every match lies within it. */
-static int detect(aud_detector *d, const char *name, const char *v,
-		  size_t len, const aud_match **m)
+static int detect(aud_detector *d, const char *name, const char *v, size_t len,
+		  const aud_match **m)
 {
 	aud_err err;
 	int n, i;

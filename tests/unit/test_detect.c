@@ -544,8 +544,8 @@ static void run_prefilter_case(size_t hi, const char *prefilter)
 			v[40 + i] = "ab01"[i % 4];
 		for (t = 0; t < 2; t++) {
 			before = aud_detector_window_bytes(d[t]);
-			CHECK_EQ_INT(aud_detect_field(d[t], "", 0, v,
-						      sizeof v, &m, &err),
+			CHECK_EQ_INT(aud_detect_field(d[t], "", 0, v, sizeof v,
+						      &m, &err),
 				     0);
 			CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before,
 				     0);

@@ -527,8 +527,7 @@ static void test_run_and_windows(void)
 		CHECK_EQ_INT(en->prefilter, AUD_PF_RUN);
 		CHECK_EQ_INT(en->run_min, 4);
 		CHECK_EQ_INT(en->run_max, 9);
-		CHECK_STR(aud_patterns_info(ps, 0)->prefilter,
-			  "run [a-z] 4-9");
+		CHECK_STR(aud_patterns_info(ps, 0)->prefilter, "run [a-z] 4-9");
 	}
 	aud_patterns_free(ps);
 	ps = NULL;
