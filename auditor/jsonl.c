@@ -1086,47 +1086,38 @@ static const unsigned char a_stop[256] = {
 	[','] = 1, ['\n'] = 1};
 /* clang-format on */
 
-/* The first place from i on where s[0..n) holds a, b or c (n if none):
- * 16 bytes a step with SSE2 when simd, else byte by byte. For the
+/* The first place from i on where s[0..n) holds a '"', a '\\' or a
+ * control byte (a line end among them), n if none: a line's stops
+ * (stops16), 16 bytes a step when simd, else byte by byte. For the
  * strings of arrays, where prose is long and the loop below would stop at
  * every ',' in it. */
-static size_t find3(const unsigned char *s, size_t i, size_t n, int simd,
-		    unsigned char a, unsigned char b, unsigned char c)
+static size_t string_next(const unsigned char *s, size_t i, size_t n, int simd)
 {
 #if HAVE_X86
-	if (simd) {
-		const __m128i va = _mm_set1_epi8((char)a);
-		const __m128i vb = _mm_set1_epi8((char)b);
-		const __m128i vc = _mm_set1_epi8((char)c);
-
+	if (simd)
 		for (; i + 16 <= n; i += 16) {
-			__m128i x = _mm_loadu_si128(
-			    (const __m128i *)(const void *)(s + i));
-			unsigned m = (unsigned)_mm_movemask_epi8(
-			    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va),
-						      _mm_cmpeq_epi8(x, vb)),
-					 _mm_cmpeq_epi8(x, vc)));
+			unsigned m = stops16(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(s + i)));
 
 			if (m)
 				return i + (size_t)__builtin_ctz(m);
 		}
-	}
 #else
 	(void)simd;
 #endif
-	while (i < n && s[i] != a && s[i] != b && s[i] != c)
+	while (i < n && s[i] != '"' && s[i] != '\\' && s[i] >= 0x20)
 		i++;
 	return i;
 }
 
 /* Inside an array's element, the next byte from i on that may change
- * where the element ends (n if none): in a string a '"', a '\\' or a line
- * end; outside one any a_stop byte. */
+ * where the element ends or is a line end (n if none): in a string a
+ * string_next stop; outside one any a_stop byte. */
 static size_t elem_next(const unsigned char *s, size_t i, size_t n, int ins,
 			int simd)
 {
 	if (ins)
-		return find3(s, i, n, simd, '"', '\\', '\n');
+		return string_next(s, i, n, simd);
 	while (i + 8 <= n && !a_stop[s[i]] && !a_stop[s[i + 1]] &&
 	       !a_stop[s[i + 2]] && !a_stop[s[i + 3]] && !a_stop[s[i + 4]] &&
 	       !a_stop[s[i + 5]] && !a_stop[s[i + 6]] && !a_stop[s[i + 7]])
