@@ -46,17 +46,23 @@
 #include "auditor/mask.h"
 #include "auditor/profile.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #define PIECE (1024 * 1024)
 #define MAX_THREADS 64
 #define MAX_SUPPRESSED_ENTITIES 256
 #define MAX_VALUE_ENTITIES 16
 #define BATCH_PROBLEMS 1000 /* kept per batch: the store keeps 1000/file */
+#define WORKER_NICE 3	    /* see yield_to_decoder */
 
 typedef struct suppressed {
 	const char *entity; /* borrowed from the pattern set */
@@ -797,6 +803,32 @@ static piece *next_piece(scan_ctx *c, segment *seg, int *more)
 	return p;
 }
 
+/* Workers run at a nice value WORKER_NICE above the thread that started
+ * them, so that the decoder and the committer come first. With more
+ * threads than cores (a decoder, a committer and one worker per core),
+ * Linux otherwise gives every runnable thread an equal share: the decoder
+ * got about two thirds of a core, fell behind, and the workers then
+ * waited with a core idle (four .jsonl.gz shards on 2 cores, --threads 2:
+ * 1.88 s at equal nice, 1.75 at +3, 1.73 at +19, the same CPU time).
+ * Linux only: there setpriority() takes a thread id. Where the process
+ * has its own autogroup or cgroup (a terminal session, a container, a
+ * systemd unit), this orders only auditor's own threads. A failure is
+ * ignored: it costs speed, not results. */
+static void yield_to_decoder(void)
+{
+#ifdef __linux__
+	id_t tid = (id_t)syscall(SYS_gettid);
+	int cur;
+
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, tid);
+	if (cur == -1 && errno)
+		return;
+	(void)setpriority(PRIO_PROCESS, tid,
+			  cur + WORKER_NICE > 19 ? 19 : cur + WORKER_NICE);
+#endif
+}
+
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
@@ -804,6 +836,7 @@ static void *worker_main(void *arg)
 	wctx x;
 	int more;
 
+	yield_to_decoder();
 	for (;;) {
 		segment *seg;
 		piece *p;

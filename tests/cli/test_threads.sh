@@ -107,4 +107,36 @@ for n in 1 2; do
   expect_rc 2 "missing column --threads $n"
   expect_sql "$T/u$n.db" "SELECT count(*), max(status) FROM files" "1|failed" "missing column --threads $n: rows"
 done
+# Workers run three nice levels below the decoder and the committer (at
+# most 19), so that the decoder is not starved on a machine with as many
+# cores as workers (scan.c, yield_to_decoder). Read off /proc while a scan
+# waits on a pipe; under nice -n 17 the workers stop at 19.
+if [ -d /proc/self/task ]; then
+  for n in 0 17; do
+    mkfifo "$T/fifo$n"
+    nice -n "$n" "$AUDITOR" scan -q --db "$T/nice$n.db" -k "$KEY" --threads 2 \
+      -f jsonl - <"$T/fifo$n" >/dev/null 2>&1 &
+    pid=$!
+    exec 9>"$T/fifo$n"
+    printf '{"a":"x"}\n' >&9
+    for _ in $(seq 200); do
+      [ "$(ls "/proc/$pid/task" 2>/dev/null | wc -l)" -ge 4 ] && break
+      sleep 0.05
+    done
+    got=$(for t in /proc/"$pid"/task/*; do
+      sed 's/^.*) //' "$t/stat" | awk '{ print $17 }'
+    done | sort -n | tr '\n' ' ')
+    exec 9>&-
+    wait "$pid"
+    RC=$?
+    expect_rc 0 "scan of a pipe under nice -n $n"
+    base=$(( $(nice) + n > 19 ? 19 : $(nice) + n ))
+    w=$(( base + 3 > 19 ? 19 : base + 3 ))
+    if [ "$got" = "$base $base $w $w " ]; then ok; else
+      bad "nice -n $n: threads' nice values are '$got', want '$base $base $w $w '"
+    fi
+  done
+else
+  echo "SKIP: no /proc/self/task, the workers' nice values are not checked" >&2
+fi
 finish
