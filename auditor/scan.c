@@ -803,8 +803,9 @@ static piece *next_piece(scan_ctx *c, segment *seg, int *more)
 	return p;
 }
 
-/* Workers run at a nice value WORKER_NICE above the thread that started
- * them, so that the decoder and the committer come first. With more
+/* Workers (named auditor-work, as top -H shows them; the decoder is
+ * auditor-decode) run at a nice value WORKER_NICE above the thread that
+ * started them, so that the decoder and the committer come first. With more
  * threads than cores (a decoder, a committer and one worker per core),
  * Linux otherwise gives every runnable thread an equal share: the decoder
  * got about two thirds of a core, fell behind, and the workers then
@@ -836,6 +837,9 @@ static void *worker_main(void *arg)
 	wctx x;
 	int more;
 
+#ifdef __linux__
+	pthread_setname_np(pthread_self(), "auditor-work");
+#endif
 	yield_to_decoder();
 	for (;;) {
 		segment *seg;
@@ -1251,6 +1255,10 @@ out:
 static void *decoder_main(void *arg)
 {
 	scan_ctx *c = arg;
+
+#ifdef __linux__
+	pthread_setname_np(pthread_self(), "auditor-decode");
+#endif
 
 	for (;;) {
 		job *j;

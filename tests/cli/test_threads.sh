@@ -109,8 +109,9 @@ for n in 1 2; do
 done
 # Workers run three nice levels below the decoder and the committer (at
 # most 19), so that the decoder is not starved on a machine with as many
-# cores as workers (scan.c, yield_to_decoder). Read off /proc while a scan
-# waits on a pipe; under nice -n 17 the workers stop at 19.
+# cores as workers (scan.c, yield_to_decoder). Read off /proc, by thread
+# name, while a scan waits on a pipe; under nice -n 17 the workers stop
+# at 19.
 if [ -d /proc/self/task ]; then
   for n in 0 17; do
     mkfifo "$T/fifo$n"
@@ -120,20 +121,21 @@ if [ -d /proc/self/task ]; then
     exec 9>"$T/fifo$n"
     printf '{"a":"x"}\n' >&9
     for _ in $(seq 200); do
-      [ "$(ls "/proc/$pid/task" 2>/dev/null | wc -l)" -ge 4 ] && break
+      [ "$(cat /proc/"$pid"/task/*/comm 2>/dev/null | grep -c auditor-work)" -ge 2 ] && break
       sleep 0.05
     done
     got=$(for t in /proc/"$pid"/task/*; do
-      sed 's/^.*) //' "$t/stat" | awk '{ print $17 }'
-    done | sort -n | tr '\n' ' ')
+      printf '%s=%s\n' "$(cat "$t/comm")" "$(sed 's/^.*) //' "$t/stat" | awk '{ print $17 }')"
+    done | LC_ALL=C sort | tr '\n' ' ')
     exec 9>&-
     wait "$pid"
     RC=$?
     expect_rc 0 "scan of a pipe under nice -n $n"
     base=$(( $(nice) + n > 19 ? 19 : $(nice) + n ))
     w=$(( base + 3 > 19 ? 19 : base + 3 ))
-    if [ "$got" = "$base $base $w $w " ]; then ok; else
-      bad "nice -n $n: threads' nice values are '$got', want '$base $base $w $w '"
+    want="auditor-decode=$base auditor-work=$w auditor-work=$w auditor=$base "
+    if [ "$got" = "$want" ]; then ok; else
+      bad "nice -n $n: threads and nice values '$got', want '$want'"
     fi
   done
 else
