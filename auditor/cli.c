@@ -252,8 +252,9 @@ static const optdef options[] = {
 	 "inputs it finished with the same SHA-256 are skipped, unfinished "
 	 "ones scanned again (same inputs, key and patterns)"},
 	{"threads", 'j', "N", O_THREADS, CMD_SCAN, "the number of CPUs",
-	 "threads that decode and match (1: all on one thread); the results "
-	 "do not depend on it"},
+	 "threads that match, beside one that decodes (1: all on one "
+	 "thread; on Linux the workers run three nice levels lower); the "
+	 "results do not depend on it"},
 	{"progress", 0, NULL, O_PROGRESS, CMD_SCAN,
 	 "on when stderr is a terminal",
 	 "show progress on stderr (bytes, records, findings, MB/s, ETA)"},
