@@ -331,8 +331,9 @@ static int v_e164(const char *s, size_t len)
 
 /*
  * IBAN structure by country, from the SWIFT "IBAN Registry", the
- * registration authority for ISO 13616 (the lengths of release 98, 2024;
- * the structures as release 101 lists them, with the same lengths): the
+ * registration authority for ISO 13616 (the lengths of release 98, 2024,
+ * and Honduras, which release 101 adds; the structures as release 101
+ * lists them, with the same lengths): the
  * BBAN (what follows the country code and check digits) in the registry's
  * notation, adjacent groups of one kind merged: n a digit, a an upper-case
  * letter, c either. Its length plus 4 is the IBAN's. Covers every SEPA
@@ -353,25 +354,25 @@ static const struct {
     {"FK", "2a12n"},	{"FO", "14n"},	    {"FR", "10n11c2n"},
     {"GB", "4a14n"},	{"GE", "2a16n"},    {"GI", "4a15c"},
     {"GL", "14n"},	{"GR", "7n16c"},    {"GT", "24c"},
-    {"HR", "17n"},	{"HU", "24n"},	    {"IE", "4a14n"},
-    {"IL", "19n"},	{"IQ", "4a15n"},    {"IS", "22n"},
-    {"IT", "1a10n12c"}, {"JO", "4a4n18c"},  {"KW", "4a22c"},
-    {"KZ", "3n13c"},	{"LB", "4n20c"},    {"LC", "4a24c"},
-    {"LI", "5n12c"},	{"LT", "16n"},	    {"LU", "3n13c"},
-    {"LV", "4a13c"},	{"LY", "21n"},	    {"MC", "10n11c2n"},
-    {"MD", "20c"},	{"ME", "18n"},	    {"MK", "3n10c2n"},
-    {"MN", "16n"},	{"MR", "23n"},	    {"MT", "4a5n18c"},
-    {"MU", "4a19n3a"},	{"NI", "4a20n"},    {"NL", "4a10n"},
-    {"NO", "11n"},	{"OM", "3n16c"},    {"PK", "4a16c"},
-    {"PL", "24n"},	{"PS", "4a21c"},    {"PT", "21n"},
-    {"QA", "4a21c"},	{"RO", "4a16c"},    {"RS", "18n"},
-    {"RU", "14n15c"},	{"SA", "2n18c"},    {"SC", "4a20n3a"},
-    {"SD", "14n"},	{"SE", "20n"},	    {"SI", "15n"},
-    {"SK", "20n"},	{"SM", "1a10n12c"}, {"SO", "19n"},
-    {"ST", "21n"},	{"SV", "4a20n"},    {"TL", "19n"},
-    {"TN", "20n"},	{"TR", "6n16c"},    {"UA", "6n19c"},
-    {"VA", "18n"},	{"VG", "4a16n"},    {"XK", "16n"},
-    {"YE", "4a4n18c"},
+    {"HN", "4a20n"},	{"HR", "17n"},	    {"HU", "24n"},
+    {"IE", "4a14n"},	{"IL", "19n"},	    {"IQ", "4a15n"},
+    {"IS", "22n"},	{"IT", "1a10n12c"}, {"JO", "4a4n18c"},
+    {"KW", "4a22c"},	{"KZ", "3n13c"},    {"LB", "4n20c"},
+    {"LC", "4a24c"},	{"LI", "5n12c"},    {"LT", "16n"},
+    {"LU", "3n13c"},	{"LV", "4a13c"},    {"LY", "21n"},
+    {"MC", "10n11c2n"}, {"MD", "20c"},	    {"ME", "18n"},
+    {"MK", "3n10c2n"},	{"MN", "16n"},	    {"MR", "23n"},
+    {"MT", "4a5n18c"},	{"MU", "4a19n3a"},  {"NI", "4a20n"},
+    {"NL", "4a10n"},	{"NO", "11n"},	    {"OM", "3n16c"},
+    {"PK", "4a16c"},	{"PL", "24n"},	    {"PS", "4a21c"},
+    {"PT", "21n"},	{"QA", "4a21c"},    {"RO", "4a16c"},
+    {"RS", "18n"},	{"RU", "14n15c"},   {"SA", "2n18c"},
+    {"SC", "4a20n3a"},	{"SD", "14n"},	    {"SE", "20n"},
+    {"SI", "15n"},	{"SK", "20n"},	    {"SM", "1a10n12c"},
+    {"SO", "19n"},	{"ST", "21n"},	    {"SV", "4a20n"},
+    {"TL", "19n"},	{"TN", "20n"},	    {"TR", "6n16c"},
+    {"UA", "6n19c"},	{"VA", "18n"},	    {"VG", "4a16n"},
+    {"XK", "16n"},	{"YE", "4a4n18c"},
 };
 
 /* Does the BBAN b[0, n) have the structure fmt (iban_fmt)? */

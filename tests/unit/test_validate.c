@@ -207,6 +207,13 @@ static void test_iban(void)
 	CHECK_EQ_INT(ok("iban", "MU17BOMM0101101030300200000MUR"), 1);
 	CHECK_EQ_INT(ok("iban", "SC18SSCB11010000000000001497USD"), 1);
 	CHECK_EQ_INT(ok("iban", "QA69DOHBABCDEFGHIJKLMNOPQRSTU"), 1);
+	/* Honduras (registry release 101, 4!a20!n), the registry's example,
+	 * spaced too; with a letter in its account number or a digit in its
+	 * bank code (check digits computed in Python) it is none */
+	CHECK_EQ_INT(ok("iban", "HN88CABF00000000000250005469"), 1);
+	CHECK_EQ_INT(ok("iban", "HN88 CABF 0000 0000 0002 5000 5469"), 1);
+	CHECK_EQ_INT(ok("iban", "HN82CABF0000000000025000546A"), 0);
+	CHECK_EQ_INT(ok("iban", "HN05CAB100000000000250005469"), 0);
 	/* mod 97 holds (checked in Python), the country's structure does
 	 * not: letters in a German BBAN (8!n10!n), digits for the letters
 	 * of a British bank code (4!a6!n8!n), a letter O in a Dutch account
