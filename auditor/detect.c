@@ -193,7 +193,7 @@ struct aud_detector {
 	 * words, for context_places without AVX2; with it, pairs of them. */
 	unsigned char craw[256], craw2[256], alnum[256];
 	struct pairset cpairs;   /* case-folded first two bytes of words */
-	/* The same per context-required entry, for entry_in_value512:
+	/* The same per context-required entry, for entry_in_value:
 	 * epair_ok[p] when every word of p has two bytes or more. */
 	struct pairset *epairs;
 	unsigned char *epair_ok;
@@ -222,7 +222,7 @@ struct aud_detector {
 	const char *vname, *vval;
 	size_t vname_len, vlen;
 	uint32_t vknown, vmask;
-	unsigned vasks;		 /* asked by entry_in_value512 in this value */
+	unsigned vasks;		 /* asked by entry_in_value in this value */
 	unsigned char fold[256]; /* lower() */
 	size_t cpos_upto; /* places before this are listed */
 	int cpos_fail;    /* the value is too long to list */
@@ -1065,13 +1065,13 @@ static int context_places(aud_detector *d, const char *v, size_t len,
 static int word_at(const struct words *ws, const char *v, size_t len,
 		   size_t at, size_t to, unsigned char c);
 #ifdef AUD_HAVE_AVX2
-static int entry_in_value512(aud_detector *d, size_t p, const unsigned char *v,
-			     size_t len);
+static int entry_in_value(aud_detector *d, size_t p, const unsigned char *v,
+			  size_t len);
 #endif
 
 /* In a value whose places are not listed yet, up to ENTRY_PASSES
  * context-required entries look for their words on their own
- * (entry_in_value512) before the places are listed for all. Each such
+ * (entry_in_value) before the places are listed for all. Each such
  * pass costs about what the shared pass's vector part does, and looks at
  * far fewer places; the shared one then pays place_mask and a store at
  * every place any of the 396 words could start. In prose a value is
@@ -1096,9 +1096,9 @@ static int value_context(aud_detector *d, size_t p)
 	if (d->vknown & bit)
 		return (d->vmask & bit) != 0;
 #ifdef AUD_HAVE_AVX2
-	if (d->avx512 && d->epair_ok[p] && d->cpos_upto < len &&
+	if (d->avx2 && d->epair_ok[p] && d->cpos_upto < len &&
 	    len <= CPOS_MAX && d->vasks < ENTRY_PASSES) {
-		int r = entry_in_value512(d, p, (const unsigned char *)v, len);
+		int r = entry_in_value(d, p, (const unsigned char *)v, len);
 
 		d->vasks++;
 		if (r)
@@ -2653,7 +2653,8 @@ AUD_T512 static int places_avx512(aud_detector *d, const unsigned char *v,
 	return 0;
 }
 
-/* value_context's answer for entry p without listing places: the places
+/* value_context's answer for entry p without listing places (from the
+ * value's second byte on; entry_in_value looks at the first): the places
  * places_avx512 and place_at would list (a word's case-folded first two
  * bytes, not inside a word) whose first two bytes start one of p's own
  * words (epairs[p]) and whose place_mask has p's bit, each then read by
@@ -2665,15 +2666,8 @@ AUD_T512 static int entry_in_value512(aud_detector *d, size_t p,
 	const struct words *ws = &d->ctx[p];
 	const __m512i alo = row512(d->an_lo), ahi = row512(d->an_hi);
 	uint32_t bit = 1u << d->cbit[p];
-	unsigned char c = d->fold[v[0]];
 	size_t i;
 
-	if (place_at(d, v, len, 0) &&
-	    (place_mask(d, c, len > 1 ? d->fold[v[1]] : 0,
-			len > 2 ? d->fold[v[2]] : 0) &
-	     bit) &&
-	    ws->first[c] && word_at(ws, (const char *)v, len, 0, len, c))
-		return 1;
 	for (i = 1; i < len; i += 64) {
 		uint64_t va = first_bits(len - i);
 		__m512i a = _mm512_maskz_loadu_epi8(va, v + i);
@@ -2688,8 +2682,8 @@ AUD_T512 static int entry_in_value512(aud_detector *d, size_t p,
 
 		for (; m; m &= m - 1) {
 			size_t k = i + (size_t)__builtin_ctzll(m);
+			unsigned char c = d->fold[v[k]];
 
-			c = d->fold[v[k]];
 			if ((place_mask(d, c,
 					k + 1 < len ? d->fold[v[k + 1]] : 0,
 					k + 2 < len ? d->fold[v[k + 2]] : 0) &
@@ -2700,6 +2694,72 @@ AUD_T512 static int entry_in_value512(aud_detector *d, size_t p,
 		}
 	}
 	return 0;
+}
+
+/* entry_in_value512 32 bytes a step, the value's last bytes from a padded
+ * copy (as places_avx2 reads them). */
+__attribute__((target("avx2"))) static int
+entry_in_value256(aud_detector *d, size_t p, const unsigned char *v, size_t len)
+{
+	const struct pairset *ps = &d->epairs[p];
+	const struct words *ws = &d->ctx[p];
+	const __m256i alo = _mm256_loadu_si256((const __m256i *)d->an_lo);
+	const __m256i ahi = _mm256_loadu_si256((const __m256i *)d->an_hi);
+	uint32_t bit = 1u << d->cbit[p];
+	unsigned char pad[68];
+	size_t i;
+
+	for (i = 1; i < len; i += 32) {
+		const unsigned char *q = v + i; /* q[-1] .. q[33] readable */
+		uint32_t valid = UINT32_MAX, m;
+		__m256i a, b, inword;
+
+		if (len - i < 34) {
+			memset(pad, 0, sizeof pad);
+			memcpy(pad, v + i - 1, len - i + 1);
+			q = pad + 1;
+			valid =
+			    len - i >= 32 ? UINT32_MAX : (1u << (len - i)) - 1;
+		}
+		a = _mm256_loadu_si256((const __m256i *)q);
+		b = _mm256_loadu_si256((const __m256i *)(q + 1));
+		inword = _mm256_and_si256(
+		    set_member(a, alo, ahi),
+		    set_member(_mm256_loadu_si256((const __m256i *)(q - 1)),
+			       alo, ahi));
+		m = pairset_mask(ps, fold_avx2(a), fold_avx2(b)) &
+		    ~(uint32_t)_mm256_movemask_epi8(inword) & valid;
+		for (; m; m &= m - 1) {
+			size_t k = i + (size_t)__builtin_ctz(m);
+			unsigned char c = d->fold[v[k]];
+
+			if ((place_mask(d, c,
+					k + 1 < len ? d->fold[v[k + 1]] : 0,
+					k + 2 < len ? d->fold[v[k + 2]] : 0) &
+			     bit) &&
+			    ws->first[c] &&
+			    word_at(ws, (const char *)v, len, k, len, c))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* entry_in_value512 or entry_in_value256, the value's first byte here. */
+static int entry_in_value(aud_detector *d, size_t p, const unsigned char *v,
+			  size_t len)
+{
+	const struct words *ws = &d->ctx[p];
+	unsigned char c = d->fold[v[0]];
+
+	if (place_at(d, v, len, 0) &&
+	    (place_mask(d, c, len > 1 ? d->fold[v[1]] : 0,
+			len > 2 ? d->fold[v[2]] : 0) &
+	     (1u << d->cbit[p])) &&
+	    ws->first[c] && word_at(ws, (const char *)v, len, 0, len, c))
+		return 1;
+	return d->avx512 ? entry_in_value512(d, p, v, len)
+			 : entry_in_value256(d, p, v, len);
 }
 
 #endif
