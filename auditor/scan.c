@@ -837,10 +837,11 @@ static void *worker_main(void *arg)
 	wctx x;
 	int more;
 
+	yield_to_decoder();
 #ifdef __linux__
+	/* named once its nice value is set (test_threads reads both) */
 	pthread_setname_np(pthread_self(), "auditor-work");
 #endif
-	yield_to_decoder();
 	for (;;) {
 		segment *seg;
 		piece *p;

@@ -120,8 +120,10 @@ if [ -d /proc/self/task ]; then
     pid=$!
     exec 9>"$T/fifo$n"
     printf '{"a":"x"}\n' >&9
-    for _ in $(seq 200); do
-      [ "$(cat /proc/"$pid"/task/*/comm 2>/dev/null | grep -c auditor-work)" -ge 2 ] && break
+    for _ in $(seq 200); do # (a worker is named once its nice is set)
+      names=$(cat /proc/"$pid"/task/*/comm 2>/dev/null)
+      [ "$(grep -c auditor-work <<<"$names")" -ge 2 ] &&
+        grep -q auditor-decode <<<"$names" && break
       sleep 0.05
     done
     got=$(for t in /proc/"$pid"/task/*; do
