@@ -2653,6 +2653,20 @@ AUD_T512 static int places_avx512(aud_detector *d, const unsigned char *v,
 	return 0;
 }
 
+/* Does a word of entry p start at v[k], as value_context reads a listed
+ * place there (its place_mask bit, then word_at)? */
+static inline int entry_word_at(const aud_detector *d, size_t p,
+				const unsigned char *v, size_t len, size_t k)
+{
+	unsigned char c = d->fold[v[k]];
+
+	return (place_mask(d, c, k + 1 < len ? d->fold[v[k + 1]] : 0,
+			   k + 2 < len ? d->fold[v[k + 2]] : 0) &
+		(1u << d->cbit[p])) &&
+	       d->ctx[p].first[c] &&
+	       word_at(&d->ctx[p], (const char *)v, len, k, len, c);
+}
+
 /* value_context's answer for entry p without listing places (from the
  * value's second byte on; entry_in_value looks at the first): the places
  * places_avx512 and place_at would list (a word's case-folded first two
@@ -2663,9 +2677,7 @@ AUD_T512 static int entry_in_value512(aud_detector *d, size_t p,
 				      const unsigned char *v, size_t len)
 {
 	const struct pairset *ps = &d->epairs[p];
-	const struct words *ws = &d->ctx[p];
 	const __m512i alo = row512(d->an_lo), ahi = row512(d->an_hi);
-	uint32_t bit = 1u << d->cbit[p];
 	size_t i;
 
 	for (i = 1; i < len; i += 64) {
@@ -2680,18 +2692,10 @@ AUD_T512 static int entry_in_value512(aud_detector *d, size_t p,
 		uint64_t m =
 		    pairset_mask512(ps, fold512(a), fold512(b)) & ~inword & va;
 
-		for (; m; m &= m - 1) {
-			size_t k = i + (size_t)__builtin_ctzll(m);
-			unsigned char c = d->fold[v[k]];
-
-			if ((place_mask(d, c,
-					k + 1 < len ? d->fold[v[k + 1]] : 0,
-					k + 2 < len ? d->fold[v[k + 2]] : 0) &
-			     bit) &&
-			    ws->first[c] &&
-			    word_at(ws, (const char *)v, len, k, len, c))
+		for (; m; m &= m - 1)
+			if (entry_word_at(d, p, v, len,
+					  i + (size_t)__builtin_ctzll(m)))
 				return 1;
-		}
 	}
 	return 0;
 }
@@ -2702,10 +2706,8 @@ __attribute__((target("avx2"))) static int
 entry_in_value256(aud_detector *d, size_t p, const unsigned char *v, size_t len)
 {
 	const struct pairset *ps = &d->epairs[p];
-	const struct words *ws = &d->ctx[p];
 	const __m256i alo = _mm256_loadu_si256((const __m256i *)d->an_lo);
 	const __m256i ahi = _mm256_loadu_si256((const __m256i *)d->an_hi);
-	uint32_t bit = 1u << d->cbit[p];
 	unsigned char pad[68];
 	size_t i;
 
@@ -2729,18 +2731,10 @@ entry_in_value256(aud_detector *d, size_t p, const unsigned char *v, size_t len)
 			       alo, ahi));
 		m = pairset_mask(ps, fold_avx2(a), fold_avx2(b)) &
 		    ~(uint32_t)_mm256_movemask_epi8(inword) & valid;
-		for (; m; m &= m - 1) {
-			size_t k = i + (size_t)__builtin_ctz(m);
-			unsigned char c = d->fold[v[k]];
-
-			if ((place_mask(d, c,
-					k + 1 < len ? d->fold[v[k + 1]] : 0,
-					k + 2 < len ? d->fold[v[k + 2]] : 0) &
-			     bit) &&
-			    ws->first[c] &&
-			    word_at(ws, (const char *)v, len, k, len, c))
+		for (; m; m &= m - 1)
+			if (entry_word_at(d, p, v, len,
+					  i + (size_t)__builtin_ctz(m)))
 				return 1;
-		}
 	}
 	return 0;
 }
@@ -2749,14 +2743,7 @@ entry_in_value256(aud_detector *d, size_t p, const unsigned char *v, size_t len)
 static int entry_in_value(aud_detector *d, size_t p, const unsigned char *v,
 			  size_t len)
 {
-	const struct words *ws = &d->ctx[p];
-	unsigned char c = d->fold[v[0]];
-
-	if (place_at(d, v, len, 0) &&
-	    (place_mask(d, c, len > 1 ? d->fold[v[1]] : 0,
-			len > 2 ? d->fold[v[2]] : 0) &
-	     (1u << d->cbit[p])) &&
-	    ws->first[c] && word_at(ws, (const char *)v, len, 0, len, c))
+	if (place_at(d, v, len, 0) && entry_word_at(d, p, v, len, 0))
 		return 1;
 	return d->avx512 ? entry_in_value512(d, p, v, len)
 			 : entry_in_value256(d, p, v, len);
