@@ -193,10 +193,9 @@ struct aud_detector {
 	 * words, for context_places without AVX2; with it, pairs of them. */
 	unsigned char craw[256], craw2[256], alnum[256];
 	struct pairset cpairs;   /* case-folded first two bytes of words */
-	/* The same per context-required entry, for entry_in_value:
-	 * epair_ok[p] when every word of p has two bytes or more. */
+	/* The same per context-required entry, for entry_in_value (used
+	 * when the entry has no word of one byte: !ctx[p].has1) */
 	struct pairset *epairs;
-	unsigned char *epair_ok;
 	unsigned char c1_lo[32], c1_hi[32]; /* one-byte words, both cases */
 	unsigned char an_lo[32], an_hi[32];
 	uint32_t *cpos;
@@ -382,7 +381,6 @@ void aud_detector_free(aud_detector *d)
 	free(d->cbit);
 	free(d->creq);
 	free(d->epairs);
-	free(d->epair_ok);
 	for (i = 0; i < NAME_CACHE; i++)
 		free(d->ncache[i].res);
 	free(d->uw);
@@ -823,28 +821,22 @@ static int word_pairs(aud_detector *d)
 	pairset_fill(&d->cpairs, x, n);
 	set_tables(one, d->c1_lo, d->c1_hi);
 	d->epairs = calloc(d->np + 1, sizeof *d->epairs);
-	d->epair_ok = calloc(d->np + 1, 1);
-	if (!d->epairs || !d->epair_ok) {
+	if (!d->epairs) {
 		free(x);
 		return AUD_ENOMEM;
 	}
 	for (i = 0; i < d->ncreq; i++) {
 		const struct words *ws = &d->ctx[d->creq[i]];
-		int ok = ws->n > 0;
 
 		for (k = 0, n = 0; k < ws->n; k++) {
 			const unsigned char *w =
 			    (const unsigned char *)ws->w[k];
 
-			ok = ok && ws->len[k] >= 2;
 			if (ws->len[k] >= 2)
 				x[n++] =
 				    pair_entry(d, d->fold[w[0]], d->fold[w[1]]);
 		}
-		if (ok) {
-			pairset_fill(&d->epairs[d->creq[i]], x, n);
-			d->epair_ok[d->creq[i]] = 1;
-		}
+		pairset_fill(&d->epairs[d->creq[i]], x, n);
 	}
 	free(x);
 	return 0;
@@ -1096,7 +1088,7 @@ static int value_context(aud_detector *d, size_t p)
 	if (d->vknown & bit)
 		return (d->vmask & bit) != 0;
 #ifdef AUD_HAVE_AVX2
-	if (d->avx2 && d->epair_ok[p] && d->cpos_upto < len &&
+	if (d->avx2 && !d->ctx[p].has1 && d->cpos_upto < len &&
 	    len <= CPOS_MAX && d->vasks < ENTRY_PASSES) {
 		int r = entry_in_value(d, p, (const unsigned char *)v, len);
 

@@ -333,11 +333,11 @@ static int v_e164(const char *s, size_t len)
  * IBAN structure by country, from the SWIFT "IBAN Registry", the
  * registration authority for ISO 13616 (the lengths of release 98, 2024,
  * and Honduras, which release 101 adds; the structures as release 101
- * lists them, with the same lengths): the
- * BBAN (what follows the country code and check digits) in the registry's
- * notation, adjacent groups of one kind merged: n a digit, a an upper-case
- * letter, c either. Its length plus 4 is the IBAN's. Covers every SEPA
- * country and the other registered ones.
+ * lists them, with the same lengths): the BBAN (what follows the country
+ * code and check digits) in the registry's notation, adjacent groups of
+ * one kind merged: n a digit, a an upper-case letter, c either. Its
+ * length plus 4 is the IBAN's. Covers every SEPA country and the other
+ * registered ones.
  */
 static const struct {
 	char cc[3];
