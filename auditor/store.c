@@ -782,7 +782,14 @@ static int create_file(const char *path, aud_err *err)
 
 /* Sets the connection up: WAL so reports can read while a scan writes,
  * synchronous=NORMAL (durable at checkpoints, never corrupt), and foreign
- * keys so a finding cannot name a file that does not exist. */
+ * keys so a finding cannot name a file that does not exist. A new
+ * database gets pages of 16 KiB (SQLite's default is 4): a findings-heavy
+ * scan spends much of the committer's time writing pages, twice with the
+ * WAL, and the index builds at a run's end split and fill them; with 16
+ * KiB the scan of 100 MB of such text took 1.34 s against 1.44 s (8 and
+ * 32 KiB 1.38 s, 64 KiB slower), the same on prose, and reads as fast.
+ * An existing database keeps its page size (SQLite changes it only on
+ * VACUUM, and not in WAL mode). */
 static int configure(aud_store *s, aud_err *err)
 {
 	int64_t dummy;
@@ -796,8 +803,9 @@ static int configure(aud_store *s, aud_err *err)
 		      "cannot read database"))
 		return AUD_ESTORE;
 	if (!sqlite3_db_readonly(s->db, "main") &&
-	    exec(s, "PRAGMA journal_mode = WAL", err,
-		 "cannot set journal mode"))
+	    (exec(s, "PRAGMA page_size = 16384", err, "cannot configure") ||
+	     exec(s, "PRAGMA journal_mode = WAL", err,
+		  "cannot set journal mode")))
 		return AUD_ESTORE;
 	if (exec(s, "PRAGMA synchronous = NORMAL", err, "cannot configure"))
 		return AUD_ESTORE;

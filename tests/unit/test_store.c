@@ -263,6 +263,7 @@ static void test_create_mode(void)
 				       " 'findings'"),
 			     3);
 		CHECK_EQ_INT(q_int(db, "PRAGMA foreign_keys"), 1);
+		CHECK_EQ_INT(q_int(db, "PRAGMA page_size"), 16384);
 		{
 			char jm[16];
 			CHECK_STR(
@@ -327,6 +328,69 @@ static void test_reopen_appends(void)
 	CHECK_EQ_INT(latest, 2);
 	CHECK_EQ_INT(q_int(aud_store_db(s), "SELECT COUNT(*) FROM runs"), 2);
 	aud_store_close(s);
+}
+
+/* A database written by a build that used SQLite's 4 KiB pages keeps
+ * them: later runs append to it, and nothing is rebuilt. */
+static void test_old_page_size(void)
+{
+	char path[512], hash[32], ok[8];
+	aud_store *s;
+	sqlite3 *db;
+	int64_t run, file;
+	aud_finding_row f;
+	aud_file_result r;
+	aud_err err;
+	int i, pass, bad;
+
+	mkpath(path, sizeof path, "pages4k.db");
+	s = open_ok(path);
+	CHECK(s != NULL);
+	aud_store_close(s);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "PRAGMA journal_mode = DELETE;"
+			   "PRAGMA page_size = 4096; VACUUM;"
+			   "PRAGMA journal_mode = WAL;",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	CHECK_EQ_INT(q_int(db, "PRAGMA page_size"), 4096);
+	sqlite3_close(db);
+
+	for (pass = 0; pass < 2; pass++) {
+		s = open_ok(path);
+		CHECK(s != NULL);
+		if (!s)
+			return;
+		db = aud_store_db(s);
+		CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
+		CHECK(aud_store_file_begin(s, run, "a.jsonl", &file, &err) ==
+		      0);
+		f = finding(run, file, "email", 5, "EMAIL_ADDRESS", "pattern",
+			    hash);
+		bad = 0;
+		for (i = 0; i < 3000; i++) {
+			snprintf(hash, sizeof hash, "h%d", i % 700);
+			f.record = (uint64_t)i + 1;
+			bad += aud_store_finding_add(s, &f, &err) != 0;
+		}
+		CHECK_EQ_INT(bad, 0);
+		r = result("ok", 3000, 300000, 0);
+		CHECK(aud_store_file_end(s, file, &r, &err) == 0);
+		CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+		CHECK_EQ_INT(q_int(db, "PRAGMA page_size"), 4096);
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM findings"),
+			     3000 * (pass + 1));
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(DISTINCT value_hash)"
+				       " FROM findings WHERE run_id = 2"),
+			     pass ? 700 : 0);
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
+				       " WHERE type = 'index' AND tbl_name ="
+				       " 'findings'"),
+			     3);
+		CHECK_STR(q_text(db, "PRAGMA integrity_check", ok, sizeof ok),
+			  "ok");
+		aud_store_close(s);
+	}
 }
 
 /* 15,000 findings in one file and 10,000 in another, checking what a
@@ -1223,6 +1287,7 @@ int main(void)
 	}
 	RUN(test_create_mode);
 	RUN(test_reopen_appends);
+	RUN(test_old_page_size);
 	RUN(test_batches);
 	RUN(test_findings_rows);
 	RUN(test_views);
