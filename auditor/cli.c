@@ -559,8 +559,8 @@ static void print_help(FILE *out, const char *cmd)
 		      "compression with every\n  finding above the placeholder "
 		      "level replaced (by <ENTITY> or a pseudonym),\n  so that "
 		      "a scan of OUTPUT finds none. Exit 3 when the input had "
-		      "problems\n  (OUTPUT is then still written) or failed "
-		      "(nothing is written).\n\nOptions:\n",
+		      "problems\n  (OUTPUT is then still written), 4 when it "
+		      "failed (nothing is written).\n\nOptions:\n",
 		      out);
 		print_options(out, CMD_REDACT);
 	}
@@ -581,9 +581,9 @@ static void print_help(FILE *out, const char *cmd)
 		      "files\n\n"
 		      "Exit codes: 0 clean, 1 findings over --fail-on, 2 "
 		      "usage error,\n  3 an input, pattern file or the "
-		      "database failed, 130/143 interrupted by\n  SIGINT/SIGTERM "
-		      "(the run is marked interrupted; findings so far are "
-		      "kept).\n",
+		      "database failed, 4 (redact) the copy was not\n  "
+		      "written, 130/143 interrupted by SIGINT/SIGTERM (the run "
+		      "is marked\n  interrupted; findings so far are kept).\n",
 		      out);
 }
 
@@ -674,17 +674,20 @@ static void print_man(FILE *out)
 	man_options(out, CMD_REDACT);
 	fputs(".SH PATTERNS OPTIONS\n", out);
 	man_options(out, CMD_PATTERNS);
-	fputs(".SH ENVIRONMENT\n.TP\n\\fBAUDITOR_HASH_KEY\\fR\nkey for the "
-	      "keyed hashes when \\fB\\-\\-hash\\-key\\-file\\fR is not "
-	      "given\n.TP\n\\fBAUDITOR_PATTERNS\\fR\nfolder of the built-in "
-	      "pattern files\n"
-	      ".SH EXIT STATUS\n0 clean; 1 a \\fB\\-\\-fail\\-on\\fR rule holds "
-	      "or \\fBverify\\fR found a difference; 2 usage error; 3 an "
-	      "input, a pattern file or the database failed; 130 or 143 "
-	      "interrupted by SIGINT or SIGTERM.\n"
-	      ".SH FILES\n\\fIauditor.db\\fR, the default database, created "
-	      "with mode 0600.\n",
-	      out);
+	fputs(
+	    ".SH ENVIRONMENT\n.TP\n\\fBAUDITOR_HASH_KEY\\fR\nkey for the "
+	    "keyed hashes when \\fB\\-\\-hash\\-key\\-file\\fR is not "
+	    "given\n.TP\n\\fBAUDITOR_PATTERNS\\fR\nfolder of the built-in "
+	    "pattern files\n"
+	    ".SH EXIT STATUS\n0 clean; 1 a \\fB\\-\\-fail\\-on\\fR rule holds "
+	    "or \\fBverify\\fR found a difference; 2 usage error; 3 an "
+	    "input, a pattern file or the database failed (\\fBredact\\fR: "
+	    "the input had problems, the copy is written); 4 "
+	    "\\fBredact\\fR only: the copy was not written; 130 or 143 "
+	    "interrupted by SIGINT or SIGTERM.\n"
+	    ".SH FILES\n\\fIauditor.db\\fR, the default database, created "
+	    "with mode 0600.\n",
+	    out);
 }
 
 /* Parses "16M", "1G", "4096" into *out. */
@@ -2255,9 +2258,12 @@ static int cmd_redact(cli *c, int argc, char **argv)
 		if (rc != AUD_EUSAGE && strcmp(c->output, "-") != 0)
 			fprintf(stderr, "auditor: %s: not written\n",
 				c->output);
-		rc = rc == AUD_EUSAGE ? AUD_EXIT_USAGE
+		/* Not 3: a script must tell "written, with problems"
+		 * from "not written", above all when an older OUTPUT is
+		 * still there. */
+		rc = rc == AUD_EUSAGE  ? AUD_EXIT_USAGE
 		     : tot.interrupted ? 128 + (int)stop_signal
-				       : AUD_EXIT_ERROR;
+				       : AUD_EXIT_NOT_WRITTEN;
 		goto done;
 	}
 	if (!c->quiet)

@@ -179,7 +179,7 @@ PY
 # nothing is written
 python3 -c 'import json; print(json.dumps([{"a": 1}, {"big": "x" * 3000, "ssn": "536-22-1234"}, {"b": 2}]))' >"$T/big.json"
 run redact --hash-key-file "$KEY" --max-record-bytes 1K "$T/big.json" -o "$T/copy.big.json"
-expect_rc 3 "redact with an element over the limit"
+expect_rc 4 "redact with an element over the limit"
 expect_err "nothing written"
 [ ! -e "$T/copy.big.json" ] && ok || bad "a copy with an element over the limit"
 
