@@ -241,10 +241,11 @@ static void test_create_mode(void)
 				       " ('finding_counts','entity_counts',"
 				       "'run_summary')"),
 			     3);
-		/* The first run into an empty findings table builds two
-		 * findings indexes at its end, not row by row; the one on
+		/* The first run into an empty findings table builds the
+		 * value_hash index at its end, not row by row; the one on
 		 * (run_id, file_id), whose order the rows come in, is kept
-		 * up. */
+		 * up, and the one on (run_id, entity) that schema version 1
+		 * made is gone. */
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND tbl_name ="
 				       " 'findings'"),
@@ -256,12 +257,12 @@ static void test_create_mode(void)
 		CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND sql LIKE"
-				       " '%findings(run_id, entity)%'"),
+				       " '%findings(value_hash)%'"),
 			     1);
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND tbl_name ="
 				       " 'findings'"),
-			     3);
+			     2);
 		CHECK_EQ_INT(q_int(db, "PRAGMA foreign_keys"), 1);
 		CHECK_EQ_INT(q_int(db, "PRAGMA page_size"), 16384);
 		{
@@ -330,8 +331,9 @@ static void test_reopen_appends(void)
 	aud_store_close(s);
 }
 
-/* A database written by a build that used SQLite's 4 KiB pages keeps
- * them: later runs append to it, and nothing is rebuilt. */
+/* A database written by an older build, with SQLite's 4 KiB pages and the
+ * findings index on (run_id, entity), keeps its pages: later runs append
+ * to it, nothing is rebuilt, and that index is dropped. */
 static void test_old_page_size(void)
 {
 	char path[512], hash[32], ok[8];
@@ -357,6 +359,18 @@ static void test_old_page_size(void)
 	sqlite3_close(db);
 
 	for (pass = 0; pass < 2; pass++) {
+		/* as an older build leaves it: with that index, the second
+		 * time over findings */
+		CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+		CHECK(sqlite3_exec(db,
+				   "CREATE INDEX IF NOT EXISTS"
+				   " findings_run_entity"
+				   " ON findings(run_id, entity);",
+				   NULL, NULL, NULL) == SQLITE_OK);
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
+				       " WHERE name = 'findings_run_entity'"),
+			     1);
+		sqlite3_close(db);
 		s = open_ok(path);
 		CHECK(s != NULL);
 		if (!s)
@@ -386,7 +400,10 @@ static void test_old_page_size(void)
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND tbl_name ="
 				       " 'findings'"),
-			     3);
+			     2);
+		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
+				       " WHERE name = 'findings_run_entity'"),
+			     0);
 		CHECK_STR(q_text(db, "PRAGMA integrity_check", ok, sizeof ok),
 			  "ok");
 		aud_store_close(s);
