@@ -1447,9 +1447,23 @@ int aud_merge_write(aud_merge *m, aud_store *s, int64_t *run_id, aud_err *err)
 	meta.allowlist_sha256 = ref->alsha;
 	if ((rc = aud_store_run_begin(s, &meta, run_id, err)))
 		return rc;
+	{
+		uint64_t n = 0;
+		size_t t, i;
+
+		for (t = 0; t < m->ntables; t++)
+			if (m->tables[t].id &&
+			    strcmp(m->tables[t].name, "findings") == 0)
+				for (i = 0; i < m->nfiles; i++)
+					n += m->rows[i * m->nid +
+						     m->tables[t].idx];
+		if ((rc = aud_store_findings_coming(s, n, err)))
+			goto fail;
+	}
 	/* The findings' value_hash index takes rows in random order; with
 	 * SQLite's default 2 MB of page cache most of them miss. 64 MB,
-	 * whatever the input, keeps the copy near SQLite's insert speed. */
+	 * whatever the input, keeps the copy near SQLite's insert speed
+	 * while the run keeps the index up. */
 	sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {

@@ -79,6 +79,13 @@ typedef struct aud_finding_row {
 	const char *value_hash; /* NUL-terminated hex */
 } aud_finding_row;
 
+/* Says that n findings are about to be added to the run by other means
+ * than these functions (auditor merge copies them with its own
+ * statements), so that the findings' value_hash index is dropped, to be
+ * built at the run's end, when keeping it up row by row would cost more.
+ * Outside a transaction of the caller's. */
+int aud_store_findings_coming(aud_store *s, uint64_t n, aud_err *err);
+
 /* Queues one finding in the open transaction (commits every 10,000 rows). */
 int aud_store_finding_add(aud_store *s, const aud_finding_row *f,
 			  aud_err *err);

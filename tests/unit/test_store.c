@@ -410,6 +410,97 @@ static void test_old_page_size(void)
 	}
 }
 
+/* Findings of one file added to run run with hashes h<first>..; 0 when
+ * every add succeeded. */
+static int add_findings(aud_store *s, int64_t run, int64_t file, int first,
+			int n)
+{
+	char hash[32];
+	aud_finding_row f =
+	    finding(run, file, "email", 5, "EMAIL_ADDRESS", "pattern", hash);
+	aud_err err;
+	int i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		snprintf(hash, sizeof hash, "h%d", first + i);
+		f.record = (uint64_t)i + 1;
+		bad += aud_store_finding_add(s, &f, &err) != 0;
+	}
+	return bad;
+}
+
+static int64_t value_hash_index(sqlite3 *db)
+{
+	return q_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE name ="
+			 " 'findings_value_hash'");
+}
+
+/* A run into a database that holds findings keeps the value_hash index up
+ * row by row until it has added a 32nd of the rows there were, then drops
+ * it; the run's end (or a resumed run's) builds it again. */
+static void test_value_hash_rule(void)
+{
+	char path[512], ok[8];
+	aud_store *s;
+	sqlite3 *db;
+	int64_t run, file;
+	aud_file_result r = result("ok", 1, 100, 0);
+	aud_err err;
+
+	s = begin_run("vhrule.db", path, sizeof path, &run);
+	if (!s)
+		return;
+	db = aud_store_db(s);
+	/* the first run into an empty table: dropped at once */
+	CHECK_EQ_INT(value_hash_index(db), 0);
+	CHECK(aud_store_file_begin(s, run, "a.jsonl", &file, &err) == 0);
+	CHECK_EQ_INT(add_findings(s, run, file, 0, 3200), 0);
+	CHECK(aud_store_file_end(s, file, &r, &err) == 0);
+	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+	CHECK_EQ_INT(value_hash_index(db), 1);
+
+	/* 3,200 rows: room for 100 findings with the index kept up */
+	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
+	CHECK(aud_store_file_begin(s, run, "b.jsonl", &file, &err) == 0);
+	CHECK_EQ_INT(add_findings(s, run, file, 5000, 60), 0);
+	CHECK_EQ_INT(value_hash_index(db), 1);
+	CHECK_EQ_INT(add_findings(s, run, file, 5060, 39), 0);
+	CHECK_EQ_INT(value_hash_index(db), 1);
+	CHECK_EQ_INT(add_findings(s, run, file, 5099, 1), 0);
+	CHECK_EQ_INT(value_hash_index(db), 0);
+	CHECK(aud_store_file_end(s, file, &r, &err) == 0);
+	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+	CHECK_EQ_INT(value_hash_index(db), 1);
+	CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM findings"
+			       " WHERE value_hash = 'h5099' AND run_id = 2"),
+		     1);
+	CHECK_EQ_INT(q_int(db, "SELECT COUNT(DISTINCT value_hash)"
+			       " FROM findings"),
+		     3300);
+
+	/* a run killed after the drop leaves no index; its resumption
+	 * builds it at its end */
+	CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
+	CHECK(aud_store_file_begin(s, run, "c.jsonl", &file, &err) == 0);
+	CHECK_EQ_INT(add_findings(s, run, file, 9000, 500), 0);
+	CHECK(aud_store_file_end(s, file, &r, &err) == 0);
+	aud_store_close(s);
+	s = open_ok(path);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	db = aud_store_db(s);
+	CHECK_EQ_INT(value_hash_index(db), 0);
+	CHECK(aud_store_run_resume(s, &run, (char[17]){0}, (char[65]){0},
+				   &err) == 0);
+	CHECK_EQ_INT(run, 3);
+	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+	CHECK_EQ_INT(value_hash_index(db), 1);
+	CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM findings"), 3800);
+	CHECK_STR(q_text(db, "PRAGMA integrity_check", ok, sizeof ok), "ok");
+	aud_store_close(s);
+}
+
 /* 15,000 findings in one file and 10,000 in another, checking what a
  * second connection sees at each batch boundary. */
 static void test_batches(void)
@@ -1305,6 +1396,7 @@ int main(void)
 	RUN(test_create_mode);
 	RUN(test_reopen_appends);
 	RUN(test_old_page_size);
+	RUN(test_value_hash_rule);
 	RUN(test_batches);
 	RUN(test_findings_rows);
 	RUN(test_views);
