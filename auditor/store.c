@@ -834,6 +834,10 @@ static int configure(aud_store *s, aud_err *err)
 		return AUD_ESTORE;
 	if (!sqlite3_db_readonly(s->db, "main") &&
 	    (exec(s, "PRAGMA page_size = 16384", err, "cannot configure") ||
+	     /* SQLite's default of 2000 KiB again: it counted the cache
+	      * in pages of the old size (500 of 4 KiB), which with 16 KiB
+	      * pages let it grow to 8 MB */
+	     exec(s, "PRAGMA cache_size = -2000", err, "cannot configure") ||
 	     exec(s, "PRAGMA journal_mode = WAL", err,
 		  "cannot set journal mode")))
 		return AUD_ESTORE;

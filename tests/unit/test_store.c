@@ -501,6 +501,34 @@ static void test_value_hash_rule(void)
 	aud_store_close(s);
 }
 
+/* A new database's page cache stays at SQLite's default 2000 KiB with its
+ * 16 KiB pages (counted in pages of 4 KiB it grew to about 8 MB). */
+static void test_cache_bounded(void)
+{
+	char path[512];
+	aud_store *s;
+	int64_t run, file;
+	aud_file_result r = result("ok", 1, 100, 0);
+	aud_err err;
+	int cur = 0, hi = 0;
+
+	s = begin_run("cache.db", path, sizeof path, &run);
+	if (!s)
+		return;
+	CHECK(aud_store_file_begin(s, run, "a.jsonl", &file, &err) == 0);
+	/* about 15 MB of rows */
+	CHECK_EQ_INT(add_findings(s, run, file, 0, 100000), 0);
+	CHECK(aud_store_file_end(s, file, &r, &err) == 0);
+	CHECK(sqlite3_db_status(aud_store_db(s), SQLITE_DBSTATUS_CACHE_USED,
+				&cur, &hi, 0) == SQLITE_OK);
+	CHECK(cur > 1000 * 1024);
+	if (cur > 2600 * 1024)
+		fprintf(stderr, "page cache %d bytes\n", cur);
+	CHECK(cur <= 2600 * 1024);
+	CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
+	aud_store_close(s);
+}
+
 /* 15,000 findings in one file and 10,000 in another, checking what a
  * second connection sees at each batch boundary. */
 static void test_batches(void)
@@ -1397,6 +1425,7 @@ int main(void)
 	RUN(test_reopen_appends);
 	RUN(test_old_page_size);
 	RUN(test_value_hash_rule);
+	RUN(test_cache_bounded);
 	RUN(test_batches);
 	RUN(test_findings_rows);
 	RUN(test_views);
