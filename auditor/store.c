@@ -815,9 +815,9 @@ static int create_file(const char *path, aud_err *err)
  * keys so a finding cannot name a file that does not exist. A new
  * database gets pages of 16 KiB (SQLite's default is 4): a findings-heavy
  * scan spends much of the committer's time writing pages, twice with the
- * WAL, and the index builds at a run's end split and fill them; with 16
- * KiB the scan of 100 MB of such text took 1.34 s against 1.44 s (8 and
- * 32 KiB 1.38 s, 64 KiB slower), the same on prose, and reads as fast.
+ * WAL, and the index build at a run's end splits and fills them; with 16
+ * KiB the scan of 100 MB of such text took 1.15 s against 1.22 s (8 KiB
+ * the same, 64 KiB slower), the same on prose, and reads as fast.
  * An existing database keeps its page size (SQLite changes it only on
  * VACUUM, and not in WAL mode). */
 static int configure(aud_store *s, aud_err *err)
