@@ -480,20 +480,19 @@ struct aud_store {
 	int in_tx;	  /* we opened a transaction that is still open */
 	unsigned pending; /* findings and problems since it opened */
 	/* findings this run may still add while the value_hash index is
-	 * kept up row by row (see keep_or_drop), or -1: no limit */
+	 * kept up row by row (see value_hash_rows), or -1: no count kept */
 	int64_t vh_room;
 	struct counter ctr[COUNTER_SLOTS];
 	size_t nctr;
 };
 
-/* The findings indexes. Kept up row by row, the one on value_hash (in
- * random order) costs more than the rest of a finding's insert: a run
- * into a database without findings drops it and builds it once at its
- * end (a sort), and any later run puts back what an interrupted run left
- * out. findings_run_file stays: the rows come in its order, so keeping it
- * up is an append to its last page, cheaper than sorting it at the end,
- * and done while the workers still scan; it also serves every "this
- * run" filter.
+/* The findings indexes, made at a run's end when missing: the one on
+ * value_hash, kept up row by row in random order, costs more than the rest
+ * of a finding's insert, so a run may drop it and build it at its end
+ * (below); a killed run may leave it out. findings_run_file is kept up
+ * throughout: the rows come in its order, so keeping it up is an append to
+ * its last page, cheaper than sorting it at the end, and done while the
+ * workers still scan; it also serves every "this run" filter.
  *
  * Schema version 1 also made findings_run_entity, on (run_id, entity).
  * Every run drops it: building it took an eighth of a findings-heavy
