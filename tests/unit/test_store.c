@@ -331,19 +331,43 @@ static void test_reopen_appends(void)
 	aud_store_close(s);
 }
 
+/* Findings of one file added to run run with hashes h<first>..; 0 when
+ * every add succeeded. */
+static int add_findings(aud_store *s, int64_t run, int64_t file, int first,
+			int n)
+{
+	char hash[32];
+	aud_finding_row f =
+	    finding(run, file, "email", 5, "EMAIL_ADDRESS", "pattern", hash);
+	aud_err err;
+	int i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		snprintf(hash, sizeof hash, "h%d", first + i);
+		f.record = (uint64_t)i + 1;
+		bad += aud_store_finding_add(s, &f, &err) != 0;
+	}
+	return bad;
+}
+
+static int64_t value_hash_index(sqlite3 *db)
+{
+	return q_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE name ="
+			 " 'findings_value_hash'");
+}
+
 /* A database written by an older build, with SQLite's 4 KiB pages and the
  * findings index on (run_id, entity), keeps its pages: later runs append
  * to it, nothing is rebuilt, and that index is dropped. */
 static void test_old_page_size(void)
 {
-	char path[512], hash[32], ok[8];
+	char path[512], ok[8];
 	aud_store *s;
 	sqlite3 *db;
 	int64_t run, file;
-	aud_finding_row f;
 	aud_file_result r;
 	aud_err err;
-	int i, pass, bad;
+	int pass;
 
 	mkpath(path, sizeof path, "pages4k.db");
 	s = open_ok(path);
@@ -379,15 +403,7 @@ static void test_old_page_size(void)
 		CHECK(aud_store_run_begin(s, &meta, &run, &err) == 0);
 		CHECK(aud_store_file_begin(s, run, "a.jsonl", &file, &err) ==
 		      0);
-		f = finding(run, file, "email", 5, "EMAIL_ADDRESS", "pattern",
-			    hash);
-		bad = 0;
-		for (i = 0; i < 3000; i++) {
-			snprintf(hash, sizeof hash, "h%d", i % 700);
-			f.record = (uint64_t)i + 1;
-			bad += aud_store_finding_add(s, &f, &err) != 0;
-		}
-		CHECK_EQ_INT(bad, 0);
+		CHECK_EQ_INT(add_findings(s, run, file, 0, 3000), 0);
 		r = result("ok", 3000, 300000, 0);
 		CHECK(aud_store_file_end(s, file, &r, &err) == 0);
 		CHECK(aud_store_run_end(s, run, "complete", &err) == 0);
@@ -396,7 +412,7 @@ static void test_old_page_size(void)
 			     3000 * (pass + 1));
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(DISTINCT value_hash)"
 				       " FROM findings WHERE run_id = 2"),
-			     pass ? 700 : 0);
+			     pass ? 3000 : 0);
 		CHECK_EQ_INT(q_int(db, "SELECT COUNT(*) FROM sqlite_schema"
 				       " WHERE type = 'index' AND tbl_name ="
 				       " 'findings'"),
@@ -408,31 +424,6 @@ static void test_old_page_size(void)
 			  "ok");
 		aud_store_close(s);
 	}
-}
-
-/* Findings of one file added to run run with hashes h<first>..; 0 when
- * every add succeeded. */
-static int add_findings(aud_store *s, int64_t run, int64_t file, int first,
-			int n)
-{
-	char hash[32];
-	aud_finding_row f =
-	    finding(run, file, "email", 5, "EMAIL_ADDRESS", "pattern", hash);
-	aud_err err;
-	int i, bad = 0;
-
-	for (i = 0; i < n; i++) {
-		snprintf(hash, sizeof hash, "h%d", first + i);
-		f.record = (uint64_t)i + 1;
-		bad += aud_store_finding_add(s, &f, &err) != 0;
-	}
-	return bad;
-}
-
-static int64_t value_hash_index(sqlite3 *db)
-{
-	return q_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE name ="
-			 " 'findings_value_hash'");
 }
 
 /* A run into a database that holds findings keeps the value_hash index up
