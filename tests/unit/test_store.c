@@ -265,6 +265,8 @@ static void test_create_mode(void)
 			     2);
 		CHECK_EQ_INT(q_int(db, "PRAGMA foreign_keys"), 1);
 		CHECK_EQ_INT(q_int(db, "PRAGMA page_size"), 16384);
+		/* a helper thread for the sorter (index build, summary) */
+		CHECK_EQ_INT(q_int(db, "PRAGMA threads"), 1);
 		{
 			char jm[16];
 			CHECK_STR(
