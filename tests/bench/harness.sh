@@ -35,7 +35,10 @@
 #
 # What it measures, every command timed by /usr/bin/time -f '%e %M' (wall
 # seconds, peak RSS), all on the same files in the same run, the files read
-# once beforehand so that they come from the page cache:
+# once beforehand so that they come from the page cache; with --repeat 2 or
+# more, each pair of commands also runs once before the first counted run,
+# its times printed as "warm-up" and not counted (a first run of `zstd -dc`
+# took up to twice its later time, which flattered the ratio):
 #   gz       pigz -dc F.jsonl.gz >/dev/null  vs  auditor scan -q F.jsonl.gz
 #            (target: auditor's wall <= 1.0 x pigz's)
 #   zst      zstd -dc F.jsonl.zst >/dev/null  vs  auditor scan -q F.jsonl.zst
@@ -347,8 +350,12 @@ measure() {
 		tail -n 5 "$log" >&2
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$role" \
-		"$wall" "$rss" "$bytes" "$rc" "$note" | tee "$work/last.tsv" \
-		>>"$results"
+		"$wall" "$rss" "$bytes" "$rc" "$note" >"$work/last.tsv"
+	if [ "$discard" = 1 ]; then
+		say "$case / $tool: ${wall} s (warm-up, not counted)"
+		return 0
+	fi
+	cat "$work/last.tsv" >>"$results"
 	say "$case / $tool: ${wall} s, peak RSS $((rss / 1024)) MiB," \
 		"exit $rc${note:+ ($note)}"
 }
@@ -425,7 +432,14 @@ rg_patterns=(
 # pair REF AUD: a case's two commands back to back, the reference first in
 # odd runs and auditor first in even ones, so that a machine slowing down
 # or speeding up over a run does not favour either side
+discard=0 # 1 while measure runs a warm-up: printed, not counted
 pair() {
+	if [ "$run" = 1 ] && [ "$repeat" -gt 1 ]; then
+		discard=1
+		"$1"
+		"$2"
+		discard=0
+	fi
 	if [ $((run % 2)) = 1 ]; then
 		"$1"
 		"$2"
