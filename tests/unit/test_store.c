@@ -338,7 +338,7 @@ static void test_reopen_appends(void)
 static int add_findings(aud_store *s, int64_t run, int64_t file, int first,
 			int n)
 {
-	char hash[32];
+	char hash[32] = "";
 	aud_finding_row f =
 	    finding(run, file, "email", 5, "EMAIL_ADDRESS", "pattern", hash);
 	aud_err err;
