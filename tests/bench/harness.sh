@@ -429,10 +429,11 @@ rg_patterns=(
 	'\beyJ[A-Za-z0-9_-]{8,1024}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*'
 )
 
+discard=0 # 1 while measure runs a warm-up: printed, not counted
 # pair REF AUD: a case's two commands back to back, the reference first in
 # odd runs and auditor first in even ones, so that a machine slowing down
-# or speeding up over a run does not favour either side
-discard=0 # 1 while measure runs a warm-up: printed, not counted
+# or speeding up over a run does not favour either side; before the first
+# run (of two or more), each once as a warm-up
 pair() {
 	if [ "$run" = 1 ] && [ "$repeat" -gt 1 ]; then
 		discard=1
