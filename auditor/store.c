@@ -845,8 +845,9 @@ static int configure(aud_store *s, aud_err *err)
 	/* One helper thread for SQLite's sorter: the value_hash index built
 	 * at a run's end and the summary's GROUP BYs sort every finding of
 	 * the run on one core while the other is idle. 100 MB of
-	 * findings-heavy text, six rotating runs: 1.175 -> 1.12 s with -q,
-	 * 2.55 -> 2.26 s with the summary; prose and peak RSS the same. */
+	 * findings-heavy text, medians of rotating runs: 1.175 -> 1.12 s
+	 * with -q (six), 2.55 -> 2.26 s with the summary (four); prose and
+	 * peak RSS the same. */
 	if (exec(s, "PRAGMA threads = 1", err, "cannot configure"))
 		return AUD_ESTORE;
 	return 0;
