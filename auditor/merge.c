@@ -1128,6 +1128,22 @@ static int max_id(sqlite3 *db, const char *table, const char *col, int64_t *out,
 	return rc;
 }
 
+/* The rows of per-input table name (one with its own id) that the merge
+ * copies, over all inputs: 0 for a table it does not know. */
+static uint64_t table_rows(const aud_merge *m, const char *name)
+{
+	uint64_t n = 0;
+	size_t t, i;
+
+	for (t = 0; t < m->ntables; t++) {
+		if (!m->tables[t].id || strcmp(m->tables[t].name, name) != 0)
+			continue;
+		for (i = 0; i < m->nfiles; i++)
+			n += (uint64_t)m->rows[i * m->nid + m->tables[t].idx];
+	}
+	return n;
+}
+
 /* New ids: inputs after the largest file_id, in their new order; the
  * rows of each table with ids in input order, after its largest id. Runs
  * inside the write transaction, so no other writer can take them. */
@@ -1447,19 +1463,8 @@ int aud_merge_write(aud_merge *m, aud_store *s, int64_t *run_id, aud_err *err)
 	meta.allowlist_sha256 = ref->alsha;
 	if ((rc = aud_store_run_begin(s, &meta, run_id, err)))
 		return rc;
-	{
-		uint64_t n = 0;
-		size_t t, i;
-
-		for (t = 0; t < m->ntables; t++)
-			if (m->tables[t].id &&
-			    strcmp(m->tables[t].name, "findings") == 0)
-				for (i = 0; i < m->nfiles; i++)
-					n += m->rows[i * m->nid +
-						     m->tables[t].idx];
-		if ((rc = aud_store_findings_coming(s, n, err)))
-			goto fail;
-	}
+	if ((rc = aud_store_findings_coming(s, table_rows(m, "findings"), err)))
+		goto fail;
 	/* The findings' value_hash index takes rows in random order; with
 	 * SQLite's default 2 MB of page cache most of them miss. 64 MB,
 	 * whatever the input, keeps the copy near SQLite's insert speed

@@ -521,11 +521,12 @@ static const char drop_run_entity[] =
 #define VH_SHARE 32
 static const char drop_value_hash[] =
     "DROP INDEX IF EXISTS findings_value_hash;";
+#define RUN_FILE_INDEX                                                         \
+	"CREATE INDEX IF NOT EXISTS findings_run_file"                         \
+	" ON findings(run_id, file_id);"
 static const char findings_indexes[] =
-    "CREATE INDEX IF NOT EXISTS findings_run_file"
-    " ON findings(run_id, file_id);"
-    "CREATE INDEX IF NOT EXISTS findings_value_hash"
-    " ON findings(value_hash);";
+    RUN_FILE_INDEX "CREATE INDEX IF NOT EXISTS findings_value_hash"
+		   " ON findings(value_hash);";
 
 /* Forgets the transaction: it was committed, or rolled back (then the
  * cached problem counts may include rows that are gone: reread them). */
@@ -933,6 +934,21 @@ fail:
 	return ret;
 }
 
+/* Counts n findings about to be added, and drops the value_hash index
+ * once the run's room for keeping it up is used (n 0: when there is
+ * none). In a transaction. */
+static int value_hash_rows(aud_store *s, uint64_t n, aud_err *err)
+{
+	if (s->vh_room < 0)
+		return 0;
+	if ((uint64_t)s->vh_room > n) {
+		s->vh_room -= (int64_t)n;
+		return 0;
+	}
+	s->vh_room = -1;
+	return exec(s, drop_value_hash, err, "cannot drop an index");
+}
+
 /* Sets how many findings a run beginning now may add with the value_hash
  * index kept up (VH_SHARE), and drops the index when that is none. A
  * missing index (a killed run's) is left to the run's end. The rows are
@@ -946,24 +962,7 @@ static int value_hash_room(aud_store *s, aud_err *err)
 		      &rows, err, "cannot read findings"))
 		return AUD_ESTORE;
 	s->vh_room = rows / VH_SHARE;
-	if (s->vh_room > 0)
-		return 0;
-	s->vh_room = -1;
-	return exec(s, drop_value_hash, err, "cannot drop an index");
-}
-
-/* Counts n findings about to be added, and drops the value_hash index
- * once the run's room for keeping it up is used. In a transaction. */
-static int value_hash_rows(aud_store *s, size_t n, aud_err *err)
-{
-	if (s->vh_room < 0)
-		return 0;
-	if ((uint64_t)s->vh_room > n) {
-		s->vh_room -= (int64_t)n;
-		return 0;
-	}
-	s->vh_room = -1;
-	return exec(s, drop_value_hash, err, "cannot drop an index");
+	return value_hash_rows(s, 0, err);
 }
 
 int aud_store_findings_coming(aud_store *s, uint64_t n, aud_err *err)
@@ -972,8 +971,7 @@ int aud_store_findings_coming(aud_store *s, uint64_t n, aud_err *err)
 		return aud_err_set(err, AUD_EUSAGE, "store not open");
 	if (!n)
 		return 0;
-	if (tx_begin(s, err) ||
-	    value_hash_rows(s, n > SIZE_MAX ? SIZE_MAX : (size_t)n, err))
+	if (tx_begin(s, err) || value_hash_rows(s, n, err))
 		return AUD_ESTORE;
 	return tx_commit(s, err);
 }
@@ -992,10 +990,7 @@ int aud_store_run_begin(aud_store *s, const aud_run_meta *m, int64_t *run_id,
 	if (tx_begin(s, err))
 		return AUD_ESTORE;
 	if (exec(s, drop_run_entity, err, "cannot drop an index") ||
-	    exec(s,
-		 "CREATE INDEX IF NOT EXISTS findings_run_file"
-		 " ON findings(run_id, file_id);",
-		 err, "cannot index findings") ||
+	    exec(s, RUN_FILE_INDEX, err, "cannot index findings") ||
 	    value_hash_room(s, err))
 		return AUD_ESTORE;
 	st = s->st[S_RUN_INS];
