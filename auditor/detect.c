@@ -1822,20 +1822,47 @@ static int digit_windows(aud_detector *d, const unsigned char *v, size_t len)
 	return 0;
 }
 
+/* Does the run v[s, e) hold each "with K [SUB]" part of entry en? Counts
+ * only until K is reached. */
+static int run_holds(const aud_pattern_engine *en, const unsigned char *v,
+		     size_t s, size_t e)
+{
+	unsigned j;
+
+	for (j = 0; j < en->run_nwith; j++) {
+		const unsigned char *sub = en->run_with[j].sub;
+		unsigned need = en->run_with[j].min;
+		size_t i;
+
+		for (i = s; i < e && need; i++)
+			need -= (sub[v[i] >> 3] >> (v[i] & 7)) & 1;
+		if (need)
+			return 0;
+	}
+	return 1;
+}
+
 /* Windows for the entries of class rc around the run v[s, e), which
  * bytes outside the class (or the value's ends) bound: those whose N it
- * reaches and whose M, if any, it does not pass. */
+ * reaches, whose M, if any, it does not pass, and whose "with" parts it
+ * holds. */
 static int run_hit(aud_detector *d, const struct runclass *rc, size_t s,
 		   size_t e, size_t len)
 {
 	size_t k;
 
 	for (k = 0; k < rc->npats && d->eng[rc->pats[k]]->run_min <= e - s;
-	     k++)
-		if ((!d->eng[rc->pats[k]]->run_max ||
-		     e - s <= d->eng[rc->pats[k]]->run_max) &&
-		    add_window(d, rc->pats[k], s, e, len))
+	     k++) {
+		const aud_pattern_engine *en = d->eng[rc->pats[k]];
+
+		if (en->run_max && e - s > en->run_max)
+			continue;
+		if (en->run_nwith &&
+		    !run_holds(en, (const unsigned char *)d->vval, s, e))
+			continue;
+		if (add_window(d, rc->pats[k], s, e, len))
 			return AUD_ENOMEM;
+	}
 	return 0;
 }
 

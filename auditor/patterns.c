@@ -386,36 +386,33 @@ static int class_byte(const char *v, size_t n, size_t *i)
 	}
 }
 
-/* Parses "[CLASS] N" or "[CLASS] N-M" of a run prefilter into the
- * entry's class bitmap, run_min and run_max (0 without M). Returns 0 or 1
- * (syntax, why set). */
-static int parse_run(entry *e, const char *v, size_t n, const char **why)
+/* The class "[...]" at v[*i] into set (bit b for byte b), *i past its
+ * "]". Returns how many bytes it holds (0 for an empty class), or -1 with
+ * why set. */
+static int parse_class(const char *v, size_t n, size_t *i,
+		       unsigned char set[32], const char **why)
 {
-	unsigned char *set = e->eng.run_class;
-	size_t i = 1, members = 0;
-	const char *dash;
-	long d, m = 0;
+	size_t k = *i + 1;
+	int members = 0;
 
-	*why = "run needs '[CLASS] N' or '[CLASS] N-M', e.g. "
-	       "'run [0-9A-Fa-f:] 17'";
-	memset(set, 0, sizeof e->eng.run_class);
-	if (n < 2 || v[0] != '[')
-		return 1;
-	while (i < n && v[i] != ']') {
-		int lo = class_byte(v, n, &i), hi;
+	memset(set, 0, 32);
+	if (*i >= n || v[*i] != '[')
+		return -1;
+	while (k < n && v[k] != ']') {
+		int lo = class_byte(v, n, &k), hi;
 
 		if (lo < 0) {
 			*why = "run class: bad escape (want \\\\ \\] \\- \\s "
 			       "or \\xHH)";
-			return 1;
+			return -1;
 		}
 		hi = lo;
-		if (i + 1 < n && v[i] == '-' && v[i + 1] != ']') {
-			i++;
-			hi = class_byte(v, n, &i);
+		if (k + 1 < n && v[k] == '-' && v[k + 1] != ']') {
+			k++;
+			hi = class_byte(v, n, &k);
 			if (hi < 0 || hi < lo) {
 				*why = "run class: bad range";
-				return 1;
+				return -1;
 			}
 		}
 		for (; lo <= hi; lo++)
@@ -424,22 +421,90 @@ static int parse_run(entry *e, const char *v, size_t n, const char **why)
 				members++;
 			}
 	}
-	if (i >= n || members == 0)
+	if (k >= n)
+		return -1;
+	*i = k + 1;
+	return members;
+}
+
+/* The length of the word at v[i] (up to a space or the end). */
+static size_t word_len(const char *v, size_t n, size_t i)
+{
+	size_t k = i;
+
+	while (k < n && v[k] != ' ')
+		k++;
+	return k - i;
+}
+
+/* Parses "[CLASS] N" or "[CLASS] N-M", then any "with K [SUB]" parts, of
+ * a run prefilter into the entry's class bitmap, run_min, run_max (0
+ * without M) and run_with. Returns 0 or 1 (syntax, why set). */
+static int parse_run(entry *e, const char *v, size_t n, const char **why)
+{
+	const char *usage = "run needs '[CLASS] N' or '[CLASS] N-M', then "
+			    "optionally 'with K [SUB]' parts, e.g. "
+			    "'run [0-9A-Fa-f:] 17 with 5 [:]'";
+	size_t i = 0, len, b;
+	const char *dash;
+	long d, m = 0, k;
+
+	*why = usage;
+	e->eng.run_nwith = 0;
+	if (parse_class(v, n, &i, e->eng.run_class, why) <= 0)
 		return 1;
-	for (i++; i < n && v[i] == ' '; i++)
+	for (; i < n && v[i] == ' '; i++)
 		;
-	if (i == n)
+	len = word_len(v, n, i);
+	if (len == 0)
 		return 1;
-	dash = memchr(v + i, '-', n - i);
-	if (parse_count(v + i, dash ? (size_t)(dash - (v + i)) : n - i, 2, 1024,
+	dash = memchr(v + i, '-', len);
+	if (parse_count(v + i, dash ? (size_t)(dash - (v + i)) : len, 2, 1024,
 			&d)) {
 		*why = "run [CLASS] N needs N from 2 to 1024";
 		return 1;
 	}
-	if (dash &&
-	    parse_count(dash + 1, n - (size_t)(dash + 1 - v), d, 65536, &m)) {
+	if (dash && parse_count(dash + 1, len - (size_t)(dash + 1 - (v + i)), d,
+				65536, &m)) {
 		*why = "run [CLASS] N-M needs M from N to 65536";
 		return 1;
+	}
+	i += len;
+	while (i < n) {
+		aud_run_with *w = &e->eng.run_with[e->eng.run_nwith];
+
+		for (; i < n && v[i] == ' '; i++)
+			;
+		if (i == n)
+			break;
+		*why = usage;
+		if (n - i < 5 || memcmp(v + i, "with ", 5) != 0)
+			return 1;
+		if (e->eng.run_nwith == AUD_RUN_WITH_MAX) {
+			*why = "run: at most 4 'with K [SUB]' parts";
+			return 1;
+		}
+		for (i += 5; i < n && v[i] == ' '; i++)
+			;
+		len = word_len(v, n, i);
+		if (parse_count(v + i, len, 1, m ? m : 65536, &k)) {
+			*why = "run ... with K [SUB] needs K from 1 to the "
+			       "run's M (if given)";
+			return 1;
+		}
+		for (i += len; i < n && v[i] == ' '; i++)
+			;
+		*why = usage;
+		if (parse_class(v, n, &i, w->sub, why) <= 0)
+			return 1;
+		for (b = 0; b < 32; b++)
+			if (w->sub[b] & ~e->eng.run_class[b]) {
+				*why = "run ... with K [SUB]: SUB holds a byte "
+				       "that is not in the run's class";
+				return 1;
+			}
+		w->min = (unsigned)k;
+		e->eng.run_nwith++;
 	}
 	e->eng.prefilter = AUD_PF_RUN;
 	e->eng.run_min = (unsigned)d;

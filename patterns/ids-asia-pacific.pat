@@ -69,7 +69,7 @@ entity: IN_PAN
 description: Indian Permanent Account Number: 5 letters (4th the holder status P/C/H/F/A/T/B/L/J/G), 4 digits, 1 letter
 regex: (?<![\w-])[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z](?![\w-])
 validator: in_pan
-prefilter: run [0-9A-Z\s] 10
+prefilter: run [0-9A-Z\s] 10 with 4 [0-9] with 6 [A-Z]
 context: pan, pan no, pan number, pan card, permanent account number, income tax, itr
 confidence: 0.6
 window: 10

@@ -10,7 +10,7 @@ entity: UK_NINO
 description: UK National Insurance number: two prefix letters, six digits, suffix A-D (HMRC NIM39110), plain or spaced QQ 12 34 56 C
 regex: (?<![\w-])(?:QQ|[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?: ?\d{2}){3} ?[A-D](?![\w-])
 validator: uk_nino
-prefilter: run [0-9A-Z\s] 9
+prefilter: run [0-9A-Z\s] 9 with 6 [0-9] with 3 [A-Z]
 context: national insurance, national insurance number, nino, ni number, ni no, nat ins, insurance number
 confidence: 0.7
 window: 16

@@ -20,7 +20,7 @@ entity: MAC_ADDRESS
 description: MAC address (EUI-48): six hex pairs joined by ':' or '-', one separator throughout (with '-', a hex letter)
 regex: (?<![\w:.-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|(?=[0-9-]{0,16}[A-Fa-f])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5})(?![\w:-]|\.\w)
 validator: mac_address
-prefilter: run [0-9A-Fa-f:.\-] 17
+prefilter: run [0-9A-Fa-f:.\-] 17 with 5 [:\-]
 context: mac, mac address, macaddr, hwaddr, hw addr, ether, ethernet, bssid, device, wifi, wlan, lladdr, nic
 confidence: 0.75
 window: 17
@@ -56,7 +56,7 @@ entity: MAC_ADDRESS
 description: MAC address in Cisco's dotted form, three groups of four hex digits with a hex letter (0123.4567.89ab)
 regex: (?<![\w:.-])(?=[0-9.]{0,13}[A-Fa-f])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w:-]|\.\w)
 validator: mac_address
-prefilter: run [0-9A-Fa-f:.\-] 14
+prefilter: run [0-9A-Fa-f:.\-] 14 with 2 [.] with 1 [A-Fa-f]
 context: mac, mac address, macaddr, hwaddr, ether, ethernet, bssid, device, wifi, wlan, nic
 confidence: 0.7
 window: 14

@@ -85,7 +85,7 @@ entity: IP_ADDRESS
 description: IPv4 address in dotted-quad form, no leading zeros
 regex: (?<![\w.])(?<!(?i:version) )(?<!(?i:version): )(?<!(?i:ver) )(?<!(?i:ver)\. )(?:\d{1,3}\.){3}\d{1,3}(?!\.?\w)
 validator: ipv4
-prefilter: run [0-9.] 7
+prefilter: run [0-9.] 7 with 3 [.]
 context: ip, ipv4, ip address, host, client, server, remote_addr, x-forwarded-for, src_ip, dst_ip, addr
 confidence: 0.6
 window: 24
@@ -115,7 +115,7 @@ description: IPv6 address: full, compressed (::) or with an embedded IPv4 part
 regex: (?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)
 validator: ipv6
 prefilter: literal ::
-prefilter: run [0-9A-Fa-f:.\-] 15
+prefilter: run [0-9A-Fa-f:.\-] 15 with 2 [:]
 context: ip, ipv6, ip address, host, client, server, remote_addr, addr
 confidence: 0.7
 window: 48
@@ -173,7 +173,7 @@ entity: IBAN_CODE
 description: International Bank Account Number (ISO 13616), compact or in groups of four
 regex: (?<!\w)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?!\w)
 validator: iban
-prefilter: run [0-9A-Z\s] 12
+prefilter: run [0-9A-Z\s] 12 with 2 [0-9] with 2 [A-Z]
 context: iban, account, bank, konto, compte, rekening, bic, swift
 confidence: 0.85
 window: 48

@@ -74,6 +74,14 @@ typedef enum aud_prefilter_kind {
 			    row of the class */
 } aud_prefilter_kind;
 
+/* "with K [SUB]" of a run prefilter: the run holds at least K bytes of
+ * SUB (a subset of the run's class). */
+#define AUD_RUN_WITH_MAX 4
+typedef struct aud_run_with {
+	unsigned char sub[32]; /* bit b set for byte b */
+	unsigned min;          /* K */
+} aud_run_with;
+
 /* What the matching engine needs of one entry beyond aud_pattern_info.
  * Owned by the set, read-only after loading. */
 typedef struct aud_pattern_engine {
@@ -103,6 +111,8 @@ typedef struct aud_pattern_engine {
 	unsigned run_max;              /* and M of "N-M": the whole run
 					  (bounded by bytes outside the
 					  class) is at most M long; else 0 */
+	aud_run_with run_with[AUD_RUN_WITH_MAX]; /* and its "with" parts, */
+	unsigned run_nwith;                      /* how many (0: none) */
 	size_t window;                 /* longest match in bytes ("window:") */
 	size_t window_before;          /* most bytes a match starts before
 					  the hit ("window-before:") */

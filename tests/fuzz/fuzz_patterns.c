@@ -62,6 +62,20 @@ static void walk(const aud_patternset *ps)
 		if (pe->run_max &&
 		    (pe->run_max < pe->run_min || pe->run_max > 65536))
 			fail("run M outside N..65536", pi->id);
+		if (pe->run_nwith > AUD_RUN_WITH_MAX)
+			fail("more than 4 run 'with' parts", pi->id);
+		for (j = 0; j < pe->run_nwith && j < AUD_RUN_WITH_MAX; j++) {
+			size_t b;
+
+			if (pe->run_with[j].min < 1 ||
+			    (pe->run_max && pe->run_with[j].min > pe->run_max))
+				fail("run 'with' K outside 1..M", pi->id);
+			for (b = 0; b < 32; b++)
+				if (pe->run_with[j].sub[b] & ~pe->run_class[b])
+					fail(
+					    "run 'with' byte outside the class",
+					    pi->id);
+		}
 	}
 	(void)sum;
 }

@@ -591,6 +591,88 @@ static void test_run_prefilter(void)
 	run_prefilter_case(12, "run [ab0-1] 12-12", 1);
 }
 
+/* How many bytes c the n bytes at v hold. */
+static size_t count_byte(const char *v, size_t n, char c)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += v[i] == c;
+	return k;
+}
+
+/* "run [CLASS] N with K [SUB]": a run that holds fewer than K bytes of
+ * SUB opens no window (PCRE2 never sees it), and every run that holds
+ * them is found. The regex matches the runs of 12 to 40 bytes with three
+ * zeros and two a's, so the promise is true; the findings over random
+ * values are checked against runs counted here independently, with and
+ * without AVX2 (the vector passes hand run_hit runs that cross blocks). */
+static void test_run_with(void)
+{
+	const char *p;
+	aud_patternset *ps[2] = {NULL, NULL};
+	aud_detector *d[2];
+	const char *alpha = "ab01ab01ab01 xZ";
+	char v[300];
+	size_t st[64], ln[64], len, k, t, i, want, j;
+	unsigned seed = 777;
+	uint64_t before;
+	const aud_match *m;
+	aud_err err;
+
+	p = put_file("runwith.pat",
+		     "id: abrun\nentity: TEST_RUN\ndescription: d\n"
+		     "regex: (?<![ab01])(?=(?:[ab1]*0){3})(?=(?:[b01]*a){2})"
+		     "[ab01]{12,40}(?![ab01])\n"
+		     "prefilter: run [ab0-1] 12 with 3 [0] with 2 [a]\n"
+		     "confidence: 0.5\nwindow: 40\n"
+		     "match: x 0a0a0b1bbbb0 y\n");
+	if (make_both(ps, d, p))
+		return;
+	/* the second run has two zeros: no window at all */
+	for (t = 0; t < 2; t++) {
+		CHECK_EQ_INT(aud_detect_field(d[t], "", 0, "x 0a0a0b1bbbb0 y",
+					      16, &m, &err),
+			     1);
+		before = aud_detector_window_bytes(d[t]);
+		CHECK_EQ_INT(aud_detect_field(d[t], "", 0, "x 0a1a0b1bbbb1 y",
+					      16, &m, &err),
+			     0);
+		CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before, 0);
+	}
+	for (k = 0; k < 3000; k++) {
+		len = (seed = seed * 1103515245u + 12345u) >> 16;
+		len %= sizeof v;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = alpha[(seed >> 16) % (k % 2 ? 13 : 15)];
+		}
+		want = expected_runs(v, len, 40, st, ln);
+		for (i = j = 0; i < want; i++)
+			if (count_byte(v + st[i], ln[i], '0') >= 3 &&
+			    count_byte(v + st[i], ln[i], 'a') >= 2) {
+				st[j] = st[i];
+				ln[j++] = ln[i];
+			}
+		want = j;
+		for (t = 0; t < 2; t++) {
+			int got =
+			    aud_detect_field(d[t], "", 0, v, len, &m, &err);
+
+			CHECK_EQ_INT(got, want);
+			for (i = 0; (int)i < got && i < want; i++) {
+				CHECK_EQ_INT(m[i].start, st[i]);
+				CHECK_EQ_INT(m[i].len, ln[i]);
+			}
+		}
+	}
+	for (t = 0; t < 2; t++) {
+		aud_detector_free(d[t]);
+		aud_patterns_free(ps[t]);
+	}
+	unlink(p);
+}
+
 /* A random value of fragments from frag[0..n) (an LCG in *seed), at most
  * cap bytes and about `want` long; returns its length. */
 static size_t random_value(char *v, size_t cap, size_t want,
@@ -1446,6 +1528,7 @@ int main(void)
 		RUN(test_value_group_entropy);
 		RUN(test_prefilter_skips);
 		RUN(test_run_prefilter);
+		RUN(test_run_with);
 		RUN(test_window_before);
 		RUN(test_context_required);
 		RUN(test_simd_same);

@@ -536,6 +536,59 @@ static void test_run_and_windows(void)
 			       "prefilter: run [a-z] 4-4\nconfidence: 0.5\n"
 			       "window: 4\nmatch: ab-abcd\nnomatch: abcde\n");
 	CHECK_EQ_INT(load_one(p, &err), 0);
+	/* "with K [SUB]" parts: each a subset of the class, K at most M */
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD
+		     "regex: (?<![a-z0-9])[a-z]{2}[0-9]{2}(?![a-z0-9])\n"
+		     "prefilter: run [a-z0-9] 4-4 with 2 [0-9]  with 1 "
+		     "[a-c\\x64]\nconfidence: 0.5\n"
+		     "window: 4\nmatch: ab12\n");
+	CHECK_EQ_INT(aud_patterns_load(&ps, &p, 1, &err), 0);
+	if (ps) {
+		en = aud_patterns_engine(ps, 0);
+		CHECK_EQ_INT(en->prefilter, AUD_PF_RUN);
+		CHECK_EQ_INT(en->run_min, 4);
+		CHECK_EQ_INT(en->run_max, 4);
+		CHECK_EQ_INT(en->run_nwith, 2);
+		CHECK_EQ_INT(en->run_with[0].min, 2);
+		CHECK_EQ_INT(en->run_with[1].min, 1);
+		members = 0;
+		for (b = 0; b < 256; b++)
+			members += (en->run_with[0].sub[b >> 3] >> (b & 7)) & 1;
+		CHECK_EQ_INT(members, 10);
+		members = 0;
+		for (b = 0; b < 256; b++)
+			members += (en->run_with[1].sub[b >> 3] >> (b & 7)) & 1;
+		CHECK_EQ_INT(members, 4); /* a b c and \x64, d */
+		CHECK(en->run_with[1].sub['d' >> 3] & (1u << ('d' & 7)));
+	}
+	aud_patterns_free(ps);
+	ps = NULL;
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "prefilter: run [a-z] 4 with 2 [A-Z]\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(at_line(err.msg, p, 5));
+	CHECK(strstr(err.msg, "not in the run's class") != NULL);
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "prefilter: run [a-z] 4-9 with 10 [a]\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "K from 1 to the run's M") != NULL);
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "prefilter: run [a-z] 4 with 0 [a]\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "K from 1 to the run's M") != NULL);
+	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [a-z] 4 with 2\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "optionally 'with K [SUB]'") != NULL);
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "prefilter: run [a-z] 4 and 2 [a]\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "optionally 'with K [SUB]'") != NULL);
+	p = put_file(0, "a.pat",
+		     GOOD_HEAD "prefilter: run [a-z] 4 with 1 [a] with 1 [b] "
+			       "with 1 [c] with 1 [d] with 1 [e]\n");
+	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
+	CHECK(strstr(err.msg, "at most 4") != NULL);
 	p = put_file(0, "a.pat", GOOD_HEAD "prefilter: run [a-z] 9-4\n");
 	CHECK_EQ_INT(load_one(p, &err), AUD_EPATTERN);
 	CHECK(at_line(err.msg, p, 5));
