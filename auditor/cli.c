@@ -249,7 +249,8 @@ static const optdef options[] = {
 	 "cover every file once"},
 	{"resume", 0, NULL, O_RESUME, CMD_SCAN, "off",
 	 "continue the database's last run if it was interrupted or killed: "
-	 "inputs it finished with the same SHA-256 are skipped, unfinished "
+	 "inputs it finished with the same SHA-256 are skipped (with "
+	 "--quasi-identifiers read again for the classes alone), unfinished "
 	 "ones scanned again (same inputs, key and patterns)"},
 	{"threads", 'j', "N", O_THREADS, CMD_SCAN, "the number of CPUs",
 	 "threads that match, beside one that decodes (1: all on one "

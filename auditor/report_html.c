@@ -1681,8 +1681,7 @@ static int reidentification(ctx *c)
 	fputs(" of ", c->out);
 	thou(c->out, all);
 	if (n < all)
-		fputs(" <span class=\"w\">(inputs that failed, and after "
-		      "<code>--resume</code> those finished before, are left "
+		fputs(" <span class=\"w\">(inputs that failed are left "
 		      "out)</span>",
 		      c->out);
 	fputs("</td></tr>\n<tr><th scope=\"row\">memory</th><td>", c->out);

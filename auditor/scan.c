@@ -45,6 +45,7 @@
 #include "auditor/detect.h"
 #include "auditor/mask.h"
 #include "auditor/profile.h"
+#include "auditor/stream.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -1613,6 +1614,70 @@ static int same_hash(const char *path, const char *want)
 	return same;
 }
 
+/* A record of an input read again for its classes alone. */
+struct again {
+	aud_kanon *k;
+	aud_err err;
+	int failed;
+};
+
+static int again_record(void *ctx, const aud_record *rec)
+{
+	struct again *a = ctx;
+
+	if (aud_kanon_record(a->k, rec, &a->err)) {
+		a->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * --resume with --quasi-identifiers, for an input the run finished before
+ * it was stopped: the classes of its records were only in the stopped
+ * process's memory (raw values are never stored), so the input is read
+ * again, for them alone (no matching, nothing stored), and they are merged
+ * into the run's as they were when it finished. The read's SHA-256 stands
+ * for same_hash's. Returns 1 when the input is unchanged (its classes
+ * merged, unless a signal stopped the read: the run then ends interrupted
+ * and counts no classes), 0 when it changed or cannot be read cleanly
+ * with this scan's options (it is then scanned again from scratch, as by
+ * same_hash), -1 when memory or the classes' spill store failed
+ * (c->store_err).
+ */
+static int kanon_again(scan_ctx *c, const aud_input *in, const char *was)
+{
+	aud_stream_opts so;
+	aud_stream_result r;
+	struct again a;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	aud_err_clear(&a.err);
+	if (aud_kanon_new_like(&a.k, c->o->kanon, &c->store_err))
+		return -1;
+	memset(&so, 0, sizeof so);
+	so.format = c->o->format;
+	so.delimiter = c->o->delimiter;
+	so.max_record_bytes = c->o->max_record_bytes;
+	so.max_decoded_bytes = c->o->max_decoded_bytes;
+	so.max_ratio = c->o->max_ratio;
+	so.stop = c->o->stop;
+	aud_stream_input(in->path, &so, again_record, NULL, &a, &r);
+	if (a.failed) {
+		c->store_err = a.err;
+		rc = -1;
+	} else if (r.stopped) {
+		rc = 1;
+	} else if (r.failed || strcmp(r.sha256, was) != 0) {
+		rc = 0;
+	} else {
+		rc = aud_kanon_merge(c->o->kanon, a.k, &c->store_err) ? -1 : 1;
+	}
+	aud_kanon_free(a.k);
+	return rc;
+}
+
 static void job_free(scan_ctx *c, job *j)
 {
 	if (!j)
@@ -1657,11 +1722,15 @@ static int prepare_job(scan_ctx *c, const aud_input *in, job **out,
 	*out = NULL;
 	if (c->o->resume && !in->error && strcmp(in->path, "-") != 0) {
 		char was[65];
-		int warned;
+		int warned, done;
 
-		if (aud_store_file_done(c->s, c->run_id, path, was,
-					&warned) &&
-		    same_hash(in->path, was)) {
+		done = aud_store_file_done(c->s, c->run_id, path, was, &warned);
+		if (done)
+			done = c->o->kanon ? kanon_again(c, in, was)
+					   : same_hash(in->path, was);
+		if (done < 0)
+			return -1;
+		if (done) {
 			t->resumed++;
 			t->files++;
 			if (warned)

@@ -623,8 +623,7 @@ static int write_kanon(FILE *out, sqlite3 *db, int64_t run_id, int json,
 	if (n < all)
 		fprintf(out,
 			"  counted over %" PRId64 " of the run's %" PRId64
-			" records: inputs that failed (and, after --resume, "
-			"those finished before) are left out\n",
+			" records: inputs that failed are left out\n",
 			n, all);
 	sqlite3_finalize(st);
 	return AUD_OK;

@@ -2,8 +2,10 @@
 # run continues, finished inputs are skipped (same SHA-256), the input that
 # was being read is scanned again from scratch, and the final counts equal
 # those of an uninterrupted scan: findings, bias counters, column profiles
-# and the allowlist's suppressed counts. The same after SIGINT (a run that
-# ended "interrupted" with the partial input's rows in it).
+# the allowlist's suppressed counts, and the k-anonymity classes (whose raw
+# values are never stored: the finished inputs are read again for them).
+# The same after SIGINT (a run that ended "interrupted" with the partial
+# input's rows in it).
 . "$AUD_SRC/tests/cli/lib.sh"
 
 gen() { # gen FILE FIRST COUNT
@@ -22,7 +24,22 @@ gen "$T/full_c.jsonl" 6000 30000
 gen "$T/d/d.jsonl" 36000 2000
 export AUDITOR_HASH_KEY=resume-test-key-0123456789
 printf 'EMAIL_ADDRESS noreply@example.com\n' >"$T/allow.txt"
-OPTS="-q --group sex --outcome y --positive true --allowlist $T/allow.txt"
+OPTS="-q --group sex --outcome y --positive true --allowlist $T/allow.txt --quasi-identifiers sex,y --sensitive e --k 6400"
+# The classes (sex, y) of records 0..37999, counted here from gen's rules:
+# kanon_sizes's rows, and kanon_metrics's records, classes, k-anonymity,
+# classes and records below k, and l-diversity (every e is distinct).
+KSIZES=$(python3 -c '
+from collections import Counter
+c = Counter(("FM"[i % 2], i % 3 == 0) for i in range(38000))
+s = Counter(c.values())
+print("\n".join("%d|%d" % (k, s[k]) for k in sorted(s)))')
+KMETRICS=$(python3 -c '
+from collections import Counter
+c = Counter(("FM"[i % 2], i % 3 == 0) for i in range(38000)).values()
+low = [n for n in c if n < 6400]
+print("38000|%d|%d|%d|%d|%d" % (len(c), min(c), len(low), sum(low), min(c)))')
+KM="SELECT records, classes, k_anonymity, classes_below_k, records_below_k, l_diversity FROM kanon_metrics"
+KS="SELECT class_size, classes FROM kanon_sizes ORDER BY class_size"
 
 # The reference: one uninterrupted scan.
 cp "$T/full_c.jsonl" "$T/d/c.jsonl"
@@ -30,6 +47,8 @@ run scan --db "$T/ref.db" $OPTS "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" "$T
 expect_rc 0 "reference scan"
 # every record's noreply address, by hand: 3000 + 3000 + 30000 + 2000
 expect_sql "$T/ref.db" "SELECT entity, count FROM suppressed" "EMAIL_ADDRESS|38000"
+expect_sql "$T/ref.db" "$KM" "$KMETRICS"
+expect_sql "$T/ref.db" "$KS" "$KSIZES"
 
 # c is a pipe that gives 15,000 records (more than one 10,000-row batch,
 # so some of its findings are committed) and then stalls: the scan is
@@ -80,6 +99,9 @@ for query in "$Q" "$Q2" "$Q3" "$Q4" "$SUPP_BY"; do
 done
 expect_eq "$(q "$T/k.db" "$Q4")" "EMAIL_ADDRESS|38000" "suppressed equal an uninterrupted scan"
 expect_eq "$(q "$T/k.db" "$SUPP_BY")" "$(q "$T/ref.db" "$SUPP_BY")" "suppressed per input equal"
+# a and b were skipped, yet their records are in the classes
+expect_sql "$T/k.db" "$KM" "$KMETRICS"
+expect_sql "$T/k.db" "$KS" "$KSIZES"
 
 # SIGINT instead: the run ends "interrupted" with c's part in it, and the
 # resumed run counts c once.
@@ -108,6 +130,44 @@ expect_rc 0 "resume after SIGINT"
 expect_eq "$(q "$T/i.db" "$Q")" "$(q "$T/ref.db" "$Q")" "findings equal after SIGINT"
 expect_eq "$(q "$T/i.db" "$Q4")" "EMAIL_ADDRESS|38000" "suppressed counted once after SIGINT"
 expect_eq "$(q "$T/i.db" "$SUPP_BY")" "$(q "$T/ref.db" "$SUPP_BY")" "suppressed per input equal after SIGINT"
+expect_sql "$T/i.db" "$KM" "$KMETRICS"
+expect_sql "$T/i.db" "$KS" "$KSIZES"
+
+# A finished input that changed before --resume is scanned again from
+# scratch, and its records are in the classes once, as they are now.
+rm "$T/d/c.jsonl"; mkfifo "$T/d/c.jsonl"
+cp "$T/d/b.jsonl" "$T/b_was.jsonl"
+"$AUDITOR" scan --db "$T/x.db" $OPTS "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" >/dev/null 2>&1 &
+pid=$!
+exec 7>"$T/d/c.jsonl"
+head -n 15000 "$T/full_c.jsonl" >&7
+for _ in $(seq 1 100); do
+  n=$(q_try "$T/x.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
+  [ "${n:-0}" -ge 10000 ] && break
+  sleep 0.1
+done
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+exec 7>&-
+expect_sql "$T/x.db" "SELECT substr(path, -7), status FROM files ORDER BY file_id" "a.jsonl|ok
+b.jsonl|ok
+c.jsonl|scanning" "killed third run"
+gen "$T/d/b.jsonl" 50000 3000
+rm "$T/d/c.jsonl"; cp "$T/full_c.jsonl" "$T/d/c.jsonl"
+run scan --db "$T/x.db" --resume $OPTS "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl"
+expect_rc 0 "resume with b changed"
+expect_sql "$T/x.db" "SELECT substr(path, -7), status, records FROM files ORDER BY path" "a.jsonl|ok|3000
+b.jsonl|ok|3000
+c.jsonl|ok|30000"
+expect_sql "$T/x.db" "$KS" "$(python3 -c '
+from collections import Counter
+ids = list(range(0, 3000)) + list(range(50000, 53000)) + list(range(6000, 36000))
+c = Counter(("FM"[i % 2], i % 3 == 0) for i in ids)
+s = Counter(c.values())
+print("\n".join("%d|%d" % (k, s[k]) for k in sorted(s)))')"
+expect_sql "$T/x.db" "SELECT records FROM kanon_metrics" 36000
+expect_sql "$T/x.db" "SELECT sha256 FROM files WHERE path LIKE '%b.jsonl'" \
+  "$(sha256sum "$T/d/b.jsonl" | cut -d' ' -f1)" "b's row is the new b's"
+cp "$T/b_was.jsonl" "$T/d/b.jsonl"
 
 # Nothing to resume now; another key is refused.
 run scan --db "$T/k.db" --resume $OPTS "$T/d/a.jsonl"
