@@ -471,7 +471,7 @@ static int parse_run(entry *e, const char *v, size_t n, const char **why)
 	}
 	i += len;
 	while (i < n) {
-		aud_run_with *w = &e->eng.run_with[e->eng.run_nwith];
+		aud_run_with *w;
 
 		for (; i < n && v[i] == ' '; i++)
 			;
@@ -484,6 +484,7 @@ static int parse_run(entry *e, const char *v, size_t n, const char **why)
 			*why = "run: at most 4 'with K [SUB]' parts";
 			return 1;
 		}
+		w = &e->eng.run_with[e->eng.run_nwith];
 		for (i += 5; i < n && v[i] == ' '; i++)
 			;
 		len = word_len(v, n, i);
