@@ -41,6 +41,30 @@ print("38000|%d|%d|%d|%d|%d" % (len(c), min(c), len(low), sum(low), min(c)))')
 KM="SELECT records, classes, k_anonymity, classes_below_k, records_below_k, l_diversity FROM kanon_metrics"
 KS="SELECT class_size, classes FROM kanon_sizes ORDER BY class_size"
 
+# stalled DB SIG INPUT...: a scan of the INPUTs into DB, in which c is a
+# pipe that gives 15,000 records (more than one 10,000-row batch, so some
+# of its findings are committed) and then stalls; the scan gets signal SIG
+# while it waits (after SIGINT, the pipe's end lets the reader see the
+# stop, and c stays cut). Its exit code is left in rc.
+stalled() {
+  db=$1 sig=$2
+  shift 2
+  rm -f "$T/d/c.jsonl"; mkfifo "$T/d/c.jsonl"
+  "$AUDITOR" scan --db "$db" $OPTS "$@" >/dev/null 2>&1 &
+  pid=$!
+  exec 7>"$T/d/c.jsonl"
+  head -n 15000 "$T/full_c.jsonl" >&7
+  for _ in $(seq 1 100); do # until the first batch of c is committed
+    n=$(q_try "$db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge 10000 ] && break
+    sleep 0.1
+  done
+  kill -"$sig" "$pid"
+  [ "$sig" = INT ] && sleep 0.5
+  exec 7>&-
+  wait "$pid" 2>/dev/null; rc=$?
+}
+
 # The reference: one uninterrupted scan.
 cp "$T/full_c.jsonl" "$T/d/c.jsonl"
 run scan --db "$T/ref.db" $OPTS "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" "$T/d/d.jsonl"
@@ -50,21 +74,8 @@ expect_sql "$T/ref.db" "SELECT entity, count FROM suppressed" "EMAIL_ADDRESS|380
 expect_sql "$T/ref.db" "$KM" "$KMETRICS"
 expect_sql "$T/ref.db" "$KS" "$KSIZES"
 
-# c is a pipe that gives 15,000 records (more than one 10,000-row batch,
-# so some of its findings are committed) and then stalls: the scan is
-# killed while it waits.
-rm "$T/d/c.jsonl"; mkfifo "$T/d/c.jsonl"
-"$AUDITOR" scan --db "$T/k.db" $OPTS "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" "$T/d/d.jsonl" >/dev/null 2>&1 &
-pid=$!
-exec 7>"$T/d/c.jsonl"
-head -n 15000 "$T/full_c.jsonl" >&7
-for _ in $(seq 1 100); do # until the first batch of c is committed
-  n=$(q_try "$T/k.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
-  [ "${n:-0}" -ge 10000 ] && break
-  sleep 0.1
-done
-kill -9 "$pid"; wait "$pid" 2>/dev/null
-exec 7>&-
+# The scan is killed while c stalls.
+stalled "$T/k.db" KILL "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" "$T/d/d.jsonl"
 expect_sql "$T/k.db" "PRAGMA integrity_check" ok "after SIGKILL"
 expect_sql "$T/k.db" "SELECT status FROM runs" running "killed run"
 # (d may have been begun by the second thread while c stalled)
@@ -105,20 +116,7 @@ expect_sql "$T/k.db" "$KS" "$KSIZES"
 
 # SIGINT instead: the run ends "interrupted" with c's part in it, and the
 # resumed run counts c once.
-rm "$T/d/c.jsonl"; mkfifo "$T/d/c.jsonl"
-"$AUDITOR" scan --db "$T/i.db" $OPTS "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" "$T/d/d.jsonl" >/dev/null 2>&1 &
-pid=$!
-exec 7>"$T/d/c.jsonl"
-head -n 15000 "$T/full_c.jsonl" >&7
-for _ in $(seq 1 100); do
-  n=$(q_try "$T/i.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
-  [ "${n:-0}" -ge 10000 ] && break
-  sleep 0.1
-done
-kill -INT "$pid"
-sleep 0.5 # the pipe's end lets the reader see the stop (and c stays cut)
-exec 7>&-
-wait "$pid" 2>/dev/null; rc=$?
+stalled "$T/i.db" INT "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" "$T/d/d.jsonl"
 expect_eq "$rc" 130 "SIGINT exit code"
 expect_sql "$T/i.db" "SELECT status FROM runs" interrupted "interrupted run"
 # c's part (15,000 records read) is in the interrupted run, counted once
@@ -135,19 +133,8 @@ expect_sql "$T/i.db" "$KS" "$KSIZES"
 
 # A finished input that changed before --resume is scanned again from
 # scratch, and its records are in the classes once, as they are now.
-rm "$T/d/c.jsonl"; mkfifo "$T/d/c.jsonl"
 cp "$T/d/b.jsonl" "$T/b_was.jsonl"
-"$AUDITOR" scan --db "$T/x.db" $OPTS "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl" >/dev/null 2>&1 &
-pid=$!
-exec 7>"$T/d/c.jsonl"
-head -n 15000 "$T/full_c.jsonl" >&7
-for _ in $(seq 1 100); do
-  n=$(q_try "$T/x.db" "SELECT COUNT(*) FROM findings f JOIN files USING (file_id) WHERE files.path LIKE '%c.jsonl'" 2>/dev/null || echo 0)
-  [ "${n:-0}" -ge 10000 ] && break
-  sleep 0.1
-done
-kill -9 "$pid"; wait "$pid" 2>/dev/null
-exec 7>&-
+stalled "$T/x.db" KILL "$T/d/a.jsonl" "$T/d/b.jsonl" "$T/d/c.jsonl"
 expect_sql "$T/x.db" "SELECT substr(path, -7), status FROM files ORDER BY file_id" "a.jsonl|ok
 b.jsonl|ok
 c.jsonl|scanning" "killed third run"

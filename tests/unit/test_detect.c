@@ -484,6 +484,46 @@ static size_t expected_runs(const char *v, size_t n, size_t hi, size_t *st,
 	return k;
 }
 
+/* 3000 random values of mostly "ab01" bytes (so runs are long and many,
+ * some across blocks; an LCG from seed): what each of the two detectors
+ * finds must be exactly the runs of 12 to hi of those bytes that keep
+ * accepts (NULL: all), counted here independently. */
+static void random_runs(aud_detector *d[2], size_t hi, unsigned seed,
+			int (*keep)(const char *run, size_t len))
+{
+	const char *alpha = "ab01ab01ab01 xZ";
+	char v[300];
+	size_t st[64], ln[64], len, k, t, i, j, want;
+	const aud_match *m;
+	aud_err err;
+
+	for (k = 0; k < 3000; k++) {
+		len = (seed = seed * 1103515245u + 12345u) >> 16;
+		len %= sizeof v;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = alpha[(seed >> 16) % (k % 2 ? 13 : 15)];
+		}
+		want = expected_runs(v, len, hi, st, ln);
+		for (i = j = 0; i < want; i++)
+			if (!keep || keep(v + st[i], ln[i])) {
+				st[j] = st[i];
+				ln[j++] = ln[i];
+			}
+		want = j;
+		for (t = 0; t < 2; t++) {
+			int got =
+			    aud_detect_field(d[t], "", 0, v, len, &m, &err);
+
+			CHECK_EQ_INT(got, want);
+			for (i = 0; (int)i < got && i < want; i++) {
+				CHECK_EQ_INT(m[i].start, st[i]);
+				CHECK_EQ_INT(m[i].len, ln[i]);
+			}
+		}
+	}
+}
+
 /* "run [CLASS] N" (and "N-M"): runs found wherever they fall against
  * 32-byte blocks (inside one, across several, in the last partial one, in
  * values shorter than a block), the same with and without AVX2, checked
@@ -497,10 +537,8 @@ static void run_prefilter_case(size_t hi, const char *prefilter, int bounded)
 	const char *p;
 	aud_patternset *ps[2] = {NULL, NULL};
 	aud_detector *d[2];
-	const char *alpha = "ab01ab01ab01 xZ";
 	char v[300];
-	size_t st[64], ln[64], len, k, n, t, i;
-	unsigned seed = 12345;
+	size_t len, k, n, t, i;
 	uint64_t before;
 	const aud_match *m;
 	aud_err err;
@@ -555,28 +593,7 @@ static void run_prefilter_case(size_t hi, const char *prefilter, int bounded)
 			break;
 	}
 	/* random values: several runs, long ones, runs across blocks */
-	for (k = 0; k < 3000; k++) {
-		size_t want;
-
-		len = (seed = seed * 1103515245u + 12345u) >> 16;
-		len %= sizeof v;
-		for (i = 0; i < len; i++) {
-			seed = seed * 1103515245u + 12345u;
-			/* mostly class bytes, so runs are long and many */
-			v[i] = alpha[(seed >> 16) % (k % 2 ? 13 : 15)];
-		}
-		want = expected_runs(v, len, hi, st, ln);
-		for (t = 0; t < 2; t++) {
-			int got = aud_detect_field(d[t], "", 0, v, len, &m,
-						   &err);
-
-			CHECK_EQ_INT(got, want);
-			for (i = 0; (int)i < got && i < want; i++) {
-				CHECK_EQ_INT(m[i].start, st[i]);
-				CHECK_EQ_INT(m[i].len, ln[i]);
-			}
-		}
-	}
+	random_runs(d, hi, 12345, NULL);
 	for (t = 0; t < 2; t++) {
 		aud_detector_free(d[t]);
 		aud_patterns_free(ps[t]);
@@ -601,6 +618,12 @@ static size_t count_byte(const char *v, size_t n, char c)
 	return k;
 }
 
+/* Does the run hold three zeros and two a's? */
+static int zeros3_as2(const char *run, size_t len)
+{
+	return count_byte(run, len, '0') >= 3 && count_byte(run, len, 'a') >= 2;
+}
+
 /* "run [CLASS] N with K [SUB]": a run that holds fewer than K bytes of
  * SUB opens no window (PCRE2 never sees it), and every run that holds
  * them is found. The regex matches the runs of 12 to 40 bytes with three
@@ -612,10 +635,7 @@ static void test_run_with(void)
 	const char *p;
 	aud_patternset *ps[2] = {NULL, NULL};
 	aud_detector *d[2];
-	const char *alpha = "ab01ab01ab01 xZ";
-	char v[300];
-	size_t st[64], ln[64], len, k, t, i, want, j;
-	unsigned seed = 777;
+	size_t t;
 	uint64_t before;
 	const aud_match *m;
 	aud_err err;
@@ -640,32 +660,7 @@ static void test_run_with(void)
 			     0);
 		CHECK_EQ_INT(aud_detector_window_bytes(d[t]) - before, 0);
 	}
-	for (k = 0; k < 3000; k++) {
-		len = (seed = seed * 1103515245u + 12345u) >> 16;
-		len %= sizeof v;
-		for (i = 0; i < len; i++) {
-			seed = seed * 1103515245u + 12345u;
-			v[i] = alpha[(seed >> 16) % (k % 2 ? 13 : 15)];
-		}
-		want = expected_runs(v, len, 40, st, ln);
-		for (i = j = 0; i < want; i++)
-			if (count_byte(v + st[i], ln[i], '0') >= 3 &&
-			    count_byte(v + st[i], ln[i], 'a') >= 2) {
-				st[j] = st[i];
-				ln[j++] = ln[i];
-			}
-		want = j;
-		for (t = 0; t < 2; t++) {
-			int got =
-			    aud_detect_field(d[t], "", 0, v, len, &m, &err);
-
-			CHECK_EQ_INT(got, want);
-			for (i = 0; (int)i < got && i < want; i++) {
-				CHECK_EQ_INT(m[i].start, st[i]);
-				CHECK_EQ_INT(m[i].len, ln[i]);
-			}
-		}
-	}
+	random_runs(d, 40, 777, zeros3_as2);
 	for (t = 0; t < 2; t++) {
 		aud_detector_free(d[t]);
 		aud_patterns_free(ps[t]);
