@@ -302,9 +302,10 @@ static int markdown(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
 			   "'none_found' ORDER BY verdict, field",
 			   err)) ||
 	    (rc = md_table(out, db, run_id, "Most repeated values",
-			   "SELECT entity, masked, occurrences, records, files "
-			   "FROM repeated_values WHERE run_id = ?1 AND records "
-			   "> 1 ORDER BY records DESC, occurrences DESC, entity, "
+			   "SELECT entity, masked, substr(value_hash, 1, 12) "
+			   "AS hash, occurrences, records, files FROM "
+			   "repeated_values WHERE run_id = ?1 AND records > 1 "
+			   "ORDER BY records DESC, occurrences DESC, entity, "
 			   "value_hash LIMIT 50",
 			   err)) ||
 	    (rc = md_table(out, db, run_id, "Bias audit: groups",

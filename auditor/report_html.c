@@ -713,6 +713,7 @@ static int details(ctx *c)
 {
 	static const col rep[] = {{"entity", K_TOK},
 				  {"masked preview", K_CODE},
+				  {"keyed hash", K_CODE},
 				  {"occurrences", K_INT},
 				  {"records", K_INT},
 				  {"files", K_INT}};
@@ -725,12 +726,15 @@ static int details(ctx *c)
 	if ((rc = table(c, "repeated", "Repeated values",
 			"Values (by keyed hash) found in more than one "
 			"record: what a model trained on the data could "
-			"memorise. Placeholders excluded.",
-			rep, 5,
-			"SELECT entity, masked, occurrences, records, files "
-			"FROM repeated_values WHERE run_id = ?1 AND records > "
-			"1 ORDER BY records DESC, occurrences DESC, entity, "
-			"value_hash LIMIT 50",
+			"memorise. Placeholders excluded. The keyed hash's "
+			"start tells values with the same preview apart and "
+			"finds their findings (<code>WHERE value_hash GLOB "
+			"'start*'</code>).",
+			rep, 6,
+			"SELECT entity, masked, substr(value_hash, 1, 12), "
+			"occurrences, records, files FROM repeated_values "
+			"WHERE run_id = ?1 AND records > 1 ORDER BY records "
+			"DESC, occurrences DESC, entity, value_hash LIMIT 50",
 			"SELECT COUNT(*) FROM repeated_values WHERE run_id = "
 			"?1 AND records > 1",
 			LIST_MAX)) ||

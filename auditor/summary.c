@@ -150,7 +150,12 @@ static int write_fields(FILE *out, sqlite3 *db, int64_t run_id, int json,
 	return AUD_OK;
 }
 
-/* Values found in more than one record: what a model would memorise. */
+/* Values found in more than one record: what a model would memorise.
+ * Their masked previews often look alike (a date of birth shows its first
+ * digit), so each row also shows the start of its keyed hash, which tells
+ * them apart and finds the value's findings: WHERE value_hash GLOB
+ * 'start*' (which, unlike LIKE, uses the value_hash index; JSON: the
+ * whole hash). */
 static int write_repeated(FILE *out, sqlite3 *db, int64_t run_id, int json,
 			  aud_err *err)
 {
@@ -158,8 +163,9 @@ static int write_repeated(FILE *out, sqlite3 *db, int64_t run_id, int json,
 	int rc, first = 1;
 
 	if ((rc = prep(db, &st,
-		       "SELECT entity, masked, occurrences, records, files "
-		       "FROM repeated_values WHERE run_id = ?1 AND records > 1 "
+		       "SELECT entity, masked, occurrences, records, files, "
+		       "value_hash FROM repeated_values WHERE run_id = ?1 AND "
+		       "records > 1 "
 		       "ORDER BY records DESC, occurrences DESC, entity, "
 		       "value_hash LIMIT 10",
 		       run_id, err)))
@@ -174,17 +180,21 @@ static int write_repeated(FILE *out, sqlite3 *db, int64_t run_id, int json,
 			jint(out, "occurrences", st, 2);
 			jint(out, "records", st, 3);
 			jint(out, "files", st, 4);
+			fputs(",\"value_hash\":", out);
+			jstr(out, sqlite3_column_text(st, 5));
 			fputc('}', out);
 		} else {
 			if (first)
-				fprintf(out, "\n%-28s %-24s %8s %8s %6s\n",
+				fprintf(out,
+					"\n%-28s %-24s %-12s %8s %8s %6s\n",
 					"most repeated values", "masked",
-					"found", "records", "files");
+					"hash", "found", "records", "files");
 			fprintf(out,
-				"  %-26s %-24s %8" PRId64 " %8" PRId64
+				"  %-26s %-24s %-12.12s %8" PRId64 " %8" PRId64
 				" %6" PRId64 "\n",
 				txt(sqlite3_column_text(st, 0)),
 				txt(sqlite3_column_text(st, 1)),
+				txt(sqlite3_column_text(st, 5)),
 				(int64_t)sqlite3_column_int64(st, 2),
 				(int64_t)sqlite3_column_int64(st, 3),
 				(int64_t)sqlite3_column_int64(st, 4));

@@ -46,6 +46,23 @@ expect_sql "$T/p.db" "SELECT entity, masked, occurrences, records, files FROM re
 expect_out 'suppressed by the allowlist: EMAIL_ADDRESS 1'
 expect_out 'most repeated values'
 expect_out 'dob +personal +the name says DATE_OF_BIRTH'
+# Its row shows the start of the value's keyed hash (computed here: HMAC-
+# SHA-256 of entity, NUL, value), which masked previews that look alike do
+# not; JSON gives the whole hash.
+H=$(python3 -c 'import hmac,hashlib
+print(hmac.new(b"cli-test-key-0123456789abcdef", b"EMAIL_ADDRESS\x00ada.b@gmail.com", hashlib.sha256).hexdigest())')
+expect_out "EMAIL_ADDRESS +a\*\*\*@g\*\*\*\*\.com +${H:0:12} +2 +2 +1\$"
+expect_sql "$T/p.db" "SELECT COUNT(*) FROM findings WHERE value_hash GLOB '${H:0:12}*'" 2
+run report --db "$T/p.db" --format json
+python3 - "$OUT" "$H" <<'PY' && ok || bad "repeated value's hash in the JSON report"
+import json, sys
+r = json.load(open(sys.argv[1]))["summary"]["repeated_values"]
+assert [(x["masked"], x["records"], x["value_hash"]) for x in r] == [("a***@g****.com", 2, sys.argv[2])], r
+PY
+for f in markdown html; do
+  run report --db "$T/p.db" --format $f
+  expect_out "${H:0:12}" "$f report"
+done
 
 # Repeated across files: the same value in two inputs, one run.
 cp "$C" "$T/copy.csv"
