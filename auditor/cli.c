@@ -1453,11 +1453,14 @@ static char *options_json(const cli *c)
 	return buf;
 }
 
-static volatile sig_atomic_t stop_signal;
+/* Set by the handler, read by the scan's threads (aud_stop_set); a
+ * handler may only touch atomics that are always lock-free. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free");
+static atomic_int stop_signal;
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
+	atomic_store_explicit(&stop_signal, sig, memory_order_relaxed);
 }
 
 /* SIGINT and SIGTERM stop the scan at the next chunk; the run is then
@@ -1613,7 +1616,7 @@ static int kanon_finish(aud_store *st, int64_t run_id, aud_kanon *k,
 static int exit_for(int interrupted, int bad_inputs, int broken)
 {
 	if (interrupted)
-		return 128 + (int)stop_signal;
+		return 128 + atomic_load(&stop_signal);
 	if (bad_inputs)
 		return AUD_EXIT_ERROR;
 	return broken ? AUD_EXIT_FINDINGS : AUD_EXIT_OK;
@@ -2263,7 +2266,7 @@ static int cmd_redact(cli *c, int argc, char **argv)
 		 * from "not written", above all when an older OUTPUT is
 		 * still there. */
 		rc = rc == AUD_EUSAGE  ? AUD_EXIT_USAGE
-		     : tot.interrupted ? 128 + (int)stop_signal
+		     : tot.interrupted ? 128 + atomic_load(&stop_signal)
 				       : AUD_EXIT_NOT_WRITTEN;
 		goto done;
 	}

@@ -525,7 +525,7 @@ static void resolve(ov *v, enum split sp, const aud_inputs *in,
 	v->raw_done = v->decoded_done = v->records_done = 0;
 	v->ninputs = in->n;
 	for (i = 0; i < in->n && v->nfound < v->nw; i++) {
-		if (in->v[i].error || (so.stop && *so.stop))
+		if (in->v[i].error || aud_stop_set(so.stop))
 			continue;
 		v->file_id = file_ids[i];
 		v->input = i;
@@ -663,7 +663,7 @@ int aud_overlap_run(aud_store *s, int64_t run_id, const aud_inputs *train,
 		v.split = (enum split)sp;
 		v.ninputs = in[sp]->n;
 		for (i = 0; i < in[sp]->n; i++) {
-			if (o->stream.stop && *o->stream.stop) {
+			if (aud_stop_set(o->stream.stop)) {
 				t.interrupted = 1;
 				break;
 			}
@@ -682,7 +682,7 @@ int aud_overlap_run(aud_store *s, int64_t run_id, const aud_inputs *train,
 	if (!t.interrupted) {
 		resolve(&v, TRAIN, train, ids[0]);
 		resolve(&v, TEST, test, ids[1]);
-		if (o->stream.stop && *o->stream.stop)
+		if (aud_stop_set(o->stream.stop))
 			t.interrupted = 1;
 	}
 	rc = store_results(&v, train->n, test->n, err);

@@ -709,7 +709,7 @@ int aud_policy_check(const aud_policy *p, aud_store *s, int64_t run_id,
 	sqlite3 *db;
 	int64_t exists, records = -1;
 	char detail[512];
-	double v;
+	double v = 0;
 	int have, rc, broken = 0;
 	size_t i;
 

@@ -1329,7 +1329,7 @@ static int run(rctx *c, char *buf)
 		    compact(c, limit))
 			return c->fail.code ? c->fail.code : AUD_ENOMEM;
 		progress(c);
-		if (c->o->stop && *c->o->stop) {
+		if (aud_stop_set(c->o->stop)) {
 			c->t->interrupted = 1;
 			aud_err_clear(&c->fail);
 			aud_err_place(&c->fail, c->t->records + 1, AUD_NOPOS,

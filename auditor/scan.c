@@ -1016,7 +1016,7 @@ static ptrdiff_t fill(aud_decoder *d, piece *p, aud_err *e)
 
 static int stopped(scan_ctx *c)
 {
-	return c->o->stop && *c->o->stop;
+	return aud_stop_set(c->o->stop);
 }
 
 static void set_cancel(scan_ctx *c, job *j)

@@ -60,7 +60,7 @@ static int read_records(const char *path, aud_decoder *d, char *buf,
 		ended_line = buf[n - 1] == '\n';
 		if (o->chunk)
 			o->chunk(ctx, d, rd);
-		if (o->stop && *o->stop) {
+		if (aud_stop_set(o->stop)) {
 			aud_err_set(&res->fail, AUD_EIO, "interrupted");
 			aud_err_place(&res->fail, aud_reader_records(rd) + 1,
 				      AUD_NOPOS, aud_decoder_decoded_bytes(d));

@@ -10,6 +10,7 @@
 #ifndef AUDITOR_COMMON_H
 #define AUDITOR_COMMON_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -112,6 +113,16 @@ static inline int aud_same(const char *a, const char *b, size_t n)
 		if (*a != *b)
 			return 0;
 	return 1;
+}
+
+/* A stop flag a signal handler sets and any thread reads: an atomic, not a
+ * volatile sig_atomic_t, which C makes safe only within the thread the
+ * handler interrupts (ThreadSanitizer saw the decoder thread read one the
+ * main thread's handler wrote). atomic_int is lock-free here, so the
+ * handler may store to it. Is it set (s may be NULL)? */
+static inline int aud_stop_set(const atomic_int *s)
+{
+	return s && atomic_load_explicit(s, memory_order_relaxed) != 0;
 }
 
 /* 64-bit FNV-1a of n bytes: the hash of our in-memory tables. */

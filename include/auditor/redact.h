@@ -48,7 +48,7 @@ typedef struct aud_redact_opts {
 	unsigned max_problems_shown;	/* through diag; 0: 10 */
 	aud_diag_fn diag;
 	void *diag_ctx;
-	volatile sig_atomic_t *stop; /* non-zero: stop at the next chunk */
+	const atomic_int *stop; /* non-zero: stop at the next chunk */
 	void (*progress)(void *ctx, const aud_scan_progress *p);
 	void *progress_ctx;
 } aud_redact_opts;

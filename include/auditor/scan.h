@@ -47,7 +47,7 @@ typedef struct aud_scan_opts {
 	/* When not NULL and *stop becomes non-zero (a signal handler sets
 	 * it), the scan stops at the next chunk: the current input is marked
 	 * failed ("scan interrupted") and the rest are not started. */
-	volatile sig_atomic_t *stop;
+	const atomic_int *stop;
 	const aud_allowlist *allowlist; /* NULL: none */
 	const aud_bias_opts *bias;      /* NULL: no bias audit */
 	/* Called after every decoded chunk (cheap: the callee rate-limits

@@ -24,7 +24,7 @@ typedef struct aud_stream_opts {
 	uint64_t max_decoded_bytes; /* 0: none */
 	double max_ratio;           /* decompression ratio guard, 0: none */
 	/* Set non-zero (by a signal handler) to stop at the next chunk. */
-	volatile sig_atomic_t *stop;
+	const atomic_int *stop;
 	/* Called after every decoded chunk with the decoder and reader (for
 	 * a progress line). NULL: none. */
 	void (*chunk)(void *ctx, const aud_decoder *d, const aud_reader *r);
