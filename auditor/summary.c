@@ -8,7 +8,9 @@
 #include "auditor/utf8.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TOP_FIELDS 20
@@ -639,10 +641,102 @@ static int write_kanon(FILE *out, sqlite3 *db, int64_t run_id, int json,
 	return AUD_OK;
 }
 
-int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
-		      aud_err *err)
+/*
+ * The repeated values, written on a second thread while this one writes
+ * the sections before them. Their query sorts every finding of the run,
+ * as the per-entity one does: on 100 MB of findings-heavy text (396,680
+ * findings) 0.54 and 0.39 s of the summary's 1.14 s, each mostly on one
+ * core while the other idles (SQLite's sorter thread helps them little).
+ * The thread reads through its own read-only connection (the WAL lets
+ * readers share the committed run) into a memory stream, which the
+ * summary copies out in its place. Without a file to open again (an
+ * in-memory database) or a thread, they are written in turn as before.
+ */
+struct side {
+	sqlite3 *db;
+	FILE *out;
+	char *buf;
+	size_t len;
+	int64_t run_id;
+	int json, started, rc;
+	aud_err err;
+	pthread_t t;
+};
+
+static void *side_main(void *p)
 {
-	sqlite3 *db = aud_store_db(s);
+	struct side *sd = p;
+
+	sd->rc =
+	    write_repeated(sd->out, sd->db, sd->run_id, sd->json, &sd->err);
+	return NULL;
+}
+
+static void side_start(struct side *sd, sqlite3 *db, int64_t run_id, int json)
+{
+	const char *path = sqlite3_db_filename(db, "main");
+
+	memset(sd, 0, sizeof *sd);
+	aud_err_clear(&sd->err);
+	sd->run_id = run_id;
+	sd->json = json;
+	if (!path || !*path ||
+	    sqlite3_open_v2(path, &sd->db,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
+	    sqlite3_exec(sd->db, "PRAGMA threads = 1", NULL, NULL, NULL) !=
+		SQLITE_OK ||
+	    !(sd->out = open_memstream(&sd->buf, &sd->len)))
+		goto none;
+	sqlite3_busy_timeout(sd->db, 5000);
+	if (pthread_create(&sd->t, NULL, side_main, sd) == 0) {
+		sd->started = 1;
+		return;
+	}
+none:
+	if (sd->out)
+		fclose(sd->out);
+	free(sd->buf);
+	sqlite3_close(sd->db);
+	memset(sd, 0, sizeof *sd);
+}
+
+/* Waits for the side thread, if any, and frees what it had. Returns its
+ * result (its text in sd->buf, sd->len until freed). */
+static int side_join(struct side *sd)
+{
+	if (!sd->started)
+		return -1;
+	pthread_join(sd->t, NULL);
+	sd->started = 0;
+	fclose(sd->out);
+	sd->out = NULL;
+	sqlite3_close(sd->db);
+	sd->db = NULL;
+	return sd->rc;
+}
+
+/* The repeated values: the side thread's text, or written here. */
+static int repeated(FILE *out, sqlite3 *db, int64_t run_id, int json,
+		    struct side *sd, aud_err *err)
+{
+	int rc;
+
+	if (!sd->started)
+		return write_repeated(out, db, run_id, json, err);
+	rc = side_join(sd);
+	if (rc) {
+		*err = sd->err;
+		return rc;
+	}
+	if (sd->len && fwrite(sd->buf, 1, sd->len, out) != sd->len)
+		return aud_err_set(err, AUD_EIO, "cannot write the summary");
+	return AUD_OK;
+}
+
+static int summary(FILE *out, sqlite3 *db, int64_t run_id, int json,
+		   struct side *sd, aud_err *err)
+{
 	sqlite3_stmt *st = NULL;
 	int rc = AUD_OK, first;
 	int64_t nfiles = 0, nfailed = 0, nwarn = 0, records = 0,
@@ -842,11 +936,25 @@ int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
 	if ((rc = write_bias(out, db, run_id, json, err)) ||
 	    (rc = write_kanon(out, db, run_id, json, err)) ||
 	    (rc = write_fields(out, db, run_id, json, err)) ||
-	    (rc = write_repeated(out, db, run_id, json, err)) ||
+	    (rc = repeated(out, db, run_id, json, sd, err)) ||
 	    (rc = write_markers(out, db, run_id, json, err)) ||
 	    (rc = write_suppressed(out, db, run_id, json, err)))
 		return rc;
 	if (json)
 		fputs("}\n", out);
 	return AUD_OK;
+}
+
+int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
+		      aud_err *err)
+{
+	sqlite3 *db = aud_store_db(s);
+	struct side sd;
+	int rc;
+
+	side_start(&sd, db, run_id, json);
+	rc = summary(out, db, run_id, json, &sd, err);
+	side_join(&sd);
+	free(sd.buf);
+	return rc;
 }
