@@ -303,10 +303,8 @@ static int markdown(FILE *out, sqlite3 *db, int64_t run_id, aud_err *err)
 			   err)) ||
 	    (rc = md_table(out, db, run_id, "Most repeated values",
 			   "SELECT entity, masked, substr(value_hash, 1, 12) "
-			   "AS hash, occurrences, records, files FROM "
-			   "repeated_values WHERE run_id = ?1 AND records > 1 "
-			   "ORDER BY records DESC, occurrences DESC, entity, "
-			   "value_hash LIMIT 50",
+			   "AS hash, occurrences, records, files"
+			   AUD_REPEATED_FROM " LIMIT 50",
 			   err)) ||
 	    (rc = md_table(out, db, run_id, "Bias audit: groups",
 			   "SELECT attribute, group_value, n, share, "

@@ -18,6 +18,7 @@
 #include "auditor/report_html.h"
 #include "auditor/overlap.h"
 #include "auditor/report.h"
+#include "auditor/summary.h"
 #include "auditor/utf8.h"
 
 #include <inttypes.h>
@@ -732,9 +733,8 @@ static int details(ctx *c)
 			"'start*'</code>).",
 			rep, 6,
 			"SELECT entity, masked, substr(value_hash, 1, 12), "
-			"occurrences, records, files FROM repeated_values "
-			"WHERE run_id = ?1 AND records > 1 ORDER BY records "
-			"DESC, occurrences DESC, entity, value_hash LIMIT 50",
+			"occurrences, records, files" AUD_REPEATED_FROM
+			" LIMIT 50",
 			"SELECT COUNT(*) FROM repeated_values WHERE run_id = "
 			"?1 AND records > 1",
 			LIST_MAX)) ||

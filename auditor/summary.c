@@ -166,10 +166,7 @@ static int write_repeated(FILE *out, sqlite3 *db, int64_t run_id, int json,
 
 	if ((rc = prep(db, &st,
 		       "SELECT entity, masked, occurrences, records, files, "
-		       "value_hash FROM repeated_values WHERE run_id = ?1 AND "
-		       "records > 1 "
-		       "ORDER BY records DESC, occurrences DESC, entity, "
-		       "value_hash LIMIT 10",
+		       "value_hash" AUD_REPEATED_FROM " LIMIT 10",
 		       run_id, err)))
 		return rc;
 	while (sqlite3_step(st) == SQLITE_ROW) {

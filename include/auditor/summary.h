@@ -11,6 +11,13 @@
 
 #include <stdio.h>
 
+/* The values found in more than one record that the summary and the
+ * reports list, most records first; the caller adds its columns before
+ * and its LIMIT after. */
+#define AUD_REPEATED_FROM                                                      \
+	" FROM repeated_values WHERE run_id = ?1 AND records > 1"              \
+	" ORDER BY records DESC, occurrences DESC, entity, value_hash"
+
 /* Writes the summary of run_id as text (json = 0) or JSON (json = 1) to
  * out. Returns 0 or AUD_ESTORE. */
 int aud_summary_write(FILE *out, aud_store *s, int64_t run_id, int json,
